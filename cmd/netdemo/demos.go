@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/netdemo/netdemo/demos"
+	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/explain"
+	"github.com/netdemo/netdemo/internal/term"
+)
+
+var cmdRun = &command{
+	UsageLine: "run NAME [flags]",
+	Short:     "run one demo (same as go run ./demos/NAME)",
+	Run: func(ctx context.Context, args []string, stdio demo.IO) error {
+		if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+			return &demo.UsageError{Msg: "run needs a demo name: " + strings.Join(demos.Names(), ", ")}
+		}
+		d, err := lookup(args[0])
+		if err != nil {
+			return err
+		}
+		_, err = demo.Execute(ctx, d, args[1:], stdio)
+		return err
+	},
+}
+
+var cmdList = &command{
+	UsageLine: "list",
+	Short:     "each demo with the interview question it answers",
+	Run: func(ctx context.Context, args []string, stdio demo.IO) error {
+		if len(args) > 0 {
+			return &demo.UsageError{Msg: "list takes no arguments"}
+		}
+		st := term.NewStyle(stdio.Out, false)
+		for _, d := range demos.All() {
+			fmt.Fprintf(stdio.Out, "%-10s %s\n%-10s %s\n%-10s %s\n\n", st.Bold(d.Name), d.Question.Zh, "", d.Question.En, "", st.Dim(d.Summary.En))
+		}
+		return nil
+	},
+}
+
+var cmdExplain = &command{
+	UsageLine: "explain NAME [--lang en|zh]",
+	Short:     "print a demo's explanation without running it",
+	Run: func(ctx context.Context, args []string, stdio demo.IO) error {
+		if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+			return &demo.UsageError{Msg: "explain needs a demo name: " + strings.Join(demos.Names(), ", ")}
+		}
+		d, err := lookup(args[0])
+		if err != nil {
+			return err
+		}
+		o, err := demo.ParseCommon("explain", args[1:])
+		if err != nil {
+			return err
+		}
+		doc, err := d.Explanation(o.Lang)
+		if err != nil {
+			return err
+		}
+		st := term.NewStyle(stdio.Out, o.NoColor)
+		fmt.Fprintf(stdio.Out, "%s\n\n", st.Bold(doc.Title))
+		for _, id := range doc.Order {
+			fmt.Fprintf(stdio.Out, "%s\n\n", explain.Render(doc.Sections[id], st))
+		}
+		return nil
+	},
+}
+
+var cmdTour = &command{
+	UsageLine: "tour [--step] [flags]",
+	Short:     "every demo in order (--step pauses between steps)",
+	Run: func(ctx context.Context, args []string, stdio demo.IO) error {
+		o, err := demo.ParseCommon("tour", args)
+		if err != nil {
+			return err
+		}
+		if o.Serve {
+			return &demo.UsageError{Msg: "--serve is for one demo: netdemo run NAME --serve"}
+		}
+		for i, d := range demos.All() {
+			if i > 0 && !o.JSON {
+				fmt.Fprintf(stdio.Out, "\n%s\n\n", strings.Repeat("═", 72))
+			}
+			// Each demo parses the same flags over its own defaults, so a
+			// link flag the user did not give keeps the demo's default.
+			if _, err := demo.Execute(ctx, d, args, stdio); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
+func lookup(name string) (*demo.Demo, error) {
+	if d := demos.Lookup(name); d != nil {
+		return d, nil
+	}
+	return nil, &demo.UsageError{Msg: fmt.Sprintf("no demo %q; the demos are: %s", name, strings.Join(demos.Names(), ", "))}
+}

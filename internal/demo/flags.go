@@ -1,0 +1,242 @@
+package demo
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/netdemo/netdemo/internal/lab"
+)
+
+// Options are the flags every demo shares.
+type Options struct {
+	Lang    string // "en" or "zh"
+	JSON    bool
+	Step    bool
+	Seed    int64
+	NoColor bool
+	Pcap    string
+	Serve   bool
+	Addr    string
+	Link    lab.Link
+}
+
+// UsageError is a bad flag or argument: the CLI prints it on one line and
+// exits with code 2.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+func usagef(format string, args ...any) error {
+	return &UsageError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// DefaultLang reads the locale the way POSIX programs do: LC_ALL, then
+// LC_MESSAGES, then LANG; a value starting with "zh" means Chinese.
+func DefaultLang() string {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(k); v != "" {
+			if strings.HasPrefix(strings.ToLower(v), "zh") {
+				return "zh"
+			}
+			return "en"
+		}
+	}
+	return "en"
+}
+
+// flagSet builds the FlagSet for d (d may be nil: the tour's common flags).
+// Lab flags are parsed into raw values and checked by validate, so that a
+// bad value gets our one-line message instead of flag's usage dump.
+type rawFlags struct {
+	lang, rtt, jitter, rate string
+	loss, reorder, dup      float64
+	mtu                     int
+}
+
+func newFlagSet(name string, d *Demo, o *Options, raw *rawFlags) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var link lab.Link
+	port := 0
+	if d != nil {
+		link, port = d.Link, d.Port
+	}
+	fs.StringVar(&raw.lang, "lang", DefaultLang(), "language of the explanation: en or zh")
+	fs.BoolVar(&o.JSON, "json", false, "print JSON Lines instead of text; the last line is the result")
+	fs.BoolVar(&o.Step, "step", false, "pause for Enter between steps (ignored when stdin is not a terminal)")
+	fs.Int64Var(&o.Seed, "seed", 1, "seed for every random choice of the lab")
+	fs.BoolVar(&o.NoColor, "no-color", false, "no colour (also off with NO_COLOR, TERM=dumb, or when stdout is not a terminal)")
+	fs.StringVar(&o.Pcap, "pcap", "", "write every packet of the demo's lab traffic to this pcap `file`")
+	fs.BoolVar(&o.Serve, "serve", false, "keep the demo's servers up on --addr for outside clients until Ctrl-C")
+	fs.StringVar(&o.Addr, "addr", fmt.Sprintf("127.0.0.1:%d", port), "`host:port` for --serve (port 0 picks a free one)")
+	fs.StringVar(&raw.rtt, "rtt", link.RTT.String(), "lab round-trip `time`, e.g. 40ms")
+	fs.StringVar(&raw.jitter, "jitter", link.Jitter.String(), "lab one-way jitter `time`")
+	fs.Float64Var(&raw.loss, "loss", link.Loss, "lab loss probability, 0 to 1")
+	fs.Float64Var(&raw.reorder, "reorder", link.Reorder, "lab reordering probability, 0 to 1")
+	fs.Float64Var(&raw.dup, "duplicate", link.Duplicate, "lab duplication probability, 0 to 1")
+	fs.StringVar(&raw.rate, "rate", formatRate(link.RateBPS), "lab rate in `bits/s` (e.g. 10M, 1G; 0 = unlimited)")
+	fs.IntVar(&raw.mtu, "mtu", orDefault(link.MTU, 1500), "lab MTU in bytes, 576 to 65535")
+	if d != nil && d.Flags != nil {
+		d.Flags(fs)
+	}
+	return fs
+}
+
+func orDefault(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// parseFlags parses args for d and checks every value.
+func parseFlags(name string, d *Demo, args []string) (*Options, *flag.FlagSet, error) {
+	o := &Options{}
+	raw := &rawFlags{}
+	fs := newFlagSet(name, d, o, raw)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, fs, err
+		}
+		return nil, fs, usagef("%s", flagErrorText(err))
+	}
+	if err := o.validate(raw); err != nil {
+		return nil, fs, err
+	}
+	return o, fs, nil
+}
+
+// flagErrorText turns the flag package's wording into ours: one line that
+// names the flag.
+func flagErrorText(err error) string {
+	s := err.Error()
+	if strings.HasPrefix(s, "invalid value ") {
+		// invalid value "x" for flag -loss: parse error
+		if i := strings.Index(s, " for flag -"); i > 0 {
+			name := s[i+len(" for flag -"):]
+			if j := strings.IndexByte(name, ':'); j > 0 {
+				name = name[:j]
+			}
+			return fmt.Sprintf("--%s: %s is not a valid value", name, strings.TrimPrefix(s[:i], "invalid value "))
+		}
+	}
+	if strings.HasPrefix(s, "flag provided but not defined: -") {
+		return "unknown flag --" + strings.TrimPrefix(s, "flag provided but not defined: -") + " (see --help)"
+	}
+	return s
+}
+
+func (o *Options) validate(raw *rawFlags) error {
+	switch raw.lang {
+	case "en", "zh":
+		o.Lang = raw.lang
+	default:
+		return usagef("--lang must be en or zh, got %q", raw.lang)
+	}
+	var err error
+	if o.Link.RTT, err = parseDur("rtt", raw.rtt); err != nil {
+		return err
+	}
+	if o.Link.Jitter, err = parseDur("jitter", raw.jitter); err != nil {
+		return err
+	}
+	for _, p := range []struct {
+		name string
+		v    float64
+		dst  *float64
+	}{{"loss", raw.loss, &o.Link.Loss}, {"reorder", raw.reorder, &o.Link.Reorder}, {"duplicate", raw.dup, &o.Link.Duplicate}} {
+		if math.IsNaN(p.v) || p.v < 0 || p.v > 1 {
+			return usagef("--%s must be between 0 and 1, got %s", p.name, strconv.FormatFloat(p.v, 'g', -1, 64))
+		}
+		*p.dst = p.v
+	}
+	if o.Link.RateBPS, err = ParseRate(raw.rate); err != nil {
+		return usagef("--rate %v", err)
+	}
+	if raw.mtu < 576 || raw.mtu > 65535 {
+		return usagef("--mtu must be between 576 and 65535, got %d", raw.mtu)
+	}
+	o.Link.MTU = raw.mtu
+	host, port, err := net.SplitHostPort(o.Addr)
+	if err != nil {
+		return usagef("--addr must be host:port, got %q", o.Addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return usagef("--addr port must be 0 to 65535, got %q", port)
+	}
+	_ = host
+	return nil
+}
+
+func parseDur(name, s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, usagef("--%s must be a duration like 40ms, got %q", name, s)
+	}
+	if d < 0 || d > time.Minute {
+		return 0, usagef("--%s must be between 0 and 1m, got %s", name, s)
+	}
+	return d, nil
+}
+
+// ParseRate reads a rate in bits per second with an optional k, M or G
+// suffix (powers of 1000, as link speeds are quoted): "10M" = 10,000,000.
+func ParseRate(s string) (int64, error) {
+	t := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSpace(s), "bps"), "bit/s")
+	mult := 1.0
+	if n := len(t); n > 0 {
+		switch t[n-1] {
+		case 'k', 'K':
+			mult, t = 1e3, t[:n-1]
+		case 'm', 'M':
+			mult, t = 1e6, t[:n-1]
+		case 'g', 'G':
+			mult, t = 1e9, t[:n-1]
+		}
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(f) || f < 0 || f*mult > 1e12 {
+		return 0, fmt.Errorf("must be bits per second like 10M or 1G (0 = unlimited, at most 1000G), got %q", s)
+	}
+	return int64(f * mult), nil
+}
+
+func formatRate(bps int64) string {
+	switch {
+	case bps == 0:
+		return "0"
+	case bps%1e9 == 0:
+		return strconv.FormatInt(bps/1e9, 10) + "G"
+	case bps%1e6 == 0:
+		return strconv.FormatInt(bps/1e6, 10) + "M"
+	case bps%1e3 == 0:
+		return strconv.FormatInt(bps/1e3, 10) + "k"
+	}
+	return strconv.FormatInt(bps, 10)
+}
+
+// ParseCommon parses only the common flags (for the tour and explain) and
+// rejects any argument left over.
+func ParseCommon(name string, args []string) (*Options, error) {
+	o, fs, err := parseFlags(name, nil, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(os.Stdout)
+		fs.PrintDefaults()
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, usagef("%s: unexpected argument %q", name, fs.Arg(0))
+	}
+	return o, nil
+}
