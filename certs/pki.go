@@ -1,0 +1,139 @@
+// Package certs is the demo PKI: a root CA, an intermediate and a leaf for
+// localhost, 127.0.0.1, ::1 and the lab server's name, made on first use.
+// No private key is ever committed: keys live in memory, and on disk only
+// where `netdemo certs` is asked to write them (a git-ignored folder).
+//
+// FIRST VERSION: the TLS demo's engineer is extending this (name
+// constraints, files on disk); the API below is what other demos use.
+package certs
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"fmt"
+	"math/big"
+	"net"
+	"sync"
+	"time"
+)
+
+// Names the leaf is valid for.
+var LeafNames = []string{"localhost", "server.test"}
+
+// LeafIPs the leaf is valid for (the lab server is 192.0.2.2).
+var LeafIPs = []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback, net.IPv4(192, 0, 2, 2)}
+
+// PKI is a three-level chain with its keys.
+type PKI struct {
+	Root, Intermediate, Leaf          *x509.Certificate
+	RootKey, IntermediateKey, LeafKey *ecdsa.PrivateKey
+}
+
+var (
+	once   sync.Once
+	shared *PKI
+	errPKI error
+)
+
+// Demo returns the process-wide demo PKI, generating it on first use.
+func Demo() (*PKI, error) {
+	once.Do(func() { shared, errPKI = Generate(time.Now()) })
+	return shared, errPKI
+}
+
+// Generate makes a fresh chain valid from now-1h.
+func Generate(now time.Time) (*PKI, error) {
+	p := &PKI{}
+	var err error
+	if p.RootKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
+		return nil, fmt.Errorf("root key: %w", err)
+	}
+	if p.IntermediateKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
+		return nil, fmt.Errorf("intermediate key: %w", err)
+	}
+	if p.LeafKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
+		return nil, fmt.Errorf("leaf key: %w", err)
+	}
+	root := &x509.Certificate{
+		Subject:               pkix.Name{CommonName: "netdemo Root CA", Organization: []string{"netdemo"}},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(10 * 365 * 24 * time.Hour),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		MaxPathLen:            1,
+	}
+	if p.Root, err = sign(root, root, &p.RootKey.PublicKey, p.RootKey); err != nil {
+		return nil, fmt.Errorf("root: %w", err)
+	}
+	inter := &x509.Certificate{
+		Subject:               pkix.Name{CommonName: "netdemo Intermediate CA", Organization: []string{"netdemo"}},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(5 * 365 * 24 * time.Hour),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		MaxPathLen:            0,
+		MaxPathLenZero:        true,
+	}
+	if p.Intermediate, err = sign(inter, p.Root, &p.IntermediateKey.PublicKey, p.RootKey); err != nil {
+		return nil, fmt.Errorf("intermediate: %w", err)
+	}
+	leaf := &x509.Certificate{
+		Subject:     pkix.Name{CommonName: "localhost"},
+		DNSNames:    LeafNames,
+		IPAddresses: LeafIPs,
+		NotBefore:   now.Add(-time.Hour),
+		NotAfter:    now.Add(90 * 24 * time.Hour),
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	if p.Leaf, err = sign(leaf, p.Intermediate, &p.LeafKey.PublicKey, p.IntermediateKey); err != nil {
+		return nil, fmt.Errorf("leaf: %w", err)
+	}
+	return p, nil
+}
+
+func sign(tmpl, parent *x509.Certificate, pub *ecdsa.PublicKey, key *ecdsa.PrivateKey) (*x509.Certificate, error) {
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 128))
+	if err != nil {
+		return nil, err
+	}
+	tmpl.SerialNumber = serial
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, key)
+	if err != nil {
+		return nil, err
+	}
+	return x509.ParseCertificate(der)
+}
+
+// ServerCertificate is the leaf with its intermediate, ready for
+// tls.Config.Certificates.
+func (p *PKI) ServerCertificate() tls.Certificate {
+	return tls.Certificate{
+		Certificate: [][]byte{p.Leaf.Raw, p.Intermediate.Raw},
+		PrivateKey:  p.LeafKey,
+		Leaf:        p.Leaf,
+	}
+}
+
+// RootPool trusts only the demo root.
+func (p *PKI) RootPool() *x509.CertPool {
+	pool := x509.NewCertPool()
+	pool.AddCert(p.Root)
+	return pool
+}
+
+// ServerConfig is a TLS server config with the demo chain.
+func (p *PKI) ServerConfig() *tls.Config {
+	return &tls.Config{Certificates: []tls.Certificate{p.ServerCertificate()}, MinVersion: tls.VersionTLS12}
+}
+
+// ClientConfig is a TLS client config that trusts only the demo root.
+func (p *PKI) ClientConfig(serverName string) *tls.Config {
+	return &tls.Config{RootCAs: p.RootPool(), ServerName: serverName, MinVersion: tls.VersionTLS12}
+}
