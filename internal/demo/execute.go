@@ -188,10 +188,11 @@ func (r *Run) report() *Report {
 }
 
 func placeholderNotMeasured(s, repl string) string {
-	out, _ := explain.Fill(s, nil)
-	for _, name := range explain.Placeholders(out) {
-		out = strings.ReplaceAll(out, "{{"+name+"}}", repl)
+	vals := map[string]any{}
+	for _, name := range explain.Placeholders(s) {
+		vals[name] = repl
 	}
+	out, _ := explain.Fill(s, vals)
 	return out
 }
 

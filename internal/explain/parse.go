@@ -67,7 +67,9 @@ func Parse(md string) (*Doc, error) {
 			step = m[1]
 			continue
 		}
-		if strings.HasPrefix(line, "#") {
+		// A heading ends a step block, except the step's own heading
+		// right under its marker.
+		if strings.HasPrefix(line, "#") && strings.TrimSpace(stpBuf.String()) != "" {
 			flushStep()
 		}
 		if sec != "" {

@@ -1,0 +1,234 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+const doc = `# Fake
+<!-- section: question -->
+## Q
+q
+<!-- section: short -->
+## Short
+short answer
+<!-- section: deep -->
+## Deep
+<!-- step: one -->
+### One
+first block
+<!-- section: saw -->
+## Saw
+took {{took_ms}} ms, got {{count}}
+<!-- section: wrong -->
+## W
+w
+<!-- section: followup -->
+## F
+f
+<!-- section: refs -->
+## R
+r
+`
+
+func fake(run func(ctx context.Context, r *Run) error) *Demo {
+	return &Demo{
+		Name:     "fake",
+		Question: Question{Zh: "问题", En: "question"},
+		Port:     9999,
+		Docs:     fstest.MapFS{"README.md": {Data: []byte(doc)}, "README.zh.md": {Data: []byte(doc)}},
+		Run:      run,
+	}
+}
+
+type res struct {
+	Count int `json:"count"`
+}
+
+func runFake(t *testing.T, d *Demo, args ...string) (*Report, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	rep, err := Execute(context.Background(), d, args, IO{Out: &out, Err: &errb})
+	return rep, out.String(), err
+}
+
+func TestExecuteJSON(t *testing.T) {
+	d := fake(func(ctx context.Context, r *Run) error {
+		r.Step("one", "first")
+		r.Printf("hello %d", 1)
+		r.Measure("took_ms", 12.5, "ms")
+		r.Event("packet", map[string]any{"n": 1})
+		r.Result(res{Count: 3})
+		return nil
+	})
+	rep, out, err := runFake(t, d, "--json", "--loss", "0.5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var kinds []string
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("line %q is not JSON: %v", l, err)
+		}
+		if m["demo"] != "fake" {
+			t.Errorf("line %q has demo %v, want fake", l, m["demo"])
+		}
+		kinds = append(kinds, m["kind"].(string))
+	}
+	want := "start step say measure packet explain result"
+	if got := strings.Join(kinds, " "); got != want {
+		t.Errorf("kinds = %q, want %q", got, want)
+	}
+	if !strings.Contains(lines[len(lines)-2], "took 12.5 ms, got 3") {
+		t.Errorf("saw section = %s, want the measured numbers filled in", lines[len(lines)-2])
+	}
+	if !strings.Contains(lines[len(lines)-1], `"count":3`) {
+		t.Errorf("result = %s, want count 3", lines[len(lines)-1])
+	}
+	if len(rep.Unfilled) != 0 || len(rep.Undocumented) != 0 {
+		t.Errorf("report = %+v, want nothing unfilled or undocumented", rep)
+	}
+}
+
+func TestExecuteTextMarksWhatWasNotMeasured(t *testing.T) {
+	d := fake(func(ctx context.Context, r *Run) error {
+		r.Step("one", "first")
+		r.Step("two", "second")
+		return nil
+	})
+	rep, out, err := runFake(t, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"short answer", "1. first", "first block", "2. second", "(not measured in this run)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "{{") {
+		t.Errorf("output shows a raw placeholder:\n%s", out)
+	}
+	if strings.Join(rep.Unfilled, ",") != "took_ms,count" {
+		t.Errorf("Unfilled = %v, want [took_ms count]", rep.Unfilled)
+	}
+	if strings.Join(rep.Undocumented, ",") != "two" {
+		t.Errorf("Undocumented = %v, want [two]", rep.Undocumented)
+	}
+}
+
+func TestFlagErrors(t *testing.T) {
+	d := fake(func(ctx context.Context, r *Run) error { return nil })
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--loss", "2"}, "--loss must be between 0 and 1, got 2"},
+		{[]string{"--reorder", "-0.1"}, "--reorder must be between 0 and 1, got -0.1"},
+		{[]string{"--rtt", "fast"}, `--rtt must be a duration like 40ms, got "fast"`},
+		{[]string{"--rtt", "-1ms"}, "--rtt must be between 0 and 1m, got -1ms"},
+		{[]string{"--mtu", "100"}, "--mtu must be between 576 and 65535, got 100"},
+		{[]string{"--rate", "fast"}, "--rate must be bits per second"},
+		{[]string{"--lang", "fr"}, `--lang must be en or zh, got "fr"`},
+		{[]string{"--addr", "nope"}, `--addr must be host:port, got "nope"`},
+		{[]string{"--addr", "127.0.0.1:99999"}, "--addr port must be 0 to 65535"},
+		{[]string{"--seed", "x"}, `--seed: "x" is not a valid value`},
+		{[]string{"--bogus"}, "unknown flag --bogus"},
+		{[]string{"extra"}, `fake takes no arguments, got "extra"`},
+		{[]string{"--serve"}, "fake has no servers to keep up"},
+	}
+	for _, tt := range tests {
+		_, _, err := runFake(t, d, tt.args...)
+		var ue *UsageError
+		if !errors.As(err, &ue) || !strings.Contains(ue.Msg, tt.want) {
+			t.Errorf("%v: error = %v, want a usage error containing %q", tt.args, err, tt.want)
+			continue
+		}
+		var b bytes.Buffer
+		if code := ExitCode(err, context.Background(), &b); code != 2 || strings.Count(b.String(), "\n") != 1 {
+			t.Errorf("%v: exit %d with %q, want 2 and one line", tt.args, code, b.String())
+		}
+	}
+}
+
+func TestParseRate(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+	}{{"0", 0}, {"10M", 10_000_000}, {"1.5G", 1_500_000_000}, {"64k", 64_000}, {"1000", 1000}}
+	for _, tt := range tests {
+		if got, err := ParseRate(tt.in); err != nil || got != tt.want {
+			t.Errorf("ParseRate(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "x", "-1M", "NaN", "5000G"} {
+		if _, err := ParseRate(bad); err == nil {
+			t.Errorf("ParseRate(%q) = nil error, want one", bad)
+		}
+	}
+}
+
+func TestDefaultLang(t *testing.T) {
+	tests := []struct{ lcAll, lcMsg, lang, want string }{
+		{"", "", "zh_CN.UTF-8", "zh"},
+		{"", "", "en_US.UTF-8", "en"},
+		{"C", "", "zh_CN.UTF-8", "en"},
+		{"", "zh_TW", "en_US", "zh"},
+		{"", "", "", "en"},
+	}
+	for _, tt := range tests {
+		t.Setenv("LC_ALL", tt.lcAll)
+		t.Setenv("LC_MESSAGES", tt.lcMsg)
+		t.Setenv("LANG", tt.lang)
+		if got := DefaultLang(); got != tt.want {
+			t.Errorf("LC_ALL=%q LC_MESSAGES=%q LANG=%q: DefaultLang() = %q, want %q", tt.lcAll, tt.lcMsg, tt.lang, got, tt.want)
+		}
+	}
+}
+
+func TestPanicBecomesError(t *testing.T) {
+	d := fake(func(ctx context.Context, r *Run) error { panic("boom") })
+	if _, _, err := runFake(t, d); err == nil || !strings.Contains(err.Error(), "internal error: boom") {
+		t.Errorf("error = %v, want an internal error naming the panic", err)
+	}
+}
+
+func TestInterruptClosesAndExits130(t *testing.T) {
+	closed := make(chan struct{})
+	d := fake(func(ctx context.Context, r *Run) error {
+		r.OnClose(func() { close(closed) })
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(20*time.Millisecond, cancel)
+	var out bytes.Buffer
+	_, err := Execute(ctx, d, nil, IO{Out: &out, Err: &out})
+	select {
+	case <-closed:
+	default:
+		t.Error("OnClose funcs did not run on interrupt")
+	}
+	var b bytes.Buffer
+	if code := ExitCode(err, ctx, &b); code != 130 {
+		t.Errorf("exit code = %d (%v), want 130", code, err)
+	}
+}
+
+func TestLangZhPicksChinese(t *testing.T) {
+	d := fake(func(ctx context.Context, r *Run) error {
+		r.Printf("%s", r.T("hello", "你好"))
+		return nil
+	})
+	_, out, err := runFake(t, d, "--lang", "zh")
+	if err != nil || !strings.Contains(out, "你好") || !strings.Contains(out, "本次运行未测得") {
+		t.Errorf("--lang zh output = %q, %v; want Chinese narration", out, err)
+	}
+}
