@@ -1,0 +1,64 @@
+package lab
+
+import (
+	"context"
+	"io"
+	"testing"
+	"time"
+)
+
+// BenchmarkTCPThroughput measures bulk TCP over a perfect link: the cost of
+// the two stacks and the link itself. It reports Gbit/s of payload.
+func BenchmarkTCPThroughput(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		link Link
+	}{
+		{"mtu1500", Link{}},
+		{"mtu9000", Link{MTU: 9000}},
+		{"mtu1500-rtt40ms", Link{RTT: 40 * time.Millisecond}},
+	} {
+		b.Run(bc.name, func(b *testing.B) { benchmarkTCP(b, bc.link) })
+	}
+}
+
+func benchmarkTCP(b *testing.B, k Link) {
+	const chunk = 64 << 10
+	l := newTestLab(b, Config{Link: k})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	ln, err := l.Server().Listen(ctx, "tcp", ":0")
+	if err != nil {
+		b.Fatalf("Listen: %v", err)
+	}
+	defer ln.Close()
+	received := make(chan int64, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			received <- 0
+			return
+		}
+		defer c.Close()
+		n, _ := io.Copy(io.Discard, c)
+		received <- n
+	}()
+	c, err := l.Client().Dial(ctx, "tcp", ln.Addr().String())
+	if err != nil {
+		b.Fatalf("Dial: %v", err)
+	}
+	buf := make([]byte, chunk)
+	b.SetBytes(chunk)
+	b.ResetTimer()
+	start := time.Now()
+	for b.Loop() {
+		if _, err := c.Write(buf); err != nil {
+			b.Fatalf("Write: %v", err)
+		}
+	}
+	c.Close()
+	n := <-received
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(n)*8/elapsed.Seconds()/1e9, "Gbit/s")
+}
