@@ -1,10 +1,3 @@
-// Package certs is the demo PKI: a root CA, an intermediate and a leaf for
-// localhost, 127.0.0.1, ::1 and the lab server's name, made on first use.
-// No private key is ever committed: keys live in memory, and on disk only
-// where `netdemo certs` is asked to write them (a git-ignored folder).
-//
-// FIRST VERSION: the TLS demo's engineer is extending this (name
-// constraints, files on disk); the API below is what other demos use.
 package certs
 
 import (
@@ -17,15 +10,40 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"net/netip"
 	"sync"
 	"time"
 )
 
-// Names the leaf is valid for.
+// LeafNames are the DNS names the leaf is valid for: the loopback name and
+// the lab server's name (RFC 6761 reserves .test).
 var LeafNames = []string{"localhost", "server.test"}
 
 // LeafIPs the leaf is valid for (the lab server is 192.0.2.2).
 var LeafIPs = []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback, net.IPv4(192, 0, 2, 2)}
+
+// PermittedDNSDomains and PermittedIPRanges are the root's Name Constraints
+// (RFC 5280 §4.2.1.10). A verifier refuses any certificate below the root
+// that names anything else, so trusting this root lets nobody who steals
+// its key impersonate a real site: it can only vouch for this machine's
+// loopback names and the lab server.
+var (
+	PermittedDNSDomains = []string{"localhost", "server.test"}
+	PermittedIPRanges   = []netip.Prefix{
+		netip.MustParsePrefix("127.0.0.1/32"),
+		netip.MustParsePrefix("::1/128"),
+		netip.MustParsePrefix("192.0.2.2/32"),
+	}
+)
+
+// Lifetimes of the three certificates. The leaf is short-lived like a
+// public leaf (CA/Browser Forum limits are heading to 47 days); the CAs
+// outlive it, as real ones do.
+const (
+	RootLifetime         = 10 * 365 * 24 * time.Hour
+	IntermediateLifetime = 5 * 365 * 24 * time.Hour
+	LeafLifetime         = 90 * 24 * time.Hour
+)
 
 // PKI is a three-level chain with its keys.
 type PKI struct {
@@ -45,7 +63,11 @@ func Demo() (*PKI, error) {
 	return shared, errPKI
 }
 
-// Generate makes a fresh chain valid from now-1h.
+// Generate makes a fresh chain valid from now-1h (the hour covers clocks
+// that run a little behind): ECDSA P-256 keys, a root that may sign only for
+// [PermittedDNSDomains] and [PermittedIPRanges], an intermediate that may
+// sign only leaves (path length 0), and a server-auth leaf for [LeafNames]
+// and [LeafIPs].
 func Generate(now time.Time) (*PKI, error) {
 	p := &PKI{}
 	var err error
@@ -61,11 +83,15 @@ func Generate(now time.Time) (*PKI, error) {
 	root := &x509.Certificate{
 		Subject:               pkix.Name{CommonName: "netdemo Root CA", Organization: []string{"netdemo"}},
 		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(10 * 365 * 24 * time.Hour),
+		NotAfter:              now.Add(RootLifetime),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 		MaxPathLen:            1,
+
+		PermittedDNSDomainsCritical: true,
+		PermittedDNSDomains:         PermittedDNSDomains,
+		PermittedIPRanges:           ipNets(PermittedIPRanges),
 	}
 	if p.Root, err = sign(root, root, &p.RootKey.PublicKey, p.RootKey); err != nil {
 		return nil, fmt.Errorf("root: %w", err)
@@ -73,7 +99,7 @@ func Generate(now time.Time) (*PKI, error) {
 	inter := &x509.Certificate{
 		Subject:               pkix.Name{CommonName: "netdemo Intermediate CA", Organization: []string{"netdemo"}},
 		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(5 * 365 * 24 * time.Hour),
+		NotAfter:              now.Add(IntermediateLifetime),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
@@ -88,7 +114,7 @@ func Generate(now time.Time) (*PKI, error) {
 		DNSNames:    LeafNames,
 		IPAddresses: LeafIPs,
 		NotBefore:   now.Add(-time.Hour),
-		NotAfter:    now.Add(90 * 24 * time.Hour),
+		NotAfter:    now.Add(LeafLifetime),
 		KeyUsage:    x509.KeyUsageDigitalSignature,
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
@@ -96,6 +122,21 @@ func Generate(now time.Time) (*PKI, error) {
 		return nil, fmt.Errorf("leaf: %w", err)
 	}
 	return p, nil
+}
+
+func ipNets(ps []netip.Prefix) []*net.IPNet {
+	out := make([]*net.IPNet, len(ps))
+	for i, p := range ps {
+		out[i] = &net.IPNet{IP: net.IP(p.Addr().AsSlice()), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
+	}
+	return out
+}
+
+// Sign issues a certificate from tmpl, signed by parent's key (tmpl ==
+// parent makes it self-signed). It fills in a random 128-bit serial number.
+// The TLS demo uses it for the certificates an attacker would make.
+func Sign(tmpl, parent *x509.Certificate, pub *ecdsa.PublicKey, key *ecdsa.PrivateKey) (*x509.Certificate, error) {
+	return sign(tmpl, parent, pub, key)
 }
 
 func sign(tmpl, parent *x509.Certificate, pub *ecdsa.PublicKey, key *ecdsa.PrivateKey) (*x509.Certificate, error) {

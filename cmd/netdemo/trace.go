@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"strings"
+
+	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/term"
+	"github.com/netdemo/netdemo/internal/trace"
+)
+
+// cmdTrace reads any capture a user brings. `netdemo run trace` is the demo
+// that makes one; `netdemo trace read FILE` explains someone else's.
+var cmdTrace = &command{
+	UsageLine: "trace read FILE [flags]",
+	Short:     "explain every packet of a pcap or pcapng capture (any tool's)",
+	Run: func(ctx context.Context, args []string, stdio demo.IO) error {
+		if len(args) == 0 || args[0] != "read" {
+			return &demo.UsageError{Msg: "usage: netdemo trace read FILE [--notes=false] [--lang en|zh] [--json] [--ladder N]  (the demo is: netdemo run trace)"}
+		}
+		fs := flag.NewFlagSet("trace read", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		lang := fs.String("lang", demo.DefaultLang(), "language of the notes: en or zh")
+		notes := fs.Bool("notes", true, "a note under each packet saying what it means")
+		jsonOut := fs.Bool("json", false, "JSON Lines: one packet per line, then the result")
+		ladder := fs.Int("ladder", 0, "draw a ladder diagram of the first N packets")
+		noColor := fs.Bool("no-color", false, "no colour")
+		// Flags may come before or after the file name.
+		var file string
+		rest := args[1:]
+		for {
+			if err := fs.Parse(rest); err != nil {
+				if errors.Is(err, flag.ErrHelp) {
+					fs.SetOutput(stdio.Out)
+					fs.PrintDefaults()
+					return err
+				}
+				return &demo.UsageError{Msg: "trace read: " + err.Error()}
+			}
+			if fs.NArg() == 0 {
+				break
+			}
+			if file != "" {
+				return &demo.UsageError{Msg: "trace read takes one file, got " + strings.Join(append([]string{file}, fs.Args()...), " ")}
+			}
+			file, rest = fs.Arg(0), fs.Args()[1:]
+		}
+		if file == "" {
+			return &demo.UsageError{Msg: "trace read needs a capture file (pcap or pcapng)"}
+		}
+		if *lang != "en" && *lang != "zh" {
+			return &demo.UsageError{Msg: `--lang must be en or zh, got "` + *lang + `"`}
+		}
+		_, err := trace.ReadFile(ctx, file, stdio.Out, trace.Options{
+			Lang:   *lang,
+			Notes:  *notes,
+			JSON:   *jsonOut,
+			Color:  !*jsonOut && term.NewStyle(stdio.Out, *noColor).On(),
+			Flows:  true,
+			Ladder: *ladder,
+		})
+		return err
+	},
+}

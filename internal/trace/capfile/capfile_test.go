@@ -1,0 +1,263 @@
+package capfile
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2026, 3, 1, 8, 30, 0, 123456789, time.UTC)
+
+func readAll(t *testing.T, b []byte) ([]Record, error) {
+	t.Helper()
+	r, err := NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	var out []Record
+	for {
+		rec, err := r.Next()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		rec.Data = bytes.Clone(rec.Data)
+		out = append(out, rec)
+	}
+}
+
+func TestPcapRoundTrip(t *testing.T) {
+	tests := []struct {
+		desc   string
+		opts   WriterOptions
+		want   time.Time
+		digits int
+	}{
+		{"little endian, microseconds", WriterOptions{LinkType: LinkEthernet}, t0.Truncate(time.Microsecond), 6},
+		{"big endian, microseconds", WriterOptions{LinkType: LinkRaw, BigEndian: true}, t0.Truncate(time.Microsecond), 6},
+		{"little endian, nanoseconds", WriterOptions{LinkType: LinkSLL2, Nanosecond: true}, t0, 9},
+		{"big endian, nanoseconds", WriterOptions{LinkType: LinkNull, Nanosecond: true, BigEndian: true}, t0, 9},
+	}
+	for _, tt := range tests {
+		var buf bytes.Buffer
+		w, err := NewWriter(&buf, tt.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.WritePacket(t0, []byte{1, 2, 3}, 60)
+		w.WritePacket(t0.Add(time.Second), []byte{4}, 0)
+		recs, err := readAll(t, buf.Bytes())
+		if err != nil || len(recs) != 2 {
+			t.Fatalf("%s: %d records, error %v", tt.desc, len(recs), err)
+		}
+		r := recs[0]
+		if !r.Time.Equal(tt.want) || r.LinkType != tt.opts.LinkType || r.OrigLen != 60 || !bytes.Equal(r.Data, []byte{1, 2, 3}) ||
+			r.TimeDigits != tt.digits || r.Number != 1 || recs[1].Number != 2 || recs[1].OrigLen != 1 {
+			t.Errorf("%s: got %+v, want time %v", tt.desc, r, tt.want)
+		}
+	}
+}
+
+// ngBlock builds one little-endian pcapng block.
+func ngBlock(typ uint32, body []byte) []byte {
+	for len(body)%4 != 0 {
+		body = append(body, 0)
+	}
+	n := uint32(12 + len(body))
+	b := binary.LittleEndian.AppendUint32(nil, typ)
+	b = binary.LittleEndian.AppendUint32(b, n)
+	b = append(b, body...)
+	return binary.LittleEndian.AppendUint32(b, n)
+}
+
+func shb() []byte {
+	body := binary.LittleEndian.AppendUint32(nil, byteOrderMagic)
+	body = append(body, 1, 0, 0, 0)
+	body = binary.LittleEndian.AppendUint64(body, ^uint64(0))
+	return ngBlock(blockSHB, body)
+}
+
+func idb(link LinkType, opts ...[]byte) []byte {
+	body := binary.LittleEndian.AppendUint16(nil, uint16(link))
+	body = append(body, 0, 0)
+	body = binary.LittleEndian.AppendUint32(body, 0)
+	for _, o := range opts {
+		body = append(body, o...)
+	}
+	return ngBlock(blockIDB, body)
+}
+
+func option(code uint16, v []byte) []byte {
+	b := binary.LittleEndian.AppendUint16(nil, code)
+	b = binary.LittleEndian.AppendUint16(b, uint16(len(v)))
+	b = append(b, v...)
+	for len(b)%4 != 0 {
+		b = append(b, 0)
+	}
+	return b
+}
+
+func TestPcapngBlocks(t *testing.T) {
+	var f []byte
+	f = append(f, shb()...)
+	f = append(f, idb(LinkEthernet)...)                                   // interface 0: microseconds
+	f = append(f, idb(LinkRaw, option(optTsresol, []byte{0x80 | 10}))...) // interface 1: 2^-10 s
+	f = append(f, ngBlock(0x00000005, make([]byte, 16))...)               // statistics: skipped
+	// Enhanced packet on interface 1 at 1.5 s, with a comment.
+	epb := binary.LittleEndian.AppendUint32(nil, 1)
+	epb = binary.LittleEndian.AppendUint32(epb, 0)
+	epb = binary.LittleEndian.AppendUint32(epb, 1536)
+	epb = binary.LittleEndian.AppendUint32(epb, 3)
+	epb = binary.LittleEndian.AppendUint32(epb, 3)
+	epb = append(epb, 0xaa, 0xbb, 0xcc, 0)
+	epb = append(epb, option(optComment, []byte("hello"))...)
+	f = append(f, ngBlock(blockEPB, epb)...)
+	// Simple packet on interface 0.
+	spb := binary.LittleEndian.AppendUint32(nil, 2)
+	f = append(f, ngBlock(blockSPB, append(spb, 1, 2, 0, 0))...)
+	// Obsolete packet block on interface 0 at 2 s.
+	pb := binary.LittleEndian.AppendUint16(nil, 0)
+	pb = append(pb, 0, 0)
+	pb = binary.LittleEndian.AppendUint32(pb, 0)
+	pb = binary.LittleEndian.AppendUint32(pb, 2_000_000)
+	pb = binary.LittleEndian.AppendUint32(pb, 1)
+	pb = binary.LittleEndian.AppendUint32(pb, 1)
+	f = append(f, ngBlock(blockPB, append(pb, 9))...)
+	// A second section restarts interface numbering.
+	f = append(f, shb()...)
+	f = append(f, idb(LinkSLL2, option(optTsresol, []byte{9}), option(optTsoff, binary.LittleEndian.AppendUint64(nil, 10)))...)
+	epb2 := binary.LittleEndian.AppendUint32(nil, 0)
+	epb2 = binary.LittleEndian.AppendUint32(epb2, 0)
+	epb2 = binary.LittleEndian.AppendUint32(epb2, 5)
+	epb2 = binary.LittleEndian.AppendUint32(epb2, 0)
+	epb2 = binary.LittleEndian.AppendUint32(epb2, 0)
+	f = append(f, ngBlock(blockEPB, epb2)...)
+
+	recs, err := readAll(t, f)
+	if err != nil || len(recs) != 4 {
+		t.Fatalf("%d records, error %v", len(recs), err)
+	}
+	want := []struct {
+		link     LinkType
+		time     time.Time
+		data     []byte
+		comments []string
+	}{
+		{LinkRaw, time.Unix(1, 5e8), []byte{0xaa, 0xbb, 0xcc}, []string{"hello"}},
+		{LinkEthernet, time.Unix(0, 0), []byte{1, 2}, nil},
+		{LinkEthernet, time.Unix(2, 0), []byte{9}, nil},
+		{LinkSLL2, time.Unix(10, 5), []byte{}, nil},
+	}
+	for i, w := range want {
+		r := recs[i]
+		if r.LinkType != w.link || !r.Time.Equal(w.time) || !bytes.Equal(r.Data, w.data) || strings.Join(r.Comments, "|") != strings.Join(w.comments, "|") {
+			t.Errorf("record %d = %+v, want %+v", i+1, r, w)
+		}
+	}
+}
+
+func TestNgWriterRoundTrip(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := NewNgWriter(&buf, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := w.AddInterface(LinkRaw)
+	b, _ := w.AddInterface(LinkEthernet)
+	w.WritePacket(a, t0, []byte{1, 2, 3, 4, 5}, 0, "first", "握手 1/3")
+	w.WritePacket(b, t0.Add(time.Millisecond), []byte{6}, 1514)
+	if err := w.WritePacket(7, t0, nil, 0); err == nil {
+		t.Error("WritePacket on an undeclared interface: no error")
+	}
+	recs, err := readAll(t, buf.Bytes())
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("%d records, error %v", len(recs), err)
+	}
+	if !recs[0].Time.Equal(t0) || recs[0].TimeDigits != 9 || strings.Join(recs[0].Comments, "|") != "first|握手 1/3" ||
+		recs[1].LinkType != LinkEthernet || recs[1].OrigLen != 1514 || recs[1].Interface != 1 {
+		t.Errorf("records = %+v", recs)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	var pcap bytes.Buffer
+	w, _ := NewWriter(&pcap, WriterOptions{LinkType: LinkRaw})
+	w.WritePacket(t0, make([]byte, 100), 0)
+	w.WritePacket(t0, make([]byte, 1514), 0)
+	p := pcap.Bytes()
+	badEPB := append(append(shb(), idb(LinkRaw)...), ngBlock(blockEPB, make([]byte, 20))...)
+	binary.LittleEndian.PutUint32(badEPB[len(badEPB)-24:], 3) // interface 3
+	mismatch := append(shb(), idb(LinkRaw)...)
+	binary.LittleEndian.PutUint32(mismatch[len(mismatch)-4:], 99)
+	tests := []struct {
+		desc string
+		file []byte
+		n    int // records read before the error
+		err  string
+	}{
+		{"empty", nil, 0, "empty file"},
+		{"unknown magic", []byte("GIF89a......"), 0, "not a pcap or pcapng file"},
+		{"short pcap header", p[:20], 0, "truncated pcap file header: 24 bytes expected, file ends after 20"},
+		{"pcap version", append([]byte{0xd4, 0xc3, 0xb2, 0xa1, 9, 0}, p[6:]...), 0, "unsupported pcap version 9.4"},
+		{"truncated record", p[:len(p)-914], 1, "packet 2: truncated record: header says 1514 bytes, file ends after 600"},
+		{"truncated record header", p[:24+16+100+5], 1, "packet 2: truncated record header: header says 16 bytes, file ends after 5"},
+		{"pcapng bad byte order magic", append(shb()[:8], 1, 2, 3, 4), 0, "byte-order magic"},
+		{"pcapng interface out of range", badEPB, 0, "packet 1: corrupt packet block: interface 3, but 1 declared"},
+		{"pcapng length mismatch", mismatch, 0, "length 20 at its start but 99 at its end"},
+		{"pcapng truncated block", append(shb(), idb(LinkRaw)[:10]...), 0, "packet 1: truncated block: header says 20 bytes, file ends after 10"},
+	}
+	for _, tt := range tests {
+		recs, err := readAll(t, tt.file)
+		var fe *FormatError
+		if err == nil || !strings.Contains(err.Error(), tt.err) {
+			t.Errorf("%s: error = %v, want %q", tt.desc, err, tt.err)
+		} else if !errors.As(err, &fe) && !errors.Is(err, ErrNotCapture) {
+			t.Errorf("%s: error %v is not a *FormatError", tt.desc, err)
+		}
+		if len(recs) != tt.n {
+			t.Errorf("%s: %d records before the error, want %d", tt.desc, len(recs), tt.n)
+		}
+	}
+}
+
+func TestLinkTypeString(t *testing.T) {
+	for l, want := range map[LinkType]string{147: "USER0", 1: "ETHERNET", 276: "LINUX_SLL2", 4242: "4242"} {
+		if got := l.String(); got != want {
+			t.Errorf("LinkType(%d).String() = %q, want %q", l, got, want)
+		}
+	}
+}
+
+// FuzzReader reads arbitrary bytes as a capture: it must never panic nor
+// return a record longer than MaxPacket.
+func FuzzReader(f *testing.F) {
+	var pcap, ng bytes.Buffer
+	w, _ := NewWriter(&pcap, WriterOptions{LinkType: LinkEthernet, Nanosecond: true})
+	w.WritePacket(t0, make([]byte, 60), 0)
+	nw, _ := NewNgWriter(&ng, "fuzz")
+	nw.AddInterface(LinkRaw)
+	nw.WritePacket(0, t0, []byte{0x45, 0, 0, 20}, 0, "comment")
+	f.Add(pcap.Bytes())
+	f.Add(ng.Bytes())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := NewReader(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		for range 1000 {
+			rec, err := r.Next()
+			if err != nil {
+				return
+			}
+			if len(rec.Data) > MaxPacket {
+				t.Fatalf("record of %d bytes", len(rec.Data))
+			}
+		}
+	})
+}

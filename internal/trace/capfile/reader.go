@@ -1,0 +1,135 @@
+package capfile
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Format is the container format of a capture file.
+type Format int
+
+const (
+	PCAP Format = iota + 1
+	PCAPNG
+)
+
+func (f Format) String() string {
+	switch f {
+	case PCAP:
+		return "pcap"
+	case PCAPNG:
+		return "pcapng"
+	}
+	return "unknown"
+}
+
+// Reader reads packets one at a time from a pcap or pcapng stream, in
+// constant memory.
+type Reader struct {
+	br     *bufio.Reader
+	format Format
+	n      int    // packets returned so far
+	buf    []byte // reused for every packet (pcap) or block (pcapng)
+	err    error  // sticky: once a read fails, every later call returns it
+
+	pcap pcapState
+	ng   ngState
+}
+
+// readBufferSize is large enough that the reader touches the file rarely:
+// reading is then bound by decoding, not by system calls.
+const readBufferSize = 256 << 10
+
+// NewReader reads the file header of r and returns a reader for its packets.
+// It recognises the format from the magic number.
+func NewReader(r io.Reader) (*Reader, error) {
+	br, ok := r.(*bufio.Reader)
+	if !ok || br.Size() < 64*1024 {
+		br = bufio.NewReaderSize(r, readBufferSize)
+	}
+	rd := &Reader{br: br}
+	magic, err := br.Peek(4)
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			if len(magic) == 0 {
+				return nil, &FormatError{Msg: "empty file"}
+			}
+			return nil, &FormatError{Msg: fmt.Sprintf("truncated file header: file ends after %d bytes", len(magic))}
+		}
+		return nil, fmt.Errorf("read file header: %w", err)
+	}
+	switch {
+	case isPcapMagic(magic):
+		rd.format = PCAP
+		err = rd.readPcapHeader()
+	case magic[0] == 0x0a && magic[1] == 0x0d && magic[2] == 0x0d && magic[3] == 0x0a:
+		rd.format = PCAPNG
+		err = rd.readSectionHeader(0)
+	default:
+		return nil, ErrNotCapture
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rd, nil
+}
+
+// Format says whether the file is pcap or pcapng.
+func (r *Reader) Format() Format { return r.format }
+
+// LinkType is the link type of the first interface: for pcap the only one,
+// for pcapng the first interface declared so far (0 when none yet).
+func (r *Reader) LinkType() LinkType {
+	if r.format == PCAP {
+		return r.pcap.link
+	}
+	if len(r.ng.ifaces) > 0 {
+		return r.ng.ifaces[0].link
+	}
+	return 0
+}
+
+// Next returns the next packet. It returns io.EOF after the last packet of
+// a well-formed file, and a *FormatError when the file is truncated or
+// corrupt; after an error every call returns the same error. The returned
+// Record's Data is only valid until the next call.
+func (r *Reader) Next() (Record, error) {
+	if r.err != nil {
+		return Record{}, r.err
+	}
+	var rec Record
+	var err error
+	if r.format == PCAP {
+		rec, err = r.nextPcap()
+	} else {
+		rec, err = r.nextNg()
+	}
+	if err != nil {
+		r.err = err
+		return Record{}, err
+	}
+	return rec, nil
+}
+
+// readFull reads len(p) bytes and reports how many it got, turning a short
+// read into io.ErrUnexpectedEOF (or io.EOF when nothing was read).
+func (r *Reader) readFull(p []byte) (int, error) {
+	return io.ReadFull(r.br, p)
+}
+
+// grow returns r.buf resized to n bytes, reallocating only when it must.
+func (r *Reader) grow(n int) []byte {
+	if cap(r.buf) < n {
+		c := 2 * cap(r.buf)
+		if c < n {
+			c = n
+		}
+		if c < 2048 {
+			c = 2048
+		}
+		r.buf = make([]byte, c)
+	}
+	return r.buf[:n]
+}

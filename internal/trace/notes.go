@@ -1,0 +1,342 @@
+package trace
+
+// The notes: one plain sentence per packet saying what it means, in
+// English and Simplified Chinese side by side so that a translation is
+// changed together with its original.
+//
+// Placeholders: {a} {b} {c} numbers, {d} a duration, {s} a text taken from
+// the packet (a URL, a server name), {who} the sender ("the client"), {peer}
+// the receiver.
+
+const (
+	langEN = iota
+	langZH
+)
+
+type noteID uint8
+
+const (
+	noteNone noteID = iota
+	noteSYN
+	noteSYNAgain
+	noteSYNACK
+	noteHandshakeACK
+	noteFIN1
+	noteFIN2ACK
+	noteFIN3
+	noteFIN2Combined
+	noteFIN4
+	noteFIN3Last
+	noteFINSimultaneous
+	noteRSTRefused
+	noteRSTAbort
+	noteRetransmission
+	noteRetransmissionNoOrig
+	noteFastRetransmission
+	noteSpurious
+	noteOutOfOrder
+	noteLostSegment
+	noteDupACK
+	noteDupACK3
+	noteAckedUnseen
+	noteZeroWindow
+	noteWindowFull
+	noteKeepAlive
+	noteKeepAliveACK
+	noteZeroWindowProbe
+	noteZeroWindowProbeACK
+	noteWindowUpdate
+	notePureACK
+	noteData
+	noteHTTPRequest
+	noteHTTPResponse
+	noteTLSClientHello
+	noteTLSClientHelloNoSNI
+	noteTLSServerHello
+	noteTLSAppData
+	noteTLSAlert
+	noteTLSChangeCipherSpec
+	noteTLSHandshake
+	noteUDP
+	noteDNSQuery
+	noteDNSResponse
+	noteQUICInitial
+	noteQUICHandshake
+	noteQUIC0RTT
+	noteQUIC1RTT
+	noteQUICOther
+	notePingRequest
+	notePingReply
+	noteICMPUnreachable
+	noteICMPOther
+	noteARPRequest
+	noteARPReply
+	noteFragment
+	noteMalformed
+	noteOtherIP
+	numNotes
+)
+
+var noteTexts = [numNotes][2]string{
+	noteSYN: {
+		"handshake 1/3: {who} asks to open a connection and picks its initial sequence number",
+		"握手 1/3：{who}请求建立连接，并选定自己的初始序列号"},
+	noteSYNAgain: {
+		"SYN sent again: no answer came yet (lost, or nobody there)",
+		"再次发送 SYN：还没有收到回应（丢包，或对方不存在）"},
+	noteSYNACK: {
+		"handshake 2/3: {who} accepts, acknowledges the SYN and picks its own initial sequence number",
+		"握手 2/3：{who}接受连接，确认对方的 SYN，并选定自己的初始序列号"},
+	noteHandshakeACK: {
+		"handshake 3/3: {who} acknowledges the SYN/ACK; the connection is open",
+		"握手 3/3：{who}确认 SYN/ACK，连接建立完成"},
+	noteFIN1: {
+		"teardown 1/4: {who} has no more data to send and closes its direction (FIN)",
+		"挥手 1/4：{who}没有数据要发了，关闭自己的发送方向（FIN）"},
+	noteFIN2ACK: {
+		"teardown 2/4: {who} acknowledges the FIN; it may still send data until its own FIN",
+		"挥手 2/4：{who}确认收到 FIN；在发出自己的 FIN 之前仍可发送数据"},
+	noteFIN3: {
+		"teardown 3/4: {who} is done too and closes its direction (FIN)",
+		"挥手 3/4：{who}也发送完毕，关闭自己的发送方向（FIN）"},
+	noteFIN2Combined: {
+		"teardown 2/3: {who} acknowledges the FIN and sends its own FIN in the same packet, so this teardown takes 3 packets, not 4",
+		"挥手 2/3：{who}在同一个包里确认对方的 FIN 并发出自己的 FIN，所以这次挥手只用 3 个包，而不是 4 个"},
+	noteFIN4: {
+		"teardown 4/4: {who} acknowledges the last FIN; the connection is closed",
+		"挥手 4/4：{who}确认最后一个 FIN，连接关闭"},
+	noteFIN3Last: {
+		"teardown 3/3: {who} acknowledges the last FIN; the connection is closed",
+		"挥手 3/3：{who}确认最后一个 FIN，连接关闭"},
+	noteFINSimultaneous: {
+		"FIN: {who} closes its direction while the other side closes too (simultaneous close)",
+		"FIN：{who}关闭自己的发送方向，对方也同时在关闭（同时关闭）"},
+	noteRSTRefused: {
+		"RST: nothing listens on that port, so the connection is refused",
+		"RST：该端口没有程序在监听，连接被拒绝"},
+	noteRSTAbort: {
+		"RST: {who} aborts the connection at once, without the FIN exchange",
+		"RST：{who}立即中止连接，不经过 FIN 挥手"},
+	noteRetransmission: {
+		"retransmission of bytes {a}–{b}, {d} after the original: no ACK came in time",
+		"重传第 {a}–{b} 字节，距原始发送 {d}：没有及时收到确认"},
+	noteRetransmissionNoOrig: {
+		"retransmission of bytes {a}–{b}: they were sent before",
+		"重传第 {a}–{b} 字节：这些数据之前已经发送过"},
+	noteFastRetransmission: {
+		"fast retransmission of bytes {a}–{b}, {d} after the original: duplicate ACKs reported the loss, no timeout wait",
+		"快速重传第 {a}–{b} 字节，距原始发送 {d}：重复 ACK 报告了丢包，无需等待超时"},
+	noteSpurious: {
+		"spurious retransmission: bytes {a}–{b} were already acknowledged",
+		"虚假重传：第 {a}–{b} 字节早已被确认"},
+	noteOutOfOrder: {
+		"out of order: bytes {a}–{b} arrive after bytes that follow them",
+		"乱序：第 {a}–{b} 字节比其后的数据更晚到达"},
+	noteLostSegment: {
+		"gap: bytes {a}–{b} before this segment were never seen (lost before the capture point, or not captured)",
+		"缺口：本段之前的第 {a}–{b} 字节从未出现（在抓包点之前丢失，或没有抓到）"},
+	noteDupACK: {
+		"duplicate ACK #{a}: {who} still waits for byte {b}, so a segment is missing",
+		"第 {a} 个重复 ACK：{who}仍在等待第 {b} 字节，说明有一段数据缺失"},
+	noteDupACK3: {
+		"third duplicate ACK → the sender will retransmit fast (byte {b} is missing)",
+		"第三个重复 ACK → 发送方将快速重传（缺第 {b} 字节）"},
+	noteAckedUnseen: {
+		"acknowledges bytes up to {a} that the capture never saw",
+		"确认了抓包中从未出现过的数据（直到第 {a} 字节）"},
+	noteZeroWindow: {
+		"zero window: {who}'s receive buffer is full; the sender must pause",
+		"零窗口：{who}的接收缓冲区已满，发送方必须暂停"},
+	noteWindowFull: {
+		"window full: {who} has filled the whole window the receiver offered and must wait for an ACK",
+		"窗口已满：{who}已用完接收方提供的全部窗口，必须等待确认"},
+	noteKeepAlive: {
+		"keep-alive probe: {who} checks that the other side is still there",
+		"保活探测：{who}检查对方是否还在"},
+	noteKeepAliveACK: {
+		"keep-alive answer: {who} is still there",
+		"保活应答：{who}还在"},
+	noteZeroWindowProbe: {
+		"zero-window probe: {who} sends one byte to ask whether there is room again",
+		"零窗口探测：{who}发送一个字节，询问是否又有空间了"},
+	noteZeroWindowProbeACK: {
+		"answer to a zero-window probe: still no room",
+		"零窗口探测的应答：仍然没有空间"},
+	noteWindowUpdate: {
+		"window update: {who} has room again (window {a} bytes)",
+		"窗口更新：{who}又有空间了（窗口 {a} 字节）"},
+	notePureACK: {
+		"pure ACK: acknowledges bytes up to {a}",
+		"纯 ACK：确认收到第 {a} 字节及之前的所有数据"},
+	noteData: {
+		"data: {a} bytes of payload",
+		"数据：{a} 字节有效载荷"},
+	noteHTTPRequest: {
+		"HTTP request {s}",
+		"HTTP 请求 {s}"},
+	noteHTTPResponse: {
+		"HTTP response {s}",
+		"HTTP 响应 {s}"},
+	noteTLSClientHello: {
+		"TLS ClientHello, SNI {s}: the client proposes versions and ciphers; the server name is still readable",
+		"TLS ClientHello，SNI {s}：客户端提出版本和加密套件；服务器名仍以明文可见"},
+	noteTLSClientHelloNoSNI: {
+		"TLS ClientHello: the client proposes versions and ciphers",
+		"TLS ClientHello：客户端提出版本和加密套件"},
+	noteTLSServerHello: {
+		"TLS ServerHello: the server picks the version and cipher; what follows is encrypted",
+		"TLS ServerHello：服务器选定版本和加密套件；之后的内容都是加密的"},
+	noteTLSAppData: {
+		"TLS application data: encrypted, only its length ({a} bytes) is visible",
+		"TLS 应用数据：已加密，只能看到长度（{a} 字节）"},
+	noteTLSAlert: {
+		"TLS alert: an error or the end of the TLS session",
+		"TLS 告警：出错或 TLS 会话结束"},
+	noteTLSChangeCipherSpec: {
+		"TLS ChangeCipherSpec: from here on this side encrypts",
+		"TLS ChangeCipherSpec：从这里开始这一方加密发送"},
+	noteTLSHandshake: {
+		"TLS handshake: {s}",
+		"TLS 握手：{s}"},
+	noteUDP: {
+		"UDP datagram: no handshake, no acknowledgement ({a} bytes)",
+		"UDP 数据报：没有握手，也没有确认（{a} 字节）"},
+	noteDNSQuery: {
+		"DNS query for {s}, over UDP: one datagram out, one back",
+		"DNS 查询 {s}，基于 UDP：发出一个数据报，收回一个"},
+	noteDNSResponse: {
+		"DNS response for {s}",
+		"DNS 响应 {s}"},
+	noteQUICInitial: {
+		"QUIC Initial: starts the QUIC handshake (TLS 1.3 inside UDP)",
+		"QUIC Initial：开始 QUIC 握手（TLS 1.3 跑在 UDP 里）"},
+	noteQUICHandshake: {
+		"QUIC Handshake: continues the encrypted handshake",
+		"QUIC Handshake：继续加密的握手"},
+	noteQUIC0RTT: {
+		"QUIC 0-RTT: application data sent before the handshake ends",
+		"QUIC 0-RTT：握手结束前就发送的应用数据"},
+	noteQUIC1RTT: {
+		"QUIC 1-RTT: encrypted application data (short header)",
+		"QUIC 1-RTT：加密的应用数据（短包头）"},
+	noteQUICOther: {
+		"QUIC: {s}",
+		"QUIC：{s}"},
+	notePingRequest: {
+		"ping request (ICMP echo): are you there?",
+		"ping 请求（ICMP 回显）：你在吗？"},
+	notePingReply: {
+		"ping reply (ICMP echo reply): yes",
+		"ping 应答（ICMP 回显应答）：在"},
+	noteICMPUnreachable: {
+		"ICMP destination unreachable: {s}",
+		"ICMP 目标不可达：{s}"},
+	noteICMPOther: {
+		"ICMP control message: {s}",
+		"ICMP 控制消息：{s}"},
+	noteARPRequest: {
+		"ARP request: who has {s}? (finds the MAC address for an IP address)",
+		"ARP 请求：谁是 {s}？（查找 IP 地址对应的 MAC 地址）"},
+	noteARPReply: {
+		"ARP reply: {s}",
+		"ARP 应答：{s}"},
+	noteFragment: {
+		"IP fragment: a piece of a packet too big for the link",
+		"IP 分片：一个对链路来说太大的包的一部分"},
+	noteMalformed: {
+		"cannot decode: {s}",
+		"无法解析：{s}"},
+	noteOtherIP: {
+		"IP packet of protocol {s}",
+		"协议为 {s} 的 IP 包"},
+}
+
+var sideWords = [2][2]string{
+	{"the client", "客户端"},
+	{"the server", "服务器"},
+}
+
+// note is a chosen note with its arguments; rendering is deferred until
+// someone asks for the text.
+type note struct {
+	id   noteID
+	a, b int64
+	d    int64 // nanoseconds
+	s    string
+	who  int // 0 client, 1 server
+}
+
+// appendNote renders n in language lang onto b.
+func appendNote(b []byte, n *note, lang int) []byte {
+	t := noteTexts[n.id][lang]
+	start := len(b)
+	for i := 0; i < len(t); i++ {
+		if t[i] != '{' {
+			b = append(b, t[i])
+			continue
+		}
+		j := i + 1
+		for j < len(t) && t[j] != '}' {
+			j++
+		}
+		switch t[i+1 : j] {
+		case "a":
+			b = appendInt(b, n.a)
+		case "b":
+			b = appendInt(b, n.b)
+		case "d":
+			b = appendMillis(b, n.d)
+		case "s":
+			b = append(b, n.s...)
+		case "who":
+			b = append(b, sideWords[n.who&1][lang]...)
+		case "peer":
+			b = append(b, sideWords[(n.who+1)&1][lang]...)
+		}
+		i = j
+	}
+	if lang == langEN && len(b) > start && b[start] >= 'a' && b[start] <= 'z' && len(t) > 0 && t[0] == '{' {
+		b[start] -= 'a' - 'A' // a sentence that starts with {who}
+	}
+	return b
+}
+
+func appendInt(b []byte, v int64) []byte {
+	if v < 0 {
+		b = append(b, '-')
+		v = -v
+	}
+	var tmp [20]byte
+	i := len(tmp)
+	for {
+		i--
+		tmp[i] = byte('0' + v%10)
+		v /= 10
+		if v == 0 {
+			break
+		}
+	}
+	return append(b, tmp[i:]...)
+}
+
+// appendMillis writes a duration the way people say it: "210 ms",
+// "1.5 ms", "0.120 ms", "3.2 s".
+func appendMillis(b []byte, ns int64) []byte {
+	switch {
+	case ns >= 10e9:
+		return append(appendInt(b, ns/1e9), " s"...)
+	case ns >= 1e9:
+		b = appendInt(b, ns/1e9)
+		return append(append(append(b, '.'), byte('0'+ns/1e8%10)), " s"...)
+	case ns >= 10e6:
+		return append(appendInt(b, (ns+5e5)/1e6), " ms"...)
+	case ns >= 1e6:
+		b = appendInt(b, ns/1e6)
+		return append(append(append(b, '.'), byte('0'+ns/1e5%10)), " ms"...)
+	default:
+		us := ns / 1e3
+		b = append(b, "0."...)
+		b = append(b, byte('0'+us/100%10), byte('0'+us/10%10), byte('0'+us%10))
+		return append(b, " ms"...)
+	}
+}
