@@ -26,6 +26,8 @@ type Options struct {
 	Serve   bool
 	Addr    string
 	Link    lab.Link
+
+	flags *flag.FlagSet // the parsed flags, for the demo's own (see Run.Flag)
 }
 
 // UsageError is a bad flag or argument: the CLI prints it on one line and
@@ -111,6 +113,7 @@ func parseFlags(name string, d *Demo, args []string) (*Options, *flag.FlagSet, e
 	if err := o.validate(raw); err != nil {
 		return nil, fs, err
 	}
+	o.flags = fs
 	return o, fs, nil
 }
 

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package live
+
+func openSource(string) (source, error) { return nil, ErrUnsupported }

@@ -1,0 +1,130 @@
+package tracedemo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/netdemo/netdemo/internal/demo"
+)
+
+// measurePosts runs the four requests of the "POST sends two packets"
+// measurement and prints what decided each count.
+func measurePosts(ctx context.Context, r *demo.Run) (postPackets, error) {
+	// MTU 1500 as on Ethernet, the run's delay and rate, but no loss: the
+	// question is how the client cuts the request, not how TCP recovers.
+	link := r.Link
+	link.MTU, link.Loss, link.Reorder, link.Duplicate = 1500, 0, 0, 0
+	counts := map[string]postCount{}
+	for _, pc := range postCases {
+		c, err := measurePost(ctx, link, r.Seed, pc)
+		if err != nil {
+			return postPackets{}, fmt.Errorf("measuring %s: %w", pc.Key, err)
+		}
+		counts[pc.Key] = c
+	}
+	pp := postPackets{
+		Get:               counts["get"].Segments,
+		PostSmall:         counts["post_small"].Segments,
+		PostLargeExpect:   counts["post_large_expect"].Segments,
+		PostLargeNoExpect: counts["post_large_no_expect"].Segments,
+	}
+	mss := 0
+	for _, c := range counts {
+		mss = max(mss, c.MSS)
+	}
+	ex, noex := counts["post_large_expect"], counts["post_large_no_expect"]
+	r.Set("post_mss", mss)
+	r.Set("post_get_bytes", counts["get"].Sizes[0])
+	r.Set("post_small_first", sizesText(counts["post_small"].Sizes))
+	r.Set("post_small_story", smallStory(r, counts["post_small"]))
+	r.Set("post_expect_story", expectStory(r, ex))
+	r.Set("post_rtt_ms", ms(link.RTT))
+
+	if !r.JSON {
+		w := r.Stdout()
+		st := r.Style()
+		fmt.Fprintf(w, "  %s\n", st.Dim(fmt.Sprintf(r.T(
+			"each request on a fresh connection, lab link MTU %d, RTT %v, no loss; counted from the tap: client→server segments with payload, retransmissions excluded",
+			"每个请求各用一条新连接，实验网络 MTU %d，RTT %v，无丢包；从链路抓包计数：客户端→服务端、带负载的报文段，不含重传"), link.MTU, link.RTT)))
+		fmt.Fprintf(w, "  %-34s %9s %9s  %-26s %12s %11s\n", r.T("request", "请求"), r.T("body", "请求体"), r.T("segments", "报文段数"),
+			r.T("first payloads (bytes)", "前几个段的负载（字节）"), r.T("body waited", "请求体等待"), r.T("send time", "发送用时"))
+		for _, pc := range postCases {
+			c := counts[pc.Key]
+			wait, send := "—", "—"
+			if pc.Body > 0 {
+				wait = fmt.Sprintf("%.1f ms", ms(c.HeaderWait))
+			}
+			if c.Segments > 1 {
+				send = fmt.Sprintf("%.1f ms", ms(c.Send))
+			}
+			fmt.Fprintf(w, "  %-34s %9d %9s  %-26s %12s %11s\n", caseName(r, pc), pc.Body, st.Bold(fmt.Sprintf("%d", c.Segments)),
+				sizesText(c.Sizes), wait, send)
+		}
+	}
+	r.Measure("post_packets_get", pp.Get, r.T("segment(s)", "个报文段"))
+	r.Measure("post_packets_small", pp.PostSmall, r.T("segment(s)", "个报文段"))
+	r.Measure("post_expect_wait_ms", round1(ms(ex.HeaderWait)), "ms")
+	r.Measure("post_send_expect_ms", round1(ms(ex.Send)), "ms")
+	r.Measure("post_send_no_expect_ms", round1(ms(noex.Send)), "ms")
+	return pp, nil
+}
+
+func caseName(r *demo.Run, pc postCase) string {
+	switch pc.Key {
+	case "get":
+		return "GET /"
+	case "post_small":
+		return r.T("POST, small form", "POST，小表单")
+	case "post_large_expect":
+		return r.T("POST 2 MiB, Expect: 100-continue", "POST 2 MiB，带 Expect: 100-continue")
+	}
+	return r.T("POST 2 MiB, no Expect", "POST 2 MiB，不带 Expect")
+}
+
+func sizesText(s []int) string {
+	parts := make([]string, len(s))
+	for i, n := range s {
+		parts[i] = fmt.Sprint(n)
+	}
+	out := strings.Join(parts, " ")
+	if len(s) >= 4 {
+		out += " …"
+	}
+	return out
+}
+
+func yesNo(r *demo.Run, b bool) string {
+	if b {
+		return r.T("yes", "是")
+	}
+	return r.T("no", "否")
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func round1(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
+
+// smallStory says how the client cut the small POST, from the segments.
+func smallStory(r *demo.Run, c postCount) string {
+	switch {
+	case c.Segments == 1:
+		return r.T("Go's client wrote the headers and the body in one go, so one segment carried both",
+			"Go 的客户端把请求头和请求体一次写出，所以一个段就装下了两者")
+	case c.HeadersAlone:
+		return fmt.Sprintf(r.T("the client wrote the headers (%d bytes) and the body separately, and each write became a segment",
+			"客户端把请求头（%d 字节）和请求体分开写，每次写出都成了一个段"), c.HeaderBytes)
+	}
+	return fmt.Sprintf(r.T("the request was cut into %d segments", "请求被切成了 %d 个段"), c.Segments)
+}
+
+// expectStory says what Expect: 100-continue did on the wire.
+func expectStory(r *demo.Run, c postCount) string {
+	if !c.HeadersAlone || !c.Got100 {
+		return fmt.Sprintf(r.T("the client did not wait for 100 Continue this time (headers alone in the first segment: %s; 100 Continue seen: %s)",
+			"这次客户端没有等 100 Continue（第一个段只有请求头：%s；看到 100 Continue：%s）"), yesNo(r, c.HeadersAlone), yesNo(r, c.Got100))
+	}
+	return fmt.Sprintf(r.T("the first segment carried only the headers (%d bytes), the server answered 100 Continue, and the body followed %.1f ms later",
+		"第一个段只装了请求头（%d 字节），服务端回了 100 Continue，请求体在 %.1f ms 之后才跟上"), c.HeaderBytes, round1(ms(c.HeaderWait)))
+}

@@ -1,0 +1,204 @@
+package tracedemo
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/netdemo/netdemo/internal/lab"
+)
+
+// postCase is one request of the "POST sends two TCP packets" measurement.
+type postCase struct {
+	Key    string // field of postPackets
+	Method string
+	Body   int  // bytes of body
+	Expect bool // send "Expect: 100-continue" and wait for 100 Continue
+}
+
+// postCases are the four requests: each goes over a fresh connection on a
+// fresh lab, so that every data segment the client sends is the request.
+var postCases = []postCase{
+	{Key: "get", Method: "GET"},
+	{Key: "post_small", Method: "POST", Body: len(postBody)},
+	{Key: "post_large_expect", Method: "POST", Body: 2 << 20, Expect: true},
+	{Key: "post_large_no_expect", Method: "POST", Body: 2 << 20},
+}
+
+// postCount is what the tap saw of one request.
+type postCount struct {
+	Segments   int           // client→server segments with payload, retransmissions excluded
+	Sizes      []int         // payload of the first segments, to show the write pattern
+	MSS        int           // the largest payload the client sent: the MSS in use
+	HeaderWait time.Duration // from the first request segment to the first body segment
+	Send       time.Duration // from the request's first segment to its last on the wire
+	Status     int
+	Got100     bool // the server said 100 Continue before the body
+	// HeaderBytes is the size of the request line and headers; HeadersAlone
+	// is true when the first segment carried exactly those, no body.
+	HeaderBytes  int
+	HeadersAlone bool
+}
+
+// postPackets is the result field post_packets.
+type postPackets struct {
+	Get               int `json:"get"`
+	PostSmall         int `json:"post_small"`
+	PostLargeExpect   int `json:"post_large_expect"`
+	PostLargeNoExpect int `json:"post_large_no_expect"`
+}
+
+// measurePost runs one case on a fresh lab with link (MTU 1500) and counts
+// the client's data segments from the tap.
+func measurePost(ctx context.Context, link lab.Link, seed int64, pc postCase) (postCount, error) {
+	var out postCount
+	l, err := lab.New(lab.Config{Link: link, Seed: seed})
+	if err != nil {
+		return out, fmt.Errorf("starting a lab: %w", err)
+	}
+	defer l.Close()
+
+	ln, err := l.Server().Listen(ctx, "tcp", "server.test:80")
+	if err != nil {
+		return out, fmt.Errorf("listening: %w", err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body) // reading the body is what makes Go's server say 100 Continue
+		fmt.Fprintf(w, "received %d bytes\n", n)
+	})}
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	var (
+		mu       sync.Mutex
+		next     uint32 // next new sequence number of the client's data
+		started  bool
+		first    time.Time // first request segment
+		firstB   time.Time // first segment after the headers
+		lastData time.Time
+		sizes    []int
+		got100   bool
+		hdrEnd   = -1 // bytes of the header block, once known
+		sent     int  // request bytes seen so far
+	)
+	remove := l.AddTap(func(f lab.Frame) {
+		seg, ok := parseTCP(f.Data)
+		if !ok {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if f.Dir == lab.ServerToClient {
+			if seg.payloadLen > 0 && bytes.HasPrefix(seg.payload, []byte("HTTP/1.1 100")) {
+				got100 = true
+			}
+			return
+		}
+		if seg.payloadLen == 0 {
+			return
+		}
+		end := seg.seq + uint32(seg.payloadLen)
+		if started && int32(end-next) <= 0 {
+			return // a retransmission: these bytes were sent before
+		}
+		if !started {
+			started, first = true, f.At
+			if i := bytes.Index(seg.payload, []byte("\r\n\r\n")); i >= 0 {
+				hdrEnd = i + 4
+				out.HeaderBytes, out.HeadersAlone = hdrEnd, seg.payloadLen == hdrEnd
+				if seg.payloadLen > hdrEnd {
+					firstB = f.At // headers and body share the first segment
+				}
+			}
+		}
+		if firstB.IsZero() && hdrEnd >= 0 && sent >= hdrEnd {
+			firstB = f.At
+		}
+		next = end
+		sent += seg.payloadLen
+		out.Segments++
+		out.MSS = max(out.MSS, seg.payloadLen)
+		if len(sizes) < 4 {
+			sizes = append(sizes, seg.payloadLen)
+		}
+		lastData = f.At
+	})
+	defer remove()
+
+	tr := &http.Transport{DialContext: l.Client().Dial, DisableCompression: true}
+	if pc.Expect {
+		// Go's client waits for 100 Continue only when the request carries
+		// the header and ExpectContinueTimeout is set; it never adds it.
+		tr.ExpectContinueTimeout = 5 * time.Second
+	}
+	defer tr.CloseIdleConnections()
+	var body io.Reader
+	if pc.Body > 0 {
+		body = bytes.NewReader(bytes.Repeat([]byte("a"), pc.Body))
+	}
+	req, err := http.NewRequestWithContext(ctx, pc.Method, "http://server.test/upload", body)
+	if err != nil {
+		return out, err
+	}
+	if pc.Expect {
+		req.Header.Set("Expect", "100-continue")
+	}
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		return out, fmt.Errorf("%s with %d bytes: %w", pc.Method, pc.Body, err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	out.Status = resp.StatusCode
+	if want := "received " + strconv.Itoa(pc.Body) + " bytes\n"; resp.StatusCode != http.StatusOK {
+		return out, fmt.Errorf("%s with %d bytes: status %d, want 200 and %q", pc.Method, pc.Body, resp.StatusCode, want)
+	}
+
+	mu.Lock()
+	defer mu.Unlock()
+	out.Sizes = sizes
+	out.Got100 = got100
+	if !firstB.IsZero() {
+		out.HeaderWait = firstB.Sub(first)
+	}
+	out.Send = lastData.Sub(first)
+	return out, nil
+}
+
+// tcpSeg is the little of a TCP segment the measurement needs.
+type tcpSeg struct {
+	seq        uint32
+	flags      uint8
+	payloadLen int
+	payload    []byte // as captured (the lab captures whole packets)
+}
+
+// parseTCP reads an IPv4 TCP segment; ok is false for anything else or for
+// a packet too short to hold what its headers claim.
+func parseTCP(ip []byte) (tcpSeg, bool) {
+	if len(ip) < 20 || ip[0]>>4 != 4 || ip[9] != 6 {
+		return tcpSeg{}, false
+	}
+	ihl := int(ip[0]&0x0f) * 4
+	total := int(binary.BigEndian.Uint16(ip[2:4]))
+	if ihl < 20 || total < ihl+20 || len(ip) < total {
+		return tcpSeg{}, false
+	}
+	tcp := ip[ihl:total]
+	off := int(tcp[12]>>4) * 4
+	if off < 20 || off > len(tcp) {
+		return tcpSeg{}, false
+	}
+	return tcpSeg{
+		seq:        binary.BigEndian.Uint32(tcp[4:8]),
+		flags:      tcp[13],
+		payloadLen: len(tcp) - off,
+		payload:    tcp[off:],
+	}, true
+}
