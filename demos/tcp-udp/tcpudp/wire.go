@@ -1,0 +1,160 @@
+package tcpudp
+
+import (
+	"sync"
+	"time"
+
+	"github.com/netdemo/netdemo/internal/lab"
+)
+
+// seen is one frame the lab's tap reported, decoded.
+type seen struct {
+	N    int
+	At   time.Time
+	Dir  lab.Direction
+	Fate lab.Fate
+	Pkt  packet
+}
+
+// wire records every TCP and UDP frame the lab's link carries. Everything
+// the demo says about packets (the handshake, retransmissions, header bytes)
+// is computed from this record, not from what the stacks were supposed to
+// do.
+type wire struct {
+	mu     sync.Mutex
+	frames []seen
+	bad    int // frames that did not decode (none expected)
+}
+
+// tap is the lab tap: it runs under the lab's lock, so it only decodes and
+// appends.
+func (w *wire) tap(f lab.Frame) {
+	p, err := decodePacket(f.Data)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err != nil {
+		w.bad++
+		return
+	}
+	w.frames = append(w.frames, seen{N: f.N, At: f.At, Dir: f.Dir, Fate: f.Fate, Pkt: p})
+}
+
+// snapshot returns the frames so far.
+func (w *wire) snapshot() []seen {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]seen(nil), w.frames...)
+}
+
+// waitFor polls until some frame satisfies ok or the timeout passes. The tap
+// sees a frame when the stack sends it, which may be a moment after the
+// socket call that caused it returned.
+func (w *wire) waitFor(timeout time.Duration, ok func(seen) bool) bool {
+	deadline := time.Now().Add(timeout)
+	for {
+		for _, f := range w.snapshot() {
+			if ok(f) {
+				return true
+			}
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// flow selects the frames between the client's port and the server's port,
+// both directions, of one protocol.
+func flow(frames []seen, proto int, clientPort, serverPort uint16) []seen {
+	var out []seen
+	for _, f := range frames {
+		p := f.Pkt
+		if p.Proto != proto {
+			continue
+		}
+		if (f.Dir == lab.ClientToServer && p.SrcPort == clientPort && p.DstPort == serverPort) ||
+			(f.Dir == lab.ServerToClient && p.SrcPort == serverPort && p.DstPort == clientPort) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// seqBefore compares TCP sequence numbers in serial-number arithmetic
+// (RFC 1982): they wrap at 2^32.
+func seqBefore(a, b uint32) bool { return int32(a-b) < 0 }
+
+// retransmissions counts the TCP segments carrying data whose sequence
+// range starts below data already sent in the same direction: the sender
+// is sending those bytes again. Frames the link dropped count too — the
+// sender did send them. SYN and FIN each take one sequence number.
+func retransmissions(frames []seen) int {
+	type key struct {
+		dir      lab.Direction
+		src, dst uint16
+	}
+	sentUpTo := map[key]uint32{}
+	n := 0
+	for _, f := range frames {
+		p := f.Pkt
+		if p.Proto != protoTCP {
+			continue
+		}
+		k := key{f.Dir, p.SrcPort, p.DstPort}
+		length := uint32(p.Payload)
+		if p.Flags&(flagSYN|flagFIN) != 0 {
+			length++
+		}
+		if length == 0 {
+			continue // a pure ACK sends no new sequence space
+		}
+		end := p.Seq + length
+		top, ok := sentUpTo[k]
+		if ok && p.Payload > 0 && seqBefore(p.Seq, top) {
+			n++
+		}
+		if !ok || seqBefore(top, end) {
+			sentUpTo[k] = end
+		}
+	}
+	return n
+}
+
+// wireCount is what one protocol put on the link for the messages.
+type wireCount struct {
+	Frames       int    // packets, both directions, including dropped ones
+	Bytes        int    // IP packets' total length: the bytes on the wire
+	PayloadBytes int    // application bytes in them (retransmissions included)
+	Dropped      int    // data-carrying frames the link dropped
+	HeaderBytes  int    // transport header of the first data frame: TCP 20+options, UDP 8
+	IPHeader     int    // IPv4 header of that frame
+	Options      string // names of that frame's TCP options ("" for none or UDP)
+	DataFrames   int    // frames carrying payload
+	PureACKs     int    // server → client TCP frames with only the ACK flag and no data
+}
+
+func countWire(frames []seen) wireCount {
+	var c wireCount
+	for _, f := range frames {
+		c.Frames++
+		c.Bytes += f.Pkt.Total
+		c.PayloadBytes += f.Pkt.Payload
+		if f.Dir == lab.ServerToClient && f.Pkt.Proto == protoTCP && f.Pkt.Payload == 0 && f.Pkt.Flags == flagACK {
+			c.PureACKs++
+		}
+		if f.Pkt.Payload > 0 {
+			c.DataFrames++
+			if f.Fate == lab.Dropped {
+				c.Dropped++
+			}
+			if c.HeaderBytes == 0 {
+				c.HeaderBytes, c.IPHeader = f.Pkt.L4Header, f.Pkt.IPHeader
+				if len(f.Pkt.TCPOption) > 0 {
+					c.Options = optionNames(f.Pkt.TCPOption)
+				}
+			}
+		}
+	}
+	return c
+}
