@@ -2,8 +2,6 @@ package tcpudp
 
 import (
 	"flag"
-	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/netdemo/netdemo/internal/demo"
@@ -29,34 +27,6 @@ const (
 	maxMessages     = 100000
 )
 
-// messages is the value of --messages from the last parse. The runner parses
-// a demo's flags right before running it, so a run reads the value its own
-// command line set; runs in one process must not overlap.
-var messages atomic.Int64
-
-func init() { messages.Store(defaultMessages) }
-
 func flags(fs *flag.FlagSet) {
-	messages.Store(defaultMessages)
-	fs.Var(intFlag{&messages}, "messages", "how many numbered `messages` to send over TCP and over UDP, 1 to 100000 (default 200)")
-}
-
-// intFlag is a flag.Value over an atomic, so that parsing in one test and
-// reading in another never race.
-type intFlag struct{ v *atomic.Int64 }
-
-func (f intFlag) String() string {
-	if f.v == nil {
-		return strconv.Itoa(defaultMessages)
-	}
-	return strconv.FormatInt(f.v.Load(), 10)
-}
-
-func (f intFlag) Set(s string) error {
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return err
-	}
-	f.v.Store(n)
-	return nil
+	fs.Int("messages", defaultMessages, "how many numbered `messages` to send over TCP and over UDP, 1 to 100000")
 }

@@ -19,7 +19,7 @@ import (
 // datagram size limit), then on the lab's lossy link (the handshake, loss,
 // order, latency and header bytes, seen packet by packet in the tap).
 func run(ctx context.Context, r *demo.Run) error {
-	n := int(messages.Load())
+	n, _ := r.Flag("messages").(int)
 	if n < 1 || n > maxMessages {
 		return &demo.UsageError{Msg: fmt.Sprintf("--messages must be between 1 and %d, got %d", maxMessages, n)}
 	}

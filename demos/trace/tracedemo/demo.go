@@ -37,7 +37,7 @@ type result struct {
 }
 
 func run(ctx context.Context, r *demo.Run) error {
-	opts := takeOptions()
+	opts := runOptions(r)
 
 	r.Step("exchange", r.T("A small real exchange, captured", "一次真实的小交互，全程抓包"))
 	c, err := captureExchange(ctx, r, opts)

@@ -1,9 +1,6 @@
 package tracedemo
 
-import (
-	"flag"
-	"sync"
-)
+import "flag"
 
 // options are the trace demo's own flags, on top of the common ones.
 type options struct {
@@ -13,30 +10,19 @@ type options struct {
 	Pcapng  string // write a pcapng whose packet comments carry the notes
 }
 
-// The runner hands a demo a *flag.FlagSet to add flags to, but not the
-// parsed values: Flags binds them to a fresh options value, and Run takes
-// it. Parsing and running happen one after the other on the same goroutine
-// of demo.Execute, so the hand-over only needs a lock for the case of two
-// runs in one process (tests).
-var (
-	flagMu   sync.Mutex
-	lastOpts = &options{}
-)
-
 func addFlags(fs *flag.FlagSet) {
-	o := &options{}
-	fs.BoolVar(&o.TLS, "tls", false, "run the same exchange over TLS 1.3 (with --pcap, a key log FILE.keylog is written beside it)")
-	fs.BoolVar(&o.Live, "live", false, "capture on the real loopback with a raw socket (Linux, needs CAP_NET_RAW) instead of the lab")
-	fs.BoolVar(&o.Mermaid, "mermaid", false, "also print the ladder diagram as a Mermaid sequenceDiagram")
-	fs.StringVar(&o.Pcapng, "pcapng", "", "write the capture as pcapng `file`, each packet commented with its note")
-	flagMu.Lock()
-	lastOpts = o
-	flagMu.Unlock()
+	fs.Bool("tls", false, "run the same exchange over TLS 1.3 (with --pcap, a key log FILE.keylog is written beside it)")
+	fs.Bool("live", false, "capture on the real loopback with a raw socket (Linux, needs CAP_NET_RAW) instead of the lab")
+	fs.Bool("mermaid", false, "also print the ladder diagram as a Mermaid sequenceDiagram")
+	fs.String("pcapng", "", "write the capture as pcapng `file`, each packet commented with its note")
 }
 
-// takeOptions returns the options of the latest parse.
-func takeOptions() options {
-	flagMu.Lock()
-	defer flagMu.Unlock()
-	return *lastOpts
+// runOptions reads this run's values of the demo's flags.
+func runOptions(r interface{ Flag(string) any }) options {
+	var o options
+	o.TLS, _ = r.Flag("tls").(bool)
+	o.Live, _ = r.Flag("live").(bool)
+	o.Mermaid, _ = r.Flag("mermaid").(bool)
+	o.Pcapng, _ = r.Flag("pcapng").(string)
+	return o
 }
