@@ -1,11 +1,12 @@
-// Package getpost is the get-post demo: GET vs POST: safety, idempotency, retries, Idempotency-Key.
 package getpost
 
 import (
 	"context"
-	"errors"
+	"flag"
+	"time"
 
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/lab"
 )
 
 // Demo is registered in package demos.
@@ -14,7 +15,49 @@ var Demo = &demo.Demo{
 	Question: demo.Question{Zh: "get和post的区别，既然功能差不多，post存在的意义，幂等操作等", En: "GET vs POST: why does POST exist, and what is idempotency?"},
 	Summary:  demo.Text{En: "GET vs POST: safety, idempotency, retries, Idempotency-Key", Zh: "GET 与 POST：安全、幂等、重试与 Idempotency-Key"},
 	Port:     8080,
-	Run: func(ctx context.Context, r *demo.Run) error {
-		return errors.New("not written yet")
-	},
+	Link:     lab.Link{RTT: 40 * time.Millisecond},
+	Flags:    addFlags,
+	Run:      run,
+	Serve:    serve,
+}
+
+// Demo-specific flags. They are package variables because demo.Flags only
+// hands us the FlagSet; runs of this demo in one process happen one at a
+// time (the tests do not run them in parallel).
+var (
+	clientTimeoutFlag time.Duration
+	headerTimeoutFlag time.Duration
+)
+
+func addFlags(fs *flag.FlagSet) {
+	fs.DurationVar(&clientTimeoutFlag, "client-timeout", 0,
+		"how long the lab client waits for a response before it retries (0 = 3×RTT + 1s)")
+	fs.DurationVar(&headerTimeoutFlag, "header-timeout", time.Second,
+		"the server's ReadHeaderTimeout in the slowloris step")
+}
+
+// run shows the methods on the kernel's loopback first (their meaning does
+// not depend on the network), then loses responses on the lab.
+func run(ctx context.Context, r *demo.Run) error {
+	res := &Result{}
+	local, err := startLocal(ctx, r)
+	if err != nil {
+		return err
+	}
+	steps := []func(context.Context, *demo.Run, *localAPI, *Result) error{
+		stepSafe, stepPost, stepPut, stepDelete, stepPatch, stepWire, stepCache, stepBadInput, stepSlowloris,
+	}
+	for _, s := range steps {
+		if err := s(ctx, r, local, res); err != nil {
+			return err
+		}
+	}
+	if err := runLab(ctx, r, res); err != nil {
+		return err
+	}
+	if err := stepTransportRetry(ctx, r, res); err != nil {
+		return err
+	}
+	r.Result(res)
+	return nil
 }
