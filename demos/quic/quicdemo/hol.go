@@ -1,0 +1,161 @@
+package quicdemo
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/lab"
+)
+
+// holTrial is one head-of-line experiment: the same N equal downloads, in
+// parallel on one connection, over HTTP/2 (streams in one TCP byte stream)
+// and over HTTP/3 (QUIC streams, each delivered on its own), on one lossy
+// lab.
+type holTrial struct {
+	Seed int64
+	H2   []time.Duration // completion time of each stream, in stream order
+	H3   []time.Duration
+	// Dropped counts the frames the link lost, by direction, over the
+	// whole trial (handshakes included).
+	Dropped [2]int
+}
+
+// priority asks both servers to interleave the responses (RFC 9218
+// "incremental"), so that the two protocols schedule the same way and only
+// their transports differ. Go's HTTP/2 server round-robins anyway;
+// quic-go's HTTP/3 server honours the header.
+var priority = http.Header{"Priority": {"u=3, i"}}
+
+// runHOL runs one trial on srv: HTTP/2 first, then HTTP/3.
+func runHOL(ctx context.Context, b bed, srv *servers, streams, size int) (h2, h3 []time.Duration, err error) {
+	t := tcpClient(b, srv.https.port, srv.tlsClient, 0, true)
+	defer t.CloseIdleConnections()
+	h2, err = parallel(ctx, t, "HTTP/2.0", func(path string) string { return tcpURL(true, srv.https.port, path) }, streams, size)
+	if err != nil {
+		return nil, nil, fmt.Errorf("HTTP/2: %w", err)
+	}
+	if n := srv.https.conns.Load(); n != 1 {
+		return nil, nil, fmt.Errorf("HTTP/2 used %d TCP connections, want 1", n)
+	}
+	c, err := newH3Client(ctx, b, srv.h3.port, srv.tlsClient)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer c.Close()
+	h3, err = parallel(ctx, c.rt, "HTTP/3.0", func(path string) string { return h3URL(srv.h3.port, path) }, streams, size)
+	if err != nil {
+		return nil, nil, fmt.Errorf("HTTP/3: %w", err)
+	}
+	if n := len(c.Conns()); n != 1 {
+		return nil, nil, fmt.Errorf("HTTP/3 used %d QUIC connections, want 1", n)
+	}
+	return h2, h3, nil
+}
+
+// parallel opens the connection with one small request (so that the
+// handshake is not part of the timing), then starts streams GETs of size
+// bytes at once and returns when each one's last byte arrived.
+func parallel(ctx context.Context, rt http.RoundTripper, proto string, url func(string) string, streams, size int) ([]time.Duration, error) {
+	warm, err := fetch(ctx, rt, http.MethodGet, url("/"), nil)
+	if err != nil {
+		return nil, fmt.Errorf("opening the connection: %w", err)
+	}
+	if warm.Proto != proto {
+		return nil, fmt.Errorf("the server spoke %s, want %s", warm.Proto, proto)
+	}
+	done := make([]time.Duration, streams)
+	errs := make([]error, streams)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range streams {
+		wg.Go(func() {
+			<-start
+			f, err := fetch(ctx, rt, http.MethodGet, url(fmt.Sprintf("/blob?n=%d&stream=%d", size, i)), priority)
+			switch {
+			case err != nil:
+				errs[i] = err
+			case f.Status != http.StatusOK || len(f.Body) != size:
+				errs[i] = fmt.Errorf("stream %d: got %d with %d bytes, want 200 with %d", i, f.Status, len(f.Body), size)
+			default:
+				done[i] = f.Done
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return done, nil
+}
+
+// percentile returns the p-th percentile (0 to 100) of ds by the
+// nearest-rank method: always one of the measured values.
+func percentile(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	rank := int(p/100*float64(len(s)) + 0.999999)
+	rank = max(1, min(rank, len(s)))
+	return s[rank-1]
+}
+
+// holParallel is how many seeds run at once. Each trial has a lab of its
+// own, and the transfers wait on the link's RTT, not on the CPU, so trials
+// side by side do not slow each other measurably, and the default run stays
+// a few seconds long.
+const holParallel = 5
+
+// runHOLSeeds runs one trial per seed, --seed first, on a link with the
+// run's RTT and --hol-loss.
+func runHOLSeeds(ctx context.Context, r *demo.Run, o *options) ([]holTrial, error) {
+	link := r.Link
+	link.Loss = o.holLoss
+	trials := make([]holTrial, o.holSeeds)
+	errs := make([]error, o.holSeeds)
+	sem := make(chan struct{}, holParallel)
+	var wg sync.WaitGroup
+	for i := range o.holSeeds {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			trials[i], errs[i] = holTrialAt(ctx, link, r.Seed+int64(i), o.streams, int(o.size))
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("seed %d: %w", r.Seed+int64(i), err)
+		}
+	}
+	return trials, nil
+}
+
+// holTrialAt runs one trial on a fresh lab with the given seed.
+func holTrialAt(ctx context.Context, link lab.Link, seed int64, streams, size int) (holTrial, error) {
+	l, err := lab.New(lab.Config{Link: link, Seed: seed})
+	if err != nil {
+		return holTrial{}, fmt.Errorf("starting the lab: %w", err)
+	}
+	defer l.Close()
+	b := labBed(l)
+	srv, err := startServers(ctx, b)
+	if err != nil {
+		return holTrial{}, err
+	}
+	defer srv.Close()
+	h2, h3, err := runHOL(ctx, b, srv, streams, size)
+	if err != nil {
+		return holTrial{}, err
+	}
+	return holTrial{Seed: seed, H2: h2, H3: h3, Dropped: l.Stats().Dropped}, nil
+}

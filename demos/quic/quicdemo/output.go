@@ -1,0 +1,204 @@
+package quicdemo
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/netdemo/netdemo/internal/demo"
+)
+
+// This file turns observations into output. Where an outcome can go either
+// way, the sentence is built from what the run saw.
+
+func table(r *demo.Run) *textTable { return newTable(r.Stdout()) }
+
+func showRace(r *demo.Run, rows []raceRow, tries int) {
+	within := 0
+	for _, row := range rows {
+		if row.Within {
+			within++
+		}
+		r.Set(row.Key+"_theory_ms", ms(row.Theory))
+		r.Event("race", map[string]any{
+			"case": row.Key, "name": row.Name.En, "rtts": row.RTTs, "theory_ms": ms(row.Theory),
+			"best_ms": ms(row.Best), "tries": row.Tries, "ratio": round3(row.Ratio), "within_10pct": row.Within,
+		})
+	}
+	if !r.JSON {
+		tw := table(r)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", r.T("contestant", "参赛者"), r.T("theory", "理论"), r.T("measured", "实测"), r.T("ratio", "比值"), r.T("where the round trips go", "往返花在哪里"))
+		for _, row := range rows {
+			mark := r.T("within 10%", "误差 10% 内")
+			switch {
+			case row.Theory == 0:
+				mark = r.T("(no RTT to compare with)", "（RTT 为 0，无从比较）")
+			case !row.Within:
+				mark = r.T("OFF by more than 10%", "偏差超过 10%")
+			}
+			ratio := "-"
+			if row.Theory > 0 {
+				ratio = fmt.Sprintf("%.2f", row.Ratio)
+			}
+			fmt.Fprintf(tw, "  %s\t%d RTT = %s ms\t%s ms\t%s %s\t%s\n", row.Name.in(r), row.RTTs, fmtMs(row.Theory), fmtMs(row.Best), ratio, mark, row.Why.in(r))
+		}
+		tw.Flush()
+	}
+	r.Printf(r.T("  Each figure is the fastest of %d fresh connections (a busy CPU can only add time, never remove it); %d of %d are within 10%% of theory.",
+		"  每个数字取 %d 次全新连接中最快的一次（CPU 繁忙只会增加时间，不会减少）；%d/%d 项与理论相差在 10%% 以内。"), tries, within, len(rows))
+	r.Printf("%s", r.T("  Not shown: TLS 1.3 0-RTT over TCP. Go's crypto/tls sends early data only over QUIC, so the only 0-RTT here is HTTP/3's.",
+		"  未展示：TCP 上的 TLS 1.3 0-RTT。Go 的 crypto/tls 只在 QUIC 上发送早期数据，所以这里唯一的 0-RTT 是 HTTP/3 的。"))
+	r.Set("race_within", within)
+	r.Set("race_cases", len(rows))
+	r.Set("race_tries", tries)
+}
+
+func (t text) in(r *demo.Run) string { return r.T(t.En, t.Zh) }
+
+func showHOL(r *demo.Run, o *options, trials []holTrial) holResult {
+	first := trials[0]
+	res := holResult{
+		Loss:    o.holLoss,
+		H2P50ms: ms(percentile(first.H2, 50)), H2Maxms: ms(percentile(first.H2, 100)),
+		H3P50ms: ms(percentile(first.H3, 50)), H3Maxms: ms(percentile(first.H3, 100)),
+	}
+	r.Printf(r.T("  %d streams × %s, one connection per protocol, link RTT %s, loss %g in both directions, seed %d:",
+		"  %d 条流 × %s，每种协议一个连接，链路 RTT %s，双向丢包率 %g，种子 %d："),
+		o.streams, o.size.String(), r.Link.RTT, o.holLoss, first.Seed)
+	if !r.JSON {
+		tw := table(r)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", r.T("stream", "流"), r.T("HTTP/2 (TCP) done", "HTTP/2（TCP）完成"), r.T("HTTP/3 (QUIC) done", "HTTP/3（QUIC）完成"))
+		for i := range first.H2 {
+			fmt.Fprintf(tw, "  %d\t%s ms\t%s ms\n", i+1, fmtMs(first.H2[i]), fmtMs(first.H3[i]))
+		}
+		fmt.Fprintf(tw, "  p50\t%s ms\t%s ms\n", fmtMs(percentile(first.H2, 50)), fmtMs(percentile(first.H3, 50)))
+		fmt.Fprintf(tw, "  max\t%s ms\t%s ms\n", fmtMs(percentile(first.H2, 100)), fmtMs(percentile(first.H3, 100)))
+		tw.Flush()
+	}
+	for i := range first.H2 {
+		r.Event("hol_stream", map[string]any{"seed": first.Seed, "stream": i + 1, "h2_ms": ms(first.H2[i]), "h3_ms": ms(first.H3[i])})
+	}
+	r.Printf(r.T("  The link dropped %d frames toward the server and %d toward the client during this seed (handshakes included).",
+		"  这个种子下链路丢弃了 %d 个发往服务器的帧和 %d 个发往客户端的帧（含握手）。"), first.Dropped[0], first.Dropped[1])
+
+	p50Wins, maxWins := 0, 0
+	if len(trials) > 1 && !r.JSON {
+		r.Printf(r.T("  The same experiment with %d seeds (each its own lab and its own losses):", "  同样的实验换 %d 个种子（各自独立的实验室，各自的丢包）："), len(trials))
+	}
+	tw := table(r)
+	if len(trials) > 1 && !r.JSON {
+		fmt.Fprintf(tw, "  seed\tHTTP/2 p50\tHTTP/2 max\tHTTP/3 p50\tHTTP/3 max\t%s\n", r.T("frames dropped", "丢弃帧数"))
+	}
+	for _, t := range trials {
+		h2p, h2m, h3p, h3m := percentile(t.H2, 50), percentile(t.H2, 100), percentile(t.H3, 50), percentile(t.H3, 100)
+		if h3p < h2p {
+			p50Wins++
+		}
+		if h3m < h2m {
+			maxWins++
+		}
+		r.Event("hol_seed", map[string]any{"seed": t.Seed, "h2_p50_ms": ms(h2p), "h2_max_ms": ms(h2m), "h3_p50_ms": ms(h3p), "h3_max_ms": ms(h3m), "dropped": t.Dropped})
+		if len(trials) > 1 && !r.JSON {
+			fmt.Fprintf(tw, "  %d\t%s ms\t%s ms\t%s ms\t%s ms\t%d\n", t.Seed, fmtMs(h2p), fmtMs(h2m), fmtMs(h3p), fmtMs(h3m), t.Dropped[0]+t.Dropped[1])
+		}
+	}
+	tw.Flush()
+	r.Printf(r.T("  HTTP/3's median stream finished first in %d of %d seeds, its slowest stream in %d of %d.",
+		"  HTTP/3 的中位流在 %d/%d 个种子里先完成，最慢的流在 %d/%d 个种子里先完成。"), p50Wins, len(trials), maxWins, len(trials))
+	r.Set("hol_streams", o.streams)
+	r.Set("hol_size", o.size.String())
+	r.Set("hol_seed", first.Seed)
+	r.Set("hol_seeds", len(trials))
+	r.Set("hol_p50_wins", p50Wins)
+	r.Set("hol_max_wins", maxWins)
+	return res
+}
+
+func showReplay(r *demo.Run, unsafe, safe *replayed) {
+	var parts []string
+	for _, d := range unsafe.Flight {
+		parts = append(parts, fmt.Sprintf("%d B %s", len(d.Payload), strings.Join(d.Packets, "+")))
+	}
+	r.Printf(r.T("  A client with a session ticket sent GET %s as 0-RTT early data: %d %s.",
+		"  持有会话票据的客户端把 GET %s 作为 0-RTT 早期数据发出：%d %s。"), unsafe.Path, unsafe.Early.Status, strings.TrimSpace(string(unsafe.Early.Body)))
+	r.Printf(r.T("  The tap copied its first flight off the link: %d datagrams (%s).",
+		"  链路上的 tap 复制了它的第一批数据报：%d 个（%s）。"), len(unsafe.Flight), strings.Join(parts, "; "))
+	showReplayAttempts(r, unsafe)
+	showCharges(r, unsafe)
+	charged := countStatus(unsafe.Charges, http.StatusOK)
+	if charged > 1 {
+		r.Printf(r.T("  One request from the client; the handler charged %d times.", "  客户端只发了一次请求；处理函数扣了 %d 次款。"), charged)
+	} else {
+		r.Printf(r.T("  The handler charged %d time(s): this run did not see the replay executed.", "  处理函数扣款 %d 次：本次运行没有观察到重放被执行。"), charged)
+	}
+
+	r.Printf(r.T("  The same attack on %s, which follows RFC 8470 (early data → 425 Too Early):",
+		"  同样的攻击打到遵循 RFC 8470（早期数据 → 425 Too Early）的 %s："), safe.Path)
+	if safe.Retry != nil {
+		r.Printf(r.T("  the client's 0-RTT GET got %d; it retried after the handshake and got %d.",
+			"  客户端的 0-RTT GET 得到 %d；握手完成后重试，得到 %d。"), safe.Early.Status, safe.Retry.Status)
+	} else {
+		r.Printf(r.T("  the client's 0-RTT GET got %d.", "  客户端的 0-RTT GET 得到 %d。"), safe.Early.Status)
+	}
+	showReplayAttempts(r, safe)
+	showCharges(r, safe)
+	safeCharged := countStatus(safe.Charges, http.StatusOK)
+	r.Printf(r.T("  Executions that charged: %d.", "  真正扣款的执行次数：%d。"), safeCharged)
+
+	r.Measure("replay_charged", charged, "")
+	r.Measure("safe_charged", safeCharged, "")
+	r.Set("replay_datagrams", len(unsafe.Flight))
+	r.Set("replay_executions", len(unsafe.Charges))
+	r.Set("replay_after_ms", ms(unsafe.After))
+	r.Set("safe_early_status", safe.Early.Status)
+	r.Set("safe_replay_status", lastStatus(safe.Charges))
+}
+
+func showReplayAttempts(r *demo.Run, p *replayed) {
+	if p.After == 0 {
+		r.Printf(r.T("  The attacker re-sent the copied first flight %d times; the server never acted on it.",
+			"  攻击者把这些数据报重发了 %d 次；服务器一次也没有处理。"), p.Attempts)
+		return
+	}
+	if p.Attempts == 1 {
+		r.Printf("%s", r.T("  The attacker re-sent the copied first flight unchanged, from another port; the server acted on the first replay.",
+			"  攻击者从另一个端口把复制的第一批数据报原样重发；服务器处理了第一次重放。"))
+		return
+	}
+	r.Printf(r.T("  The attacker re-sent the copied first flight unchanged, from another port; the server acted on replay %d, %s ms after the first (it ignored the earlier ones).",
+		"  攻击者从另一个端口把复制的第一批数据报原样重发；服务器处理了第 %d 次重放，距第一次 %s ms（之前的几次被忽略）。"), p.Attempts, fmtMs(p.After))
+}
+
+func showCharges(r *demo.Run, p *replayed) {
+	for _, c := range p.Charges {
+		when := r.T("after the handshake", "握手之后")
+		if c.Early {
+			when = r.T("early data, handshake not complete", "早期数据，握手未完成")
+		}
+		r.Printf(r.T("    handler run #%d: %s from %s (%s) → %d", "    处理函数第 %d 次执行：%s，来自 %s（%s）→ %d"), c.N, c.Path, c.Remote, when, c.Status)
+		r.Event("handler_run", map[string]any{"n": c.N, "path": c.Path, "remote": c.Remote, "early": c.Early, "status": c.Status})
+	}
+}
+
+func countStatus(cs []charge, status int) int {
+	n := 0
+	for _, c := range cs {
+		if c.Status == status {
+			n++
+		}
+	}
+	return n
+}
+
+func lastStatus(cs []charge) int {
+	if len(cs) == 0 {
+		return 0
+	}
+	return cs[len(cs)-1].Status
+}
+
+// fmtMs prints a duration in milliseconds with one decimal.
+func fmtMs(d time.Duration) string { return fmt.Sprintf("%.1f", ms(d)) }
+
+func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }

@@ -1,0 +1,134 @@
+package quicdemo
+
+import (
+	"encoding/binary"
+	"slices"
+	"testing"
+)
+
+// ipv4UDP builds an IPv4 packet carrying one UDP datagram.
+func ipv4UDP(src, dst uint16, payload []byte) []byte {
+	p := make([]byte, 28+len(payload))
+	p[0] = 0x45
+	binary.BigEndian.PutUint16(p[2:4], uint16(len(p)))
+	p[8], p[9] = 64, 17
+	copy(p[12:16], []byte{192, 0, 2, 1})
+	copy(p[16:20], []byte{192, 0, 2, 2})
+	binary.BigEndian.PutUint16(p[20:22], src)
+	binary.BigEndian.PutUint16(p[22:24], dst)
+	binary.BigEndian.PutUint16(p[24:26], uint16(8+len(payload)))
+	copy(p[28:], payload)
+	return p
+}
+
+func TestUDPIn(t *testing.T) {
+	good := ipv4UDP(4433, 443, []byte("quic"))
+	tcp := slices.Clone(good)
+	tcp[9] = 6
+	frag := slices.Clone(good)
+	frag[6] = 0x20 // more fragments
+	short := slices.Clone(good)
+	binary.BigEndian.PutUint16(short[24:26], 100) // UDP length past the packet
+	v6 := slices.Clone(good)
+	v6[0] = 0x65
+	tests := []struct {
+		desc     string
+		pkt      []byte
+		ok       bool
+		src, dst uint16
+		payload  string
+	}{
+		{"a UDP datagram", good, true, 4433, 443, "quic"},
+		{"trailing bytes after the IP total length are ignored", append(slices.Clone(good), 0, 0), true, 4433, 443, "quic"},
+		{"TCP is not UDP", tcp, false, 0, 0, ""},
+		{"a fragment is not a whole datagram", frag, false, 0, 0, ""},
+		{"UDP length beyond the packet", short, false, 0, 0, ""},
+		{"IPv6 version nibble", v6, false, 0, 0, ""},
+		{"truncated IP header", good[:19], false, 0, 0, ""},
+		{"total length beyond the data", good[:len(good)-1], false, 0, 0, ""},
+		{"empty", nil, false, 0, 0, ""},
+	}
+	for _, tt := range tests {
+		src, dst, payload, ok := udpIn(tt.pkt)
+		if ok != tt.ok || src != tt.src || dst != tt.dst || string(payload) != tt.payload {
+			t.Errorf("%s: udpIn = %d, %d, %q, %v; want %d, %d, %q, %v", tt.desc, src, dst, payload, ok, tt.src, tt.dst, tt.payload, tt.ok)
+		}
+	}
+}
+
+// longHeader builds a QUIC v1 long-header packet of the given type (0
+// Initial, 1 0-RTT, 2 Handshake) with a payload of n bytes.
+func longHeader(typ byte, n int) []byte {
+	p := []byte{0xc0 | typ<<4, 0, 0, 0, 1, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0}
+	if typ == 0 {
+		p = append(p, 0) // no token
+	}
+	p = append(p, 0x40|byte(n>>8), byte(n)) // two-byte varint length
+	return append(p, make([]byte, n)...)
+}
+
+func TestQUICPackets(t *testing.T) {
+	tests := []struct {
+		desc string
+		d    []byte
+		want []string
+	}{
+		{"one Initial", longHeader(0, 1200), []string{"Initial"}},
+		{"Initial then 0-RTT, coalesced", append(longHeader(0, 100), longHeader(1, 50)...), []string{"Initial", "0-RTT"}},
+		{"Initial, Handshake, then a short header", slices.Concat(longHeader(0, 30), longHeader(2, 40), []byte{0x40, 1, 2, 3}), []string{"Initial", "Handshake", "1-RTT"}},
+		{"short header only", []byte{0x41, 9, 9}, []string{"1-RTT"}},
+		{"length past the end stops parsing", longHeader(2, 40)[:30], []string{"Handshake"}},
+		{"Retry ends the datagram", []byte{0xf0, 0, 0, 0, 1, 0, 0, 1, 2}, []string{"Retry"}},
+		{"empty", nil, nil},
+	}
+	for _, tt := range tests {
+		if got := quicPackets(tt.d); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: quicPackets = %v, want %v", tt.desc, got, tt.want)
+		}
+	}
+}
+
+func TestVarint(t *testing.T) {
+	// RFC 9000 §A.1 examples.
+	tests := []struct {
+		in   []byte
+		v    uint64
+		size int
+	}{
+		{[]byte{0xc2, 0x19, 0x7c, 0x5e, 0xff, 0x14, 0xe8, 0x8c}, 151288809941952652, 8},
+		{[]byte{0x9d, 0x7f, 0x3e, 0x7d}, 494878333, 4},
+		{[]byte{0x7b, 0xbd}, 15293, 2},
+		{[]byte{0x25}, 37, 1},
+		{[]byte{0x40, 0x25}, 37, 2},
+		{[]byte{0x7b}, 0, 0}, // truncated
+	}
+	for _, tt := range tests {
+		if v, k := varint(tt.in); v != tt.v || k != tt.size {
+			t.Errorf("varint(% x) = %d, %d; want %d, %d", tt.in, v, k, tt.v, tt.size)
+		}
+	}
+}
+
+func FuzzUDPIn(f *testing.F) {
+	f.Add(ipv4UDP(1, 2, []byte("x")))
+	f.Add(ipv4UDP(4433, 443, longHeader(0, 1200)))
+	f.Add([]byte{0x46, 0, 0, 20})
+	f.Fuzz(func(t *testing.T, pkt []byte) {
+		_, _, payload, ok := udpIn(pkt)
+		if ok && len(payload) > len(pkt)-28 {
+			t.Fatalf("payload of %d bytes from a %d-byte packet", len(payload), len(pkt))
+		}
+	})
+}
+
+func FuzzQUICPackets(f *testing.F) {
+	f.Add(longHeader(0, 1200))
+	f.Add(append(longHeader(0, 100), longHeader(1, 50)...))
+	f.Add([]byte{0xc0, 0, 0, 0, 1, 255})
+	f.Fuzz(func(t *testing.T, d []byte) {
+		got := quicPackets(d)
+		if len(got) > len(d) {
+			t.Fatalf("%d packets in %d bytes", len(got), len(d))
+		}
+	})
+}
