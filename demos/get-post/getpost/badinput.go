@@ -94,7 +94,7 @@ func rawRequest(ctx context.Context, addr, req string) (int, string, error) {
 // stepSlowloris: a client that trickles its headers is cut off after
 // ReadHeaderTimeout while another client is served.
 func stepSlowloris(ctx context.Context, r *demo.Run, la *localAPI, res *Result) error {
-	timeout := headerTimeoutFlag
+	timeout, _ := r.Flag("header-timeout").(time.Duration)
 	if timeout <= 0 {
 		timeout = time.Second
 	}

@@ -21,18 +21,11 @@ var Demo = &demo.Demo{
 	Serve:    serve,
 }
 
-// Demo-specific flags. They are package variables because demo.Flags only
-// hands us the FlagSet; runs of this demo in one process happen one at a
-// time (the tests do not run them in parallel).
-var (
-	clientTimeoutFlag time.Duration
-	headerTimeoutFlag time.Duration
-)
-
+// addFlags adds the demo's own flags; a run reads them with r.Flag.
 func addFlags(fs *flag.FlagSet) {
-	fs.DurationVar(&clientTimeoutFlag, "client-timeout", 0,
+	fs.Duration("client-timeout", 0,
 		"how long the lab client waits for a response before it retries (0 = 3×RTT + 1s)")
-	fs.DurationVar(&headerTimeoutFlag, "header-timeout", time.Second,
+	fs.Duration("header-timeout", time.Second,
 		"the server's ReadHeaderTimeout in the slowloris step")
 }
 

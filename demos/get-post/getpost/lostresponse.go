@@ -89,7 +89,7 @@ func startLab(ctx context.Context, r *demo.Run) (*labAPI, error) {
 		return lab.Default
 	})
 
-	la.timeout = clientTimeoutFlag
+	la.timeout, _ = r.Flag("client-timeout").(time.Duration)
 	if la.timeout <= 0 {
 		la.timeout = 3*r.Link.RTT + time.Second
 	}
