@@ -53,7 +53,7 @@ type holResult struct {
 }
 
 func run(ctx context.Context, r *demo.Run) error {
-	o := current.Load()
+	o := runOptions(r)
 	if err := o.check(); err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"sync/atomic"
 
 	"github.com/netdemo/netdemo/internal/demo"
 )
@@ -24,21 +23,36 @@ func defaultOptions() *options {
 	return &options{streams: 8, size: 16 << 10, holLoss: 0.02, holSeeds: 5, tries: 3}
 }
 
-// current holds the options of the last flag parse. The runner parses a
-// demo's flags right before running it, so a run reads what its own command
-// line set; two runs of this demo in one process must not overlap.
-var current atomic.Pointer[options]
-
-func init() { current.Store(defaultOptions()) }
-
+// flags adds the demo's own flags over fresh variables; a run reads the
+// values back with runOptions, so concurrent runs never share them.
 func flags(fs *flag.FlagSet) {
 	o := defaultOptions()
-	current.Store(o)
 	fs.IntVar(&o.streams, "streams", o.streams, "parallel `streams` of the head-of-line experiment, 1 to 64")
 	fs.Var(&o.size, "size", "bytes per stream of the head-of-line experiment, e.g. 16KiB, 64KiB, 1MiB (at most 4MiB)")
 	fs.Float64Var(&o.holLoss, "hol-loss", o.holLoss, "loss probability of the head-of-line experiment's link, 0 to 0.5")
 	fs.IntVar(&o.holSeeds, "hol-seeds", o.holSeeds, "how many seeds (--seed, --seed+1, ...) the head-of-line experiment runs, 1 to 50")
 	fs.IntVar(&o.tries, "tries", o.tries, "fresh connections per contestant of the handshake race; the fastest counts, 1 to 20")
+}
+
+// runOptions reads this run's values of the demo's flags.
+func runOptions(r *demo.Run) *options {
+	o := defaultOptions()
+	if v, ok := r.Flag("streams").(int); ok {
+		o.streams = v
+	}
+	if v, ok := r.Flag("size").(byteSize); ok {
+		o.size = v
+	}
+	if v, ok := r.Flag("hol-loss").(float64); ok {
+		o.holLoss = v
+	}
+	if v, ok := r.Flag("hol-seeds").(int); ok {
+		o.holSeeds = v
+	}
+	if v, ok := r.Flag("tries").(int); ok {
+		o.tries = v
+	}
+	return o
 }
 
 // check turns an out-of-range value into the runner's one-line usage error.
@@ -76,6 +90,9 @@ func (b *byteSize) String() string {
 		return strconv.Itoa(n)
 	}
 }
+
+// Get makes byteSize a flag.Getter, so Run.Flag returns the number.
+func (b *byteSize) Get() any { return *b }
 
 func (b *byteSize) Set(s string) error {
 	n, err := parseByteSize(s)
