@@ -1,0 +1,76 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/netdemo/netdemo/internal/trace"
+)
+
+func writeCapture(t *testing.T, packets int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "synthetic.pcap")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := trace.WriteSyntheticCapture(f, packets, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestTraceRead(t *testing.T) {
+	path := writeCapture(t, 200)
+	out, errOut, code := netdemo(t, "trace", "read", path, "--lang", "en")
+	if code != 0 {
+		t.Fatalf("trace read: exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"[SYN]", "handshake 1/3"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("trace read output lacks %q", want)
+		}
+	}
+	zh, _, _ := netdemo(t, "trace", "read", "--lang", "zh", path)
+	if !strings.Contains(zh, "握手") {
+		t.Error("trace read --lang zh has no Chinese notes")
+	}
+}
+
+func TestTraceReadBadInput(t *testing.T) {
+	path := writeCapture(t, 50)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.pcap")
+	if err := os.WriteFile(cut, b[:len(b)-30], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := netdemo(t, "trace", "read", cut)
+	if code != 1 || !strings.Contains(errOut, "packet 50") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("truncated capture: exit %d, stderr %q; want exit 1 and one line naming packet 50", code, errOut)
+	}
+	if !strings.Contains(out, "[SYN]") {
+		t.Errorf("truncated capture: the packets before the damage were not printed")
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"trace"}, 2, "netdemo: usage: netdemo trace read FILE"},
+		{[]string{"trace", "read"}, 2, "netdemo: trace read needs a capture file"},
+		{[]string{"trace", "read", filepath.Join(t.TempDir(), "missing.pcap")}, 1, "netdemo: "},
+	} {
+		_, errOut, code := netdemo(t, tt.args...)
+		if code != tt.code || !strings.HasPrefix(errOut, tt.want) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("netdemo %v: exit %d, stderr %q; want exit %d and one line starting %q", tt.args, code, errOut, tt.code, tt.want)
+		}
+	}
+}
