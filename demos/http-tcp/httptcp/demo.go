@@ -12,7 +12,7 @@
 // talking; show*.go print what they saw; server.go and testbed.go are the
 // servers, wire.go counts handshakes on the lab's tap, serve.go is --serve.
 // Package h2wire records connections and parses HTTP/2 frames and HPACK
-// representations; package tcpseg reads TCP headers off the lab's tap.
+// representations; internal/packet reads TCP headers off the lab's tap.
 package httptcp
 
 import (

@@ -4,8 +4,8 @@ import (
 	"net/netip"
 	"sync"
 
-	"github.com/netdemo/netdemo/demos/http-tcp/httptcp/tcpseg"
 	"github.com/netdemo/netdemo/internal/lab"
+	"github.com/netdemo/netdemo/internal/packet"
 )
 
 // wire counts what the lab's link carried: TCP handshakes (distinct client
@@ -43,17 +43,19 @@ func watchWire(l *lab.Lab) *wire {
 }
 
 func (w *wire) see(f lab.Frame) {
-	seg, err := tcpseg.Parse(f.Data)
-	if err != nil {
+	seg, err := packet.Decode(f.Data)
+	if err != nil || seg.Proto != packet.TCP {
 		return
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if f.Dir == lab.ClientToServer && seg.Opens() {
-		w.syns[synKey{seg.Src, seg.Seq}] = true
+	// A client's SYN (without ACK) opens a connection (RFC 9293 §3.5), so
+	// distinct SYNs are connections; a SYN seen again was resent.
+	if f.Dir == lab.ClientToServer && seg.Flags.Has(packet.SYN) && !seg.Flags.Has(packet.ACK) {
+		w.syns[synKey{seg.SrcAddrPort(), seg.Seq}] = true
 		w.sent++
 	}
-	if seg.Payload > 0 && f.Fate != lab.Dropped && int(f.Dir) < len(w.data) {
+	if len(seg.Payload) > 0 && f.Fate != lab.Dropped && int(f.Dir) < len(w.data) {
 		w.data[f.Dir]++
 	}
 }
