@@ -15,6 +15,7 @@ import (
 	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/lab"
+	"github.com/netdemo/netdemo/internal/packet"
 )
 
 // labAPI is the orders API on the lab's server host, with a switch that
@@ -82,7 +83,7 @@ func startLab(ctx context.Context, r *demo.Run) (*labAPI, error) {
 		if v == 0 {
 			return lab.Default
 		}
-		if _, dst, n, ok := tcpSegment(f.Data); ok && n > 0 && uint32(dst) == v {
+		if carriesDataTo(f.Data, v) {
 			la.dropped.Add(1)
 			return lab.Drop
 		}
@@ -286,4 +287,13 @@ func stepKeyConflict(ctx context.Context, r *demo.Run, la *labAPI, res *Result) 
 	r.Measure("key_mismatch_status", other.Status, "")
 	r.Measure("key_conflict_orders", len(la.api.Store().List("slow")), r.T("order", "个订单"))
 	return nil
+}
+
+// carriesDataTo reports whether the IPv4 packet pkt is a TCP segment with
+// payload for port: the server's response bytes to the victim's connection.
+// Segments without payload pass; anything that does not decode is not the
+// victim's.
+func carriesDataTo(pkt []byte, port uint32) bool {
+	p, err := packet.Decode(pkt)
+	return err == nil && p.Proto == packet.TCP && len(p.Payload) > 0 && uint32(p.DstPort) == port
 }

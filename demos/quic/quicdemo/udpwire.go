@@ -1,29 +1,18 @@
 package quicdemo
 
-import "encoding/binary"
+import "github.com/netdemo/netdemo/internal/packet"
 
 // udpIn reads an IPv4 packet as the lab's tap hands it over and, if it
 // carries a whole, unfragmented UDP datagram, returns its ports and payload
 // (a sub-slice of pkt). Anything else, including a truncated or malformed
-// header, is not ok: the tap sees every frame, and this must never panic on
-// one.
+// header, is not ok. internal/packet reads the headers and never panics:
+// the tap sees every frame.
 func udpIn(pkt []byte) (src, dst uint16, payload []byte, ok bool) {
-	if len(pkt) < 20 || pkt[0]>>4 != 4 {
+	p, err := packet.Decode(pkt)
+	if err != nil || p.Proto != packet.UDP {
 		return 0, 0, nil, false
 	}
-	ihl := int(pkt[0]&0x0f) * 4
-	total := int(binary.BigEndian.Uint16(pkt[2:4]))
-	const protoUDP = 17
-	fragment := binary.BigEndian.Uint16(pkt[6:8])&0x3fff != 0 // more-fragments flag or an offset
-	if ihl < 20 || total < ihl+8 || total > len(pkt) || pkt[9] != protoUDP || fragment {
-		return 0, 0, nil, false
-	}
-	udp := pkt[ihl:total]
-	length := int(binary.BigEndian.Uint16(udp[4:6]))
-	if length < 8 || length > len(udp) {
-		return 0, 0, nil, false
-	}
-	return binary.BigEndian.Uint16(udp[0:2]), binary.BigEndian.Uint16(udp[2:4]), udp[8:length], true
+	return p.SrcPort, p.DstPort, p.Payload, true
 }
 
 // quicPackets names the QUIC packets coalesced in one datagram

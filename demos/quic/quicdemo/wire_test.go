@@ -109,18 +109,6 @@ func TestVarint(t *testing.T) {
 	}
 }
 
-func FuzzUDPIn(f *testing.F) {
-	f.Add(ipv4UDP(1, 2, []byte("x")))
-	f.Add(ipv4UDP(4433, 443, longHeader(0, 1200)))
-	f.Add([]byte{0x46, 0, 0, 20})
-	f.Fuzz(func(t *testing.T, pkt []byte) {
-		_, _, payload, ok := udpIn(pkt)
-		if ok && len(payload) > len(pkt)-28 {
-			t.Fatalf("payload of %d bytes from a %d-byte packet", len(payload), len(pkt))
-		}
-	})
-}
-
 func FuzzQUICPackets(f *testing.F) {
 	f.Add(longHeader(0, 1200))
 	f.Add(append(longHeader(0, 100), longHeader(1, 50)...))

@@ -9,11 +9,11 @@
 //     with EMSGSIZE; 65,535 − 20 − 8 = 65,507).
 //   - On the lab (internal/lab: two gVisor TCP/IP stacks joined by a link
 //     with --rtt, --loss, --reorder, ...), a tap decodes every frame
-//     (packet.go, by hand from the RFC header layouts): the three-way
-//     handshake, N numbered messages over each protocol (flows.go),
-//     TCP's retransmissions (wire.go), where each TCP message's latency
-//     went, including head-of-line blocking (holdup.go), and the header
-//     bytes of both.
+//     (internal/packet; names.go words the flags and options as the output
+//     says them): the three-way handshake, N numbered messages over each
+//     protocol (flows.go), TCP's retransmissions (wire.go), where each TCP
+//     message's latency went, including head-of-line blocking (holdup.go),
+//     and the header bytes of both.
 //
 // Every sentence the run prints about an outcome is chosen by what was
 // observed (show.go); the result object (result.go) is the contract tests

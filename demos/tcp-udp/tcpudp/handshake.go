@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/netdemo/netdemo/internal/lab"
+	"github.com/netdemo/netdemo/internal/packet"
 )
 
 // opened is a TCP connection across the lab and what it took to open it.
@@ -60,11 +61,11 @@ func openTCP(ctx context.Context, l *lab.Lab, w *wire, ln net.Listener) (opened,
 	// has seen it.
 	isFinalACK := func(f seen) bool {
 		p := f.Pkt
-		return f.Dir == lab.ClientToServer && p.Proto == protoTCP && p.SrcPort == cport &&
-			p.Flags&flagACK != 0 && p.Flags&flagSYN == 0
+		return f.Dir == lab.ClientToServer && p.Proto == packet.TCP && p.SrcPort == cport &&
+			p.Flags.Has(packet.ACK) && !p.Flags.Has(packet.SYN)
 	}
 	w.waitFor(5*time.Second, isFinalACK)
-	for _, f := range flow(w.snapshot(), protoTCP, cport, sport) {
+	for _, f := range flow(w.snapshot(), packet.TCP, cport, sport) {
 		o.Frames = append(o.Frames, f)
 		if isFinalACK(f) {
 			break
@@ -104,7 +105,7 @@ func handshakeNames(frames []seen) []string {
 func countSYNs(frames []seen) int {
 	n := 0
 	for _, f := range frames {
-		if f.Dir == lab.ClientToServer && f.Pkt.Flags&flagSYN != 0 {
+		if f.Dir == lab.ClientToServer && f.Pkt.Flags.Has(packet.SYN) {
 			n++
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/netdemo/netdemo/internal/lab"
+	"github.com/netdemo/netdemo/internal/packet"
 )
 
 // holdup splits the latency of each TCP message into where it was spent,
@@ -56,11 +57,11 @@ func splitTCP(frames []seen, isn uint32, n int, link lab.Link, writeAt, readAt [
 	total := int64(n) * msgSize
 	for _, f := range frames {
 		p := f.Pkt
-		if f.Dir != lab.ClientToServer || p.Proto != protoTCP || p.Payload == 0 || f.Fate == lab.Dropped {
+		if f.Dir != lab.ClientToServer || p.Proto != packet.TCP || len(p.Payload) == 0 || f.Fate == lab.Dropped {
 			continue
 		}
 		start := int64(p.Seq - (isn + 1)) // the SYN took one sequence number
-		end := start + int64(p.Payload)
+		end := start + int64(len(p.Payload))
 		if start < 0 || start >= total {
 			continue
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/packet"
 )
 
 // run shows the differences in two places: first on the kernel's own
@@ -96,13 +97,13 @@ func run(ctx context.Context, r *demo.Run) error {
 	res.TCP.SYNs = countSYNs(op.Frames)
 	r.Measure("tcp_connect_ms", res.TCPConnectMS, "ms")
 
-	udpBefore := len(filterProto(w.snapshot(), protoUDP))
+	udpBefore := len(filterProto(w.snapshot(), packet.UDP))
 	uc, err := l.Client().Dial(ctx, "udp", net.JoinHostPort(lab.ServerName, "9000"))
 	if err != nil {
 		return fmt.Errorf("dialing UDP across the lab: %w", err)
 	}
 	defer uc.Close()
-	res.UDP.DialFrames = len(filterProto(w.snapshot(), protoUDP)) - udpBefore
+	res.UDP.DialFrames = len(filterProto(w.snapshot(), packet.UDP)) - udpBefore
 	r.Printf(r.T("  UDP: Dial(\"udp\", \"server.test:9000\") returned at once and put %d frames on the wire: it only noted the peer's address.",
 		"  UDP：Dial(\"udp\", \"server.test:9000\") 立即返回，链路上出现 %d 个帧：它只是在本地记下了对端地址。"), res.UDP.DialFrames)
 
@@ -124,7 +125,7 @@ func run(ctx context.Context, r *demo.Run) error {
 	uport, sport := portOf(uc.LocalAddr()), portOf(uc.RemoteAddr())
 	onWire := func() int {
 		k := 0
-		for _, f := range flow(w.snapshot(), protoUDP, uport, sport) {
+		for _, f := range flow(w.snapshot(), packet.UDP, uport, sport) {
 			if f.Dir == lab.ClientToServer && f.Fate != lab.Dropped {
 				k++
 			}
@@ -136,8 +137,8 @@ func run(ctx context.Context, r *demo.Run) error {
 		return fmt.Errorf("UDP messages: %w", err)
 	}
 	frames := w.snapshot()
-	tcpFlow := flow(frames, protoTCP, portOf(op.Client.LocalAddr()), portOf(op.Client.RemoteAddr()))
-	udpFlow := flow(frames, protoUDP, portOf(uc.LocalAddr()), portOf(uc.RemoteAddr()))
+	tcpFlow := flow(frames, packet.TCP, portOf(op.Client.LocalAddr()), portOf(op.Client.RemoteAddr()))
+	udpFlow := flow(frames, packet.UDP, portOf(uc.LocalAddr()), portOf(uc.RemoteAddr()))
 	tw, uw := countWire(tcpFlow), countWire(udpFlow)
 
 	res.TCP.Sent, res.TCP.Delivered, res.TCP.InOrder = td.Sent, td.Delivered, td.InOrder
@@ -155,7 +156,7 @@ func run(ctx context.Context, r *demo.Run) error {
 	res.UDP.DroppedData, res.UDP.HeaderBytes = uw.Dropped, uw.HeaderBytes
 	res.UDP.Frames, res.UDP.WireBytes, res.UDP.PayloadBytes = uw.Frames, uw.Bytes, ud.Sent*msgSize
 	if len(udpFlow) > 0 {
-		res.UDP.FirstPayload = udpFlow[0].Pkt.Payload
+		res.UDP.FirstPayload = len(udpFlow[0].Pkt.Payload)
 	}
 	showDelivery(r, res)
 

@@ -103,7 +103,7 @@ func showHandshake(r *demo.Run, op opened) {
 		p := f.Pkt
 		at := roundMS(f.At.Sub(t0))
 		r.Event("packet", map[string]any{"n": f.N, "t_ms": at, "dir": dirName(r, f.Dir), "flags": flagString(p.Flags),
-			"bytes": p.Total, "options": optionNames(p.TCPOption), "fate": fateName(r, f.Fate)})
+			"bytes": p.Total, "options": optionNames(p.Options), "fate": fateName(r, f.Fate)})
 		if f.Fate == lab.Dropped {
 			dropped = append(dropped, fmt.Sprintf("#%d %s", f.N, flagString(p.Flags)))
 		}
@@ -115,7 +115,7 @@ func showHandshake(r *demo.Run, op opened) {
 			fmt.Fprintf(tw, "  %d\t+%.1f ms\t%s\t%s\t%d\t%s\t \n", f.N, roundMS(f.At.Sub(t0)), dirName(r, f.Dir), flagString(f.Pkt.Flags), f.Pkt.Total, fateName(r, f.Fate))
 		}
 		flush()
-		r.Printf(r.T("  SYN options: %s", "  SYN 选项：%s"), optionNames(op.Frames[0].Pkt.TCPOption))
+		r.Printf(r.T("  SYN options: %s", "  SYN 选项：%s"), optionNames(op.Frames[0].Pkt.Options))
 	}
 	r.Set("handshake", strings.Join(handshakeNames(op.Frames), " → "))
 	if len(dropped) == 0 {

@@ -1,10 +1,12 @@
 package tcpudp
 
 import (
+	"fmt"
 	"sync"
 	"time"
 
 	"github.com/netdemo/netdemo/internal/lab"
+	"github.com/netdemo/netdemo/internal/packet"
 )
 
 // seen is one frame the lab's tap reported, decoded.
@@ -13,7 +15,7 @@ type seen struct {
 	At   time.Time
 	Dir  lab.Direction
 	Fate lab.Fate
-	Pkt  packet
+	Pkt  packet.Packet
 }
 
 // wire records every TCP and UDP frame the lab's link carries. Everything
@@ -26,10 +28,24 @@ type wire struct {
 	bad    int // frames that did not decode (none expected)
 }
 
+// decodeFrame decodes one frame with internal/packet and keeps only what
+// this demo compares: TCP and UDP. Anything else counts as a frame that did
+// not decode (the lab carries none).
+func decodeFrame(b []byte) (packet.Packet, error) {
+	p, err := packet.Decode(b)
+	if err != nil {
+		return p, err
+	}
+	if p.Proto != packet.TCP && p.Proto != packet.UDP {
+		return p, fmt.Errorf("IP protocol %d is neither TCP nor UDP", p.Proto)
+	}
+	return p, nil
+}
+
 // tap is the lab tap: it runs under the lab's lock, so it only decodes and
 // appends.
 func (w *wire) tap(f lab.Frame) {
-	p, err := decodePacket(f.Data)
+	p, err := decodeFrame(f.Data)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err != nil {
@@ -98,20 +114,16 @@ func retransmissions(frames []seen) int {
 	n := 0
 	for _, f := range frames {
 		p := f.Pkt
-		if p.Proto != protoTCP {
+		if p.Proto != packet.TCP {
 			continue
 		}
 		k := key{f.Dir, p.SrcPort, p.DstPort}
-		length := uint32(p.Payload)
-		if p.Flags&(flagSYN|flagFIN) != 0 {
-			length++
-		}
-		if length == 0 {
+		end := p.SeqEnd() // SYN and FIN count as one
+		if end == p.Seq {
 			continue // a pure ACK sends no new sequence space
 		}
-		end := p.Seq + length
 		top, ok := sentUpTo[k]
-		if ok && p.Payload > 0 && seqBefore(p.Seq, top) {
+		if ok && len(p.Payload) > 0 && seqBefore(p.Seq, top) {
 			n++
 		}
 		if !ok || seqBefore(top, end) {
@@ -139,19 +151,19 @@ func countWire(frames []seen) wireCount {
 	for _, f := range frames {
 		c.Frames++
 		c.Bytes += f.Pkt.Total
-		c.PayloadBytes += f.Pkt.Payload
-		if f.Dir == lab.ServerToClient && f.Pkt.Proto == protoTCP && f.Pkt.Payload == 0 && f.Pkt.Flags == flagACK {
+		c.PayloadBytes += len(f.Pkt.Payload)
+		if f.Dir == lab.ServerToClient && f.Pkt.Proto == packet.TCP && len(f.Pkt.Payload) == 0 && f.Pkt.Flags == packet.ACK {
 			c.PureACKs++
 		}
-		if f.Pkt.Payload > 0 {
+		if len(f.Pkt.Payload) > 0 {
 			c.DataFrames++
 			if f.Fate == lab.Dropped {
 				c.Dropped++
 			}
 			if c.HeaderBytes == 0 {
 				c.HeaderBytes, c.IPHeader = f.Pkt.L4Header, f.Pkt.IPHeader
-				if len(f.Pkt.TCPOption) > 0 {
-					c.Options = optionNames(f.Pkt.TCPOption)
+				if len(f.Pkt.Options) > 0 {
+					c.Options = optionNames(f.Pkt.Options)
 				}
 			}
 		}

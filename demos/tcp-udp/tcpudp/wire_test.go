@@ -1,20 +1,22 @@
 package tcpudp
 
 import (
+	"encoding/binary"
 	"testing"
 	"time"
 
 	"github.com/netdemo/netdemo/internal/lab"
+	"github.com/netdemo/netdemo/internal/packet"
 )
 
 // seg is a decoded TCP frame for the analysis tests.
-func seg(dir lab.Direction, seq uint32, flags uint8, payload int, fate lab.Fate, at time.Duration) seen {
+func seg(dir lab.Direction, seq uint32, flags packet.Flags, payload int, fate lab.Fate, at time.Duration) seen {
 	src, dst := uint16(40000), uint16(9000)
 	if dir == lab.ServerToClient {
 		src, dst = dst, src
 	}
-	return seen{At: time.Unix(0, 0).Add(at), Dir: dir, Fate: fate, Pkt: packet{
-		Proto: protoTCP, Total: 52 + payload, IPHeader: 20, L4Header: 32, Payload: payload,
+	return seen{At: time.Unix(0, 0).Add(at), Dir: dir, Fate: fate, Pkt: packet.Packet{
+		Proto: packet.TCP, Total: 52 + payload, IPHeader: 20, L4Header: 32, Payload: make([]byte, payload),
 		SrcPort: src, DstPort: dst, Seq: seq, Flags: flags}}
 }
 
@@ -28,33 +30,33 @@ func TestRetransmissions(t *testing.T) {
 		want   int
 	}{
 		{"no loss", []seen{
-			seg(c2s, isn, flagSYN, 0, lab.Delivered, 0),
-			seg(c2s, isn+1, flagACK, 100, lab.Delivered, 0),
-			seg(c2s, isn+101, flagACK, 100, lab.Delivered, 0),
-			seg(s2c, 5, flagACK, 0, lab.Delivered, 0),
+			seg(c2s, isn, packet.SYN, 0, lab.Delivered, 0),
+			seg(c2s, isn+1, packet.ACK, 100, lab.Delivered, 0),
+			seg(c2s, isn+101, packet.ACK, 100, lab.Delivered, 0),
+			seg(s2c, 5, packet.ACK, 0, lab.Delivered, 0),
 		}, 0},
 		{"one segment sent again", []seen{
-			seg(c2s, isn, flagSYN, 0, lab.Delivered, 0),
-			seg(c2s, isn+1, flagACK, 100, lab.Dropped, 0),
-			seg(c2s, isn+101, flagACK, 100, lab.Delivered, 0),
-			seg(c2s, isn+1, flagACK, 100, lab.Delivered, 0),
+			seg(c2s, isn, packet.SYN, 0, lab.Delivered, 0),
+			seg(c2s, isn+1, packet.ACK, 100, lab.Dropped, 0),
+			seg(c2s, isn+101, packet.ACK, 100, lab.Delivered, 0),
+			seg(c2s, isn+1, packet.ACK, 100, lab.Delivered, 0),
 		}, 1},
 		{"repacketized: overlaps old and new bytes", []seen{
-			seg(c2s, isn+1, flagACK, 100, lab.Dropped, 0),
-			seg(c2s, isn+1, flagACK, 200, lab.Delivered, 0),
+			seg(c2s, isn+1, packet.ACK, 100, lab.Dropped, 0),
+			seg(c2s, isn+1, packet.ACK, 200, lab.Delivered, 0),
 		}, 1},
 		{"SYN sent again is not a data retransmission", []seen{
-			seg(c2s, isn, flagSYN, 0, lab.Dropped, 0),
-			seg(c2s, isn, flagSYN, 0, lab.Delivered, 0),
+			seg(c2s, isn, packet.SYN, 0, lab.Dropped, 0),
+			seg(c2s, isn, packet.SYN, 0, lab.Delivered, 0),
 		}, 0},
 		{"same sequence numbers in the other direction", []seen{
-			seg(c2s, 1, flagACK, 100, lab.Delivered, 0),
-			seg(s2c, 1, flagACK, 100, lab.Delivered, 0),
+			seg(c2s, 1, packet.ACK, 100, lab.Delivered, 0),
+			seg(s2c, 1, packet.ACK, 100, lab.Delivered, 0),
 		}, 0},
 		{"sequence numbers wrap around 2^32", []seen{
-			seg(c2s, 0xffffffc0, flagACK, 100, lab.Delivered, 0),
-			seg(c2s, 0x24, flagACK, 100, lab.Delivered, 0),
-			seg(c2s, 0xffffffc0, flagACK, 100, lab.Delivered, 0),
+			seg(c2s, 0xffffffc0, packet.ACK, 100, lab.Delivered, 0),
+			seg(c2s, 0x24, packet.ACK, 100, lab.Delivered, 0),
+			seg(c2s, 0xffffffc0, packet.ACK, 100, lab.Delivered, 0),
 		}, 1},
 	}
 	for _, tc := range tests {
@@ -72,9 +74,9 @@ func TestSplitTCP(t *testing.T) {
 	const isn = 1000
 	ms := time.Millisecond
 	frames := []seen{
-		seg(c2s, isn+1, flagACK, 100, lab.Dropped, 0),
-		seg(c2s, isn+101, flagACK, 100, lab.Delivered, 2*ms),
-		seg(c2s, isn+1, flagACK, 100, lab.Delivered, 50*ms),
+		seg(c2s, isn+1, packet.ACK, 100, lab.Dropped, 0),
+		seg(c2s, isn+101, packet.ACK, 100, lab.Delivered, 2*ms),
+		seg(c2s, isn+1, packet.ACK, 100, lab.Delivered, 50*ms),
 	}
 	t0 := time.Unix(0, 0)
 	writeAt := []time.Time{t0, t0.Add(2 * ms)}
@@ -100,8 +102,8 @@ func TestSplitTCPMessageAcrossSegments(t *testing.T) {
 	const isn = 0
 	ms := time.Millisecond
 	frames := []seen{
-		seg(c2s, isn+1, flagACK, 60, lab.Delivered, 0),
-		seg(c2s, isn+61, flagACK, 40, lab.Delivered, 10*ms),
+		seg(c2s, isn+1, packet.ACK, 60, lab.Delivered, 0),
+		seg(c2s, isn+61, packet.ACK, 40, lab.Delivered, 10*ms),
 	}
 	t0 := time.Unix(0, 0)
 	hu := splitTCP(frames, isn, 1, lab.Link{}, []time.Time{t0}, []time.Time{t0.Add(10 * ms)})
@@ -138,6 +140,127 @@ func TestPercentileMS(t *testing.T) {
 	for _, tc := range tests {
 		if got := percentileMS(tc.in, tc.p); got != tc.want {
 			t.Errorf("%s: percentileMS(p%v) = %v, want %v", tc.desc, tc.p, got, tc.want)
+		}
+	}
+}
+
+// ipv4 builds an IPv4 packet around an already built transport segment.
+func ipv4(proto byte, l4 []byte) []byte {
+	b := make([]byte, 20+len(l4))
+	b[0] = 0x45
+	binary.BigEndian.PutUint16(b[2:], uint16(len(b)))
+	b[8] = 64
+	b[9] = proto
+	copy(b[12:], []byte{192, 0, 2, 1, 192, 0, 2, 2})
+	copy(b[20:], l4)
+	return b
+}
+
+func tcpSeg(src, dst uint16, seq, ack uint32, flags packet.Flags, opts []byte, payload int) []byte {
+	h := 20 + len(opts)
+	b := make([]byte, h+payload)
+	binary.BigEndian.PutUint16(b[0:], src)
+	binary.BigEndian.PutUint16(b[2:], dst)
+	binary.BigEndian.PutUint32(b[4:], seq)
+	binary.BigEndian.PutUint32(b[8:], ack)
+	b[12] = byte(h/4) << 4
+	b[13] = byte(flags)
+	copy(b[20:], opts)
+	return b
+}
+
+func udpDgram(src, dst uint16, payload int) []byte {
+	b := make([]byte, 8+payload)
+	binary.BigEndian.PutUint16(b[0:], src)
+	binary.BigEndian.PutUint16(b[2:], dst)
+	binary.BigEndian.PutUint16(b[4:], uint16(len(b)))
+	return b
+}
+
+// timestamps is the option block Linux and gVisor put in every segment:
+// NOP, NOP, kind 8 length 10 with two 4-byte values.
+var timestamps = []byte{1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2}
+
+// decoded is what TestDecodeFrame compares: the fields the demo reads,
+// with the payload as its length.
+type decoded struct {
+	Proto, Total, IPHeader, L4Header, Payload int
+	SrcPort, DstPort                          uint16
+	Seq, Ack                                  uint32
+	Flags                                     packet.Flags
+}
+
+func fieldsOf(p packet.Packet) decoded {
+	return decoded{p.Proto, p.Total, p.IPHeader, p.L4Header, len(p.Payload), p.SrcPort, p.DstPort, p.Seq, p.Ack, p.Flags}
+}
+
+func TestDecodeFrame(t *testing.T) {
+	synOpts := []byte{2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7}
+	tests := []struct {
+		desc    string
+		in      []byte
+		want    decoded
+		options string
+		flags   string
+	}{
+		{"SYN with options", ipv4(6, tcpSeg(40000, 9000, 1000, 0, packet.SYN, synOpts, 0)),
+			decoded{Proto: packet.TCP, Total: 60, IPHeader: 20, L4Header: 40, SrcPort: 40000, DstPort: 9000, Seq: 1000, Flags: packet.SYN},
+			"MSS, SACK-permitted, timestamps, window scale", "SYN"},
+		{"data segment with timestamps", ipv4(6, tcpSeg(40000, 9000, 1001, 5, packet.ACK|packet.PSH, timestamps, 100)),
+			decoded{Proto: packet.TCP, Total: 152, IPHeader: 20, L4Header: 32, Payload: 100, SrcPort: 40000, DstPort: 9000, Seq: 1001, Ack: 5, Flags: packet.ACK | packet.PSH},
+			"timestamps", "PSH-ACK"},
+		{"SYN-ACK", ipv4(6, tcpSeg(9000, 40000, 7, 1001, packet.SYN|packet.ACK, nil, 0)),
+			decoded{Proto: packet.TCP, Total: 40, IPHeader: 20, L4Header: 20, SrcPort: 9000, DstPort: 40000, Seq: 7, Ack: 1001, Flags: packet.SYN | packet.ACK},
+			"none", "SYN-ACK"},
+		{"UDP datagram", ipv4(17, udpDgram(5353, 9000, 100)),
+			decoded{Proto: packet.UDP, Total: 128, IPHeader: 20, L4Header: 8, Payload: 100, SrcPort: 5353, DstPort: 9000},
+			"none", "none"},
+	}
+	for _, tc := range tests {
+		got, err := decodeFrame(tc.in)
+		if err != nil {
+			t.Errorf("%s: decodeFrame: %v, want no error", tc.desc, err)
+			continue
+		}
+		if f := fieldsOf(got); f != tc.want {
+			t.Errorf("%s: decodeFrame =\n  %+v\nwant\n  %+v", tc.desc, f, tc.want)
+		}
+		if opts := optionNames(got.Options); opts != tc.options {
+			t.Errorf("%s: options = %q, want %q", tc.desc, opts, tc.options)
+		}
+		if f := flagString(got.Flags); f != tc.flags {
+			t.Errorf("%s: flags = %q, want %q", tc.desc, f, tc.flags)
+		}
+	}
+}
+
+func TestDecodeFrameRejects(t *testing.T) {
+	good := ipv4(6, tcpSeg(1, 2, 3, 4, packet.ACK, nil, 10))
+	badOffset := append([]byte(nil), good...)
+	badOffset[20+12] = 0xf0 // data offset 60 bytes in a 30-byte segment
+	shortTotal := append([]byte(nil), good...)
+	shortTotal[3] = 10
+	fragment := append([]byte(nil), good...)
+	fragment[6] = 0x20 // more fragments
+	udpBadLen := ipv4(17, udpDgram(1, 2, 4))
+	udpBadLen[20+5] = 200
+	tests := []struct {
+		desc string
+		in   []byte
+	}{
+		{"empty", nil},
+		{"IPv6 version", append([]byte{0x60}, make([]byte, 39)...)},
+		{"TCP data offset past the end", badOffset},
+		{"total length below the header", shortTotal},
+		{"total length past the frame", good[:len(good)-1]},
+		{"fragment", fragment},
+		{"ICMP", ipv4(1, make([]byte, 8))},
+		{"truncated TCP header", ipv4(6, make([]byte, 10))},
+		{"UDP length past the end", udpBadLen},
+	}
+	for _, tc := range tests {
+		if p, err := decodeFrame(tc.in); err == nil {
+			t.Errorf("%s: decodeFrame = %+v, want an error", tc.desc, p)
 		}
 	}
 }

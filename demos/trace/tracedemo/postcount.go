@@ -3,7 +3,6 @@ package tracedemo
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/netdemo/netdemo/internal/lab"
+	ippacket "github.com/netdemo/netdemo/internal/packet" // the package type packet is a captured packet
 )
 
 // postCase is one request of the "POST sends two TCP packets" measurement.
@@ -88,31 +88,31 @@ func measurePost(ctx context.Context, link lab.Link, seed int64, pc postCase) (p
 		sent     int  // request bytes seen so far
 	)
 	remove := l.AddTap(func(f lab.Frame) {
-		seg, ok := parseTCP(f.Data)
+		seg, ok := tcpSegment(f.Data)
 		if !ok {
 			return
 		}
 		mu.Lock()
 		defer mu.Unlock()
 		if f.Dir == lab.ServerToClient {
-			if seg.payloadLen > 0 && bytes.HasPrefix(seg.payload, []byte("HTTP/1.1 100")) {
+			if len(seg.Payload) > 0 && bytes.HasPrefix(seg.Payload, []byte("HTTP/1.1 100")) {
 				got100 = true
 			}
 			return
 		}
-		if seg.payloadLen == 0 {
+		if len(seg.Payload) == 0 {
 			return
 		}
-		end := seg.seq + uint32(seg.payloadLen)
+		end := seg.Seq + uint32(len(seg.Payload))
 		if started && int32(end-next) <= 0 {
 			return // a retransmission: these bytes were sent before
 		}
 		if !started {
 			started, first = true, f.At
-			if i := bytes.Index(seg.payload, []byte("\r\n\r\n")); i >= 0 {
+			if i := bytes.Index(seg.Payload, []byte("\r\n\r\n")); i >= 0 {
 				hdrEnd = i + 4
-				out.HeaderBytes, out.HeadersAlone = hdrEnd, seg.payloadLen == hdrEnd
-				if seg.payloadLen > hdrEnd {
+				out.HeaderBytes, out.HeadersAlone = hdrEnd, len(seg.Payload) == hdrEnd
+				if len(seg.Payload) > hdrEnd {
 					firstB = f.At // headers and body share the first segment
 				}
 			}
@@ -121,11 +121,11 @@ func measurePost(ctx context.Context, link lab.Link, seed int64, pc postCase) (p
 			firstB = f.At
 		}
 		next = end
-		sent += seg.payloadLen
+		sent += len(seg.Payload)
 		out.Segments++
-		out.MSS = max(out.MSS, seg.payloadLen)
+		out.MSS = max(out.MSS, len(seg.Payload))
 		if len(sizes) < 4 {
-			sizes = append(sizes, seg.payloadLen)
+			sizes = append(sizes, len(seg.Payload))
 		}
 		lastData = f.At
 	})
@@ -171,34 +171,11 @@ func measurePost(ctx context.Context, link lab.Link, seed int64, pc postCase) (p
 	return out, nil
 }
 
-// tcpSeg is the little of a TCP segment the measurement needs.
-type tcpSeg struct {
-	seq        uint32
-	flags      uint8
-	payloadLen int
-	payload    []byte // as captured (the lab captures whole packets)
-}
-
-// parseTCP reads an IPv4 TCP segment; ok is false for anything else or for
-// a packet too short to hold what its headers claim.
-func parseTCP(ip []byte) (tcpSeg, bool) {
-	if len(ip) < 20 || ip[0]>>4 != 4 || ip[9] != 6 {
-		return tcpSeg{}, false
-	}
-	ihl := int(ip[0]&0x0f) * 4
-	total := int(binary.BigEndian.Uint16(ip[2:4]))
-	if ihl < 20 || total < ihl+20 || len(ip) < total {
-		return tcpSeg{}, false
-	}
-	tcp := ip[ihl:total]
-	off := int(tcp[12]>>4) * 4
-	if off < 20 || off > len(tcp) {
-		return tcpSeg{}, false
-	}
-	return tcpSeg{
-		seq:        binary.BigEndian.Uint32(tcp[4:8]),
-		flags:      tcp[13],
-		payloadLen: len(tcp) - off,
-		payload:    tcp[off:],
-	}, true
+// tcpSegment decodes an IPv4 TCP segment (with internal/packet); ok is
+// false for anything else or for a packet too short to hold what its headers
+// claim. The lab captures whole packets, so Payload is all of the segment's
+// data.
+func tcpSegment(ip []byte) (ippacket.Packet, bool) {
+	p, err := ippacket.Decode(ip)
+	return p, err == nil && p.Proto == ippacket.TCP
 }

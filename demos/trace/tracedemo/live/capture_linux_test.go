@@ -3,7 +3,6 @@
 package live
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/netdemo/netdemo/internal/packet"
 )
 
 // openOrSkip opens a capture, skipping the test without CAP_NET_RAW.
@@ -31,19 +32,19 @@ func openOrSkip(t *testing.T, f Filter) *Capture {
 type segKey struct {
 	sport, dport uint16
 	seq, ack     uint32
-	flags        uint8
+	flags        packet.Flags
 	payload      int
 }
 
 func keyOf(t *testing.T, ip []byte) segKey {
 	t.Helper()
-	ihl := int(ip[0]&0x0f) * 4
-	tcp := ip[ihl:]
-	off := int(tcp[12]>>4) * 4
+	p, err := packet.Decode(ip)
+	if err != nil || p.Proto != packet.TCP {
+		t.Fatalf("captured packet % x: %v, want a TCP segment", ip, err)
+	}
 	return segKey{
-		sport: binary.BigEndian.Uint16(tcp[0:]), dport: binary.BigEndian.Uint16(tcp[2:]),
-		seq: binary.BigEndian.Uint32(tcp[4:]), ack: binary.BigEndian.Uint32(tcp[8:]),
-		flags: tcp[13], payload: int(binary.BigEndian.Uint16(ip[2:])) - ihl - off,
+		sport: p.SrcPort, dport: p.DstPort, seq: p.Seq, ack: p.Ack,
+		flags: p.Flags, payload: len(p.Payload),
 	}
 }
 
@@ -91,10 +92,10 @@ func TestCaptureSeesEachLoopbackPacketOnce(t *testing.T) {
 			t.Errorf("packet %d repeats packet %d (%+v): the outgoing copy was not dropped", i+1, j+1, k)
 		}
 		seen[k] = i
-		if k.flags&0x02 != 0 {
+		if k.flags.Has(packet.SYN) {
 			syn++
 		}
-		if k.flags&0x01 != 0 {
+		if k.flags.Has(packet.FIN) {
 			fin++
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"slices"
 	"time"
+
+	"github.com/netdemo/netdemo/internal/packet"
 )
 
 // Packet is one captured IPv4 packet, link-layer header removed.
@@ -38,31 +40,24 @@ type Filter struct {
 	TCPPorts, UDPPorts []int
 }
 
-// Match reports whether the IPv4 packet ip is one the filter selects.
+// Match reports whether the IPv4 packet ip is one the filter selects. The
+// headers are read by internal/packet: a packet it cannot decode (truncated,
+// IPv6, a fragment — the demo's packets never fragment) is not selected.
 func (f Filter) Match(ip []byte) bool {
-	if len(ip) < 20 || ip[0]>>4 != 4 {
+	p, err := packet.Decode(ip)
+	if err != nil {
 		return false
 	}
-	ihl := int(ip[0]&0x0f) * 4
-	if ihl < 20 || len(ip) < ihl+4 {
-		return false
-	}
-	// A later fragment carries no ports; the demo's packets never fragment.
-	if binary.BigEndian.Uint16(ip[6:8])&0x1fff != 0 {
-		return false
-	}
-	src := int(binary.BigEndian.Uint16(ip[ihl:]))
-	dst := int(binary.BigEndian.Uint16(ip[ihl+2:]))
 	var ports []int
-	switch ip[9] {
-	case 6:
+	switch p.Proto {
+	case packet.TCP:
 		ports = f.TCPPorts
-	case 17:
+	case packet.UDP:
 		ports = f.UDPPorts
 	default:
 		return false
 	}
-	return slices.Contains(ports, src) || slices.Contains(ports, dst)
+	return slices.Contains(ports, int(p.SrcPort)) || slices.Contains(ports, int(p.DstPort))
 }
 
 // stripEthernet returns the IPv4 packet inside an Ethernet II frame (the

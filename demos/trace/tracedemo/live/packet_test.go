@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// ipv4 builds an IPv4 packet with a transport header whose first four bytes
-// are the ports.
+// ipv4 builds an IPv4 packet with a 20-byte transport header whose first
+// four bytes are the ports: a TCP header without options, or a UDP header
+// and 12 bytes of payload.
 func ipv4(proto byte, sport, dport uint16, fragOff uint16) []byte {
 	p := make([]byte, 20+20)
 	p[0] = 0x45
@@ -16,6 +17,12 @@ func ipv4(proto byte, sport, dport uint16, fragOff uint16) []byte {
 	p[9] = proto
 	binary.BigEndian.PutUint16(p[20:], sport)
 	binary.BigEndian.PutUint16(p[22:], dport)
+	switch proto {
+	case 6:
+		p[32] = 5 << 4 // data offset: 20 bytes
+	case 17:
+		binary.BigEndian.PutUint16(p[24:], 20) // UDP length
+	}
 	return p
 }
 
