@@ -29,7 +29,7 @@ cross:
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build $(PKGS)
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 2x $(PKGS)
+	$(GO) test -run '^$$' -bench . $(PKGS)
 
 # bench-trace: our capture reader against tshark on the same 1,000,000-packet
 # capture, side by side (tshark only when installed).

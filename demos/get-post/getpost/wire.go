@@ -7,39 +7,17 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
-// tapConn records what the client writes on a connection: the exact bytes
-// of a request as they leave for the socket, and how many writes it took.
-type tapConn struct {
-	net.Conn
-	mu     sync.Mutex
-	out    bytes.Buffer
-	writes int
-}
-
-func (t *tapConn) Write(b []byte) (int, error) {
-	t.mu.Lock()
-	t.out.Write(b)
-	t.writes++
-	t.mu.Unlock()
-	return t.Conn.Write(b)
-}
-
-func (t *tapConn) sent() ([]byte, int) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return bytes.Clone(t.out.Bytes()), t.writes
-}
-
 // capture sends one request on a fresh connection and returns the bytes the
-// client wrote for it and the number of write calls.
+// client wrote for it (as they left for the socket, recorded by a tap on
+// the client's end) and the number of write calls.
 func capture(ctx context.Context, la *localAPI, method, path, body string) (reply, []byte, int, error) {
-	var tc *tapConn
+	var tc *wiretap.Conn
 	tr := &http.Transport{
 		DisableKeepAlives: true,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -47,7 +25,7 @@ func capture(ctx context.Context, la *localAPI, method, path, body string) (repl
 			if err != nil {
 				return nil, err
 			}
-			tc = &tapConn{Conn: c}
+			tc = wiretap.Client(c)
 			return tc, nil
 		},
 	}
@@ -57,8 +35,7 @@ func capture(ctx context.Context, la *localAPI, method, path, body string) (repl
 	if err != nil {
 		return rep, nil, 0, err
 	}
-	b, n := tc.sent()
-	return rep, b, n, nil
+	return rep, tc.Bytes(wiretap.ClientToServer), tc.Writes(), nil
 }
 
 // stepWire: query string vs body, in the bytes and in the access log.

@@ -11,8 +11,9 @@
 // Files: run.go orders the steps; raw.go, keepalive.go and h2.go do the
 // talking; show*.go print what they saw; server.go and testbed.go are the
 // servers, wire.go counts handshakes on the lab's tap, serve.go is --serve.
-// Package h2wire records connections and parses HTTP/2 frames and HPACK
-// representations; internal/packet reads TCP headers off the lab's tap.
+// Package h2wire parses HTTP/2 frames and HPACK representations out of a
+// connection recorded with internal/wiretap; internal/packet reads TCP
+// headers off the lab's tap.
 package httptcp
 
 import (

@@ -13,7 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/http-tcp/httptcp/h2wire"
+	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
 // maxBytes caps /bytes/N so that a curious user cannot ask the server for
@@ -66,7 +66,7 @@ type server struct {
 // recorded is one accepted connection's plaintext, and its TLS state when
 // the listener terminated TLS.
 type recorded struct {
-	*h2wire.Conn
+	*wiretap.Conn
 	tls *tls.Conn
 }
 
@@ -123,7 +123,10 @@ func (s *server) recordCount() int {
 // bytes. With a TLS config it also terminates TLS, so the copy is of the
 // plaintext: the HTTP/2 frames themselves. net/http then sees a plain
 // connection and serves HTTP/2 on it as h2c — exactly what it would serve
-// inside TLS after ALPN chose "h2".
+// inside TLS after ALPN chose "h2". That relies on the recording having no
+// ConnectionState method even though it wraps a *tls.Conn: a wiretap.Conn
+// has only net.Conn's methods (internal/wiretap tests this), so net/http
+// cannot tell that TLS is underneath.
 type recordingListener struct {
 	net.Listener
 	tls *tls.Config
@@ -140,7 +143,7 @@ func (l *recordingListener) Accept() (net.Conn, error) {
 		rec.tls = tls.Server(c, l.tls)
 		c = rec.tls
 	}
-	rec.Conn = h2wire.RecordServer(c)
+	rec.Conn = wiretap.Server(c)
 	l.s.mu.Lock()
 	l.s.recs = append(l.s.recs, rec)
 	l.s.mu.Unlock()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/netdemo/netdemo/demos/http-tcp/httptcp/h2wire"
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
 // showH2 prints the HTTP/2-over-TLS run: ALPN, the connection count, and
@@ -59,7 +60,7 @@ func printFrames(r *demo.Run, conn string, ex *h2wire.Exchange) {
 			continue
 		}
 		dir := st.Green(f.Dir.String())
-		if f.Dir == h2wire.ServerToClient {
+		if f.Dir == wiretap.ServerToClient {
 			dir = st.Yellow(f.Dir.String())
 		}
 		detail := strings.Join(f.Flags, "|")
@@ -89,7 +90,7 @@ func fieldEvents(f h2wire.Frame) []map[string]any {
 func requestHeaders(ex *h2wire.Exchange) []h2wire.Frame {
 	var out []h2wire.Frame
 	for _, f := range ex.Frames {
-		if f.Dir == h2wire.ClientToServer && f.Type == "HEADERS" && f.Fields != nil {
+		if f.Dir == wiretap.ClientToServer && f.Type == "HEADERS" && f.Fields != nil {
 			out = append(out, f)
 		}
 	}

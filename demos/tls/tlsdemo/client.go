@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
 	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
 // exchange is one HTTPS request as the client lived it.
@@ -24,7 +24,7 @@ type exchange struct {
 	Sent      []byte        // the bytes the application handed to TLS
 	Status    int
 	Body      []byte
-	Chunks    []record.Chunk // the raw bytes on the TCP connection, both ways
+	Chunks    []wiretap.Chunk // the raw bytes on the TCP connection, both ways
 }
 
 // fetch dials address on n, runs the TLS handshake with cfg, sends req and
@@ -40,7 +40,7 @@ func fetch(ctx context.Context, n netx.Network, address string, cfg *tls.Config,
 		return x, fmt.Errorf("dialing %s: %w", address, err)
 	}
 	x.Connect = time.Since(start)
-	t := newTap(raw)
+	t := wiretap.Client(raw) // below TLS: what a packet capture would show as TCP payload
 	defer func() { x.Chunks = t.Chunks() }()
 	var conn net.Conn = t
 	if cfg != nil { // nil: plain HTTP, for comparison

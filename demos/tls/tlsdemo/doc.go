@@ -6,15 +6,14 @@
 // TLS stack's own error.
 //
 // Nothing is simulated but the browser's HSTS cache (Go's client has
-// none). The client records the raw bytes of its TCP connection ([tap]),
-// and package record parses and decrypts them; the servers are net/http
+// none). The client records the raw bytes of its TCP connection (with
+// internal/wiretap), and package record parses and decrypts them; the servers are net/http
 // behind crypto/tls; the attackers are real proxies on loopback.
 //
 // # Files
 //
 //   - run.go: the order of the steps and what they share.
-//   - server.go, client.go, wire.go: the HTTPS site, one recorded exchange,
-//     the byte recorder.
+//   - server.go, client.go: the HTTPS site, one recorded exchange.
 //   - handshake.go, chain.go, keys.go, resume.go, versions.go: the steps
 //     that open a connection up.
 //   - mitm.go, attacks.go, tamper.go, pinning.go, hsts.go: the attackers

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
+	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
 // first is the run's main connection, kept for the steps that open it up.
@@ -120,7 +121,7 @@ func dirName(d record.Dir) string {
 
 // rawContains reports whether either direction's byte stream, as captured
 // on the TCP connection, holds needle: what an observer could grep for.
-func rawContains(chunks []record.Chunk, needle string) bool {
+func rawContains(chunks []wiretap.Chunk, needle string) bool {
 	var all [2][]byte
 	for _, c := range chunks {
 		all[c.Dir] = append(all[c.Dir], c.Data...)

@@ -1,13 +1,13 @@
-// Package h2wire records the bytes of an HTTP/2 connection and lists the
-// frames in them, the way a protocol analyser would: both directions in the
-// order one end saw them, each frame with its type, flags and stream id,
-// and every header block decoded with HPACK, field by field, saying how each
-// field was encoded (a static-table index, a dynamic-table index, or a
-// literal) and in how many bytes.
+// Package h2wire lists the frames in a recording of an HTTP/2 connection
+// (made with internal/wiretap), the way a protocol analyser would: both
+// directions in the order one end saw them, each frame with its type, flags
+// and stream id, and every header block decoded with HPACK, field by field,
+// saying how each field was encoded (a static-table index, a dynamic-table
+// index, or a literal) and in how many bytes.
 //
 // Typical usage:
 //
-//	rec := h2wire.RecordServer(conn) // the server's net.Conn, above TLS
+//	rec := wiretap.Server(conn) // the server's net.Conn, above TLS
 //	... serve HTTP/2 over rec ...
 //	ex, err := h2wire.Parse(rec.Chunks())
 //	for _, f := range ex.Frames { fmt.Println(f) }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/netdemo/netdemo/demos/http-tcp/httptcp/h2wire"
+	"github.com/netdemo/netdemo/internal/wiretap"
 	"golang.org/x/net/http2/hpack"
 )
 
@@ -111,7 +112,7 @@ func TestParseHeaderBlocks(t *testing.T) {
 	client = append(client, frame(0x9, 0x4, 1, b1[3:])...) // CONTINUATION, END_HEADERS
 	client = append(client, frame(0x1, 0x1|0x4, 3, b2)...) // HEADERS
 	server := frame(0x4, 0x1, 0, nil)                      // SETTINGS ACK
-	chunks := []h2wire.Chunk{{Seq: 0, Dir: h2wire.ClientToServer, Data: client}, {Seq: 1, Dir: h2wire.ServerToClient, Data: server}}
+	chunks := []wiretap.Chunk{{Seq: 0, Dir: wiretap.ClientToServer, Data: client}, {Seq: 1, Dir: wiretap.ServerToClient, Data: server}}
 
 	ex, err := h2wire.Parse(chunks)
 	if err != nil {
@@ -150,7 +151,7 @@ func TestParseRejects(t *testing.T) {
 		{"DATA between HEADERS and its CONTINUATION", append(append([]byte(h2wire.Preface), frame(0x1, 0, 1, []byte{0x82})...), frame(0x0, 0, 1, nil)...)},
 		{"CONTINUATION with no HEADERS", append([]byte(h2wire.Preface), frame(0x9, 0x4, 1, []byte{0x82})...)},
 	} {
-		if _, err := h2wire.Parse([]h2wire.Chunk{{Dir: h2wire.ClientToServer, Data: tt.client}}); err == nil {
+		if _, err := h2wire.Parse([]wiretap.Chunk{{Dir: wiretap.ClientToServer, Data: tt.client}}); err == nil {
 			t.Errorf("%s: Parse = no error, want one", tt.desc)
 		}
 	}
@@ -158,18 +159,18 @@ func TestParseRejects(t *testing.T) {
 
 func TestParseTruncated(t *testing.T) {
 	client := append([]byte(h2wire.Preface), frame(0x6, 0, 0, make([]byte, 8))...)
-	ex, err := h2wire.Parse([]h2wire.Chunk{{Dir: h2wire.ClientToServer, Data: client[:len(client)-3]}})
+	ex, err := h2wire.Parse([]wiretap.Chunk{{Dir: wiretap.ClientToServer, Data: client[:len(client)-3]}})
 	if err != nil {
 		t.Fatalf("Parse of a cut-off recording: %v, want no error (it is not malformed, only short)", err)
 	}
-	if len(ex.Frames) != 0 || !strings.Contains(ex.Rest[h2wire.ClientToServer], "cut off") {
+	if len(ex.Frames) != 0 || !strings.Contains(ex.Rest[wiretap.ClientToServer], "cut off") {
 		t.Errorf("Parse of a cut-off PING: frames %v, rest %q; want none and a note that it was cut off", ex.Frames, ex.Rest)
 	}
 }
 
 // recordH2C runs a real h2c exchange on loopback with the client's
 // connection recorded, and returns the recording.
-func recordH2C(t testing.TB, requests int) []h2wire.Chunk {
+func recordH2C(t testing.TB, requests int) []wiretap.Chunk {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -184,7 +185,7 @@ func recordH2C(t testing.TB, requests int) []h2wire.Chunk {
 	defer srv.Close()
 
 	var mu sync.Mutex
-	var rec *h2wire.Conn
+	var rec *wiretap.Conn
 	tr := &http.Transport{Protocols: &p, DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
 		if err != nil {
@@ -192,7 +193,7 @@ func recordH2C(t testing.TB, requests int) []h2wire.Chunk {
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		rec = h2wire.Record(c)
+		rec = wiretap.Client(c)
 		return rec, nil
 	}}
 	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
@@ -236,7 +237,7 @@ func FuzzParse(f *testing.F) {
 	chunks := recordH2C(f, 2)
 	var cli, srv []byte
 	for _, c := range chunks {
-		if c.Dir == h2wire.ClientToServer {
+		if c.Dir == wiretap.ClientToServer {
 			cli = append(cli, c.Data...)
 		} else {
 			srv = append(srv, c.Data...)
@@ -250,10 +251,10 @@ func FuzzParse(f *testing.F) {
 		// Split the client's bytes into two chunks, with the server's
 		// between them, as a recording of interleaved traffic would.
 		k := min(int(cut), len(c))
-		ex, _ := h2wire.Parse([]h2wire.Chunk{
-			{Seq: 0, Dir: h2wire.ClientToServer, Data: c[:k]},
-			{Seq: 1, Dir: h2wire.ServerToClient, Data: server},
-			{Seq: 2, Dir: h2wire.ClientToServer, Data: c[k:]},
+		ex, _ := h2wire.Parse([]wiretap.Chunk{
+			{Seq: 0, Dir: wiretap.ClientToServer, Data: c[:k]},
+			{Seq: 1, Dir: wiretap.ServerToClient, Data: server},
+			{Seq: 2, Dir: wiretap.ClientToServer, Data: c[k:]},
 		})
 		total := 0
 		for _, fr := range ex.Frames {

@@ -7,12 +7,13 @@ import (
 	"sort"
 	"time"
 
+	"github.com/netdemo/netdemo/internal/wiretap"
 	"golang.org/x/net/http2/hpack"
 )
 
 // Frame is one HTTP/2 frame as it appeared on the connection.
 type Frame struct {
-	Dir      Dir
+	Dir      wiretap.Dir
 	Seq      int           // the Chunk its first byte arrived in
 	At       time.Duration // that chunk's time
 	Type     string        // "SETTINGS", "HEADERS", ...
@@ -49,9 +50,10 @@ type Setting struct {
 type Exchange struct {
 	Preface bool    // the client sent the 24-byte preface
 	Frames  []Frame // both directions, in recorded order
-	// Rest says, per Dir, why that direction's parse stopped before the
-	// end: a frame cut off by the end of the recording, or bytes that are
-	// not HTTP/2. Empty when every byte was part of a whole frame.
+	// Rest says, per direction (indexed by wiretap.Dir), why that
+	// direction's parse stopped before the end: a frame cut off by the end
+	// of the recording, or bytes that are not HTTP/2. Empty when every byte
+	// was part of a whole frame.
 	Rest [2]string
 }
 
@@ -69,7 +71,7 @@ func (e *Exchange) Streams() []uint32 {
 	var ids []uint32
 	seen := map[uint32]bool{}
 	for _, f := range e.Frames {
-		if f.Dir == ClientToServer && f.Type == "HEADERS" && !seen[f.StreamID] {
+		if f.Dir == wiretap.ClientToServer && f.Type == "HEADERS" && !seen[f.StreamID] {
 			seen[f.StreamID] = true
 			ids = append(ids, f.StreamID)
 		}
@@ -79,13 +81,13 @@ func (e *Exchange) Streams() []uint32 {
 
 // Parse lists the frames in a recording. It returns what it could parse
 // even when it also returns an error (bytes that are not HTTP/2).
-func Parse(chunks []Chunk) (*Exchange, error) {
+func Parse(chunks []wiretap.Chunk) (*Exchange, error) {
 	ex := &Exchange{}
 	var errs []error
 	var all []Frame
-	for _, d := range []Dir{ClientToServer, ServerToClient} {
+	for _, d := range []wiretap.Dir{wiretap.ClientToServer, wiretap.ServerToClient} {
 		s := newStream(chunks, d)
-		if d == ClientToServer {
+		if d == wiretap.ClientToServer {
 			if !bytes.HasPrefix(s.data, []byte(Preface)) {
 				if len(s.data) > 0 {
 					errs = append(errs, fmt.Errorf("client bytes do not start with the HTTP/2 preface %q", Preface))
@@ -111,14 +113,14 @@ func Parse(chunks []Chunk) (*Exchange, error) {
 
 // stream is one direction's bytes, with a map back to the chunks.
 type stream struct {
-	dir    Dir
+	dir    wiretap.Dir
 	data   []byte
 	starts []int // offset where each chunk begins
-	chunks []Chunk
+	chunks []wiretap.Chunk
 	off    int
 }
 
-func newStream(chunks []Chunk, d Dir) *stream {
+func newStream(chunks []wiretap.Chunk, d wiretap.Dir) *stream {
 	s := &stream{dir: d}
 	for _, c := range chunks {
 		if c.Dir != d || len(c.Data) == 0 {
@@ -132,10 +134,10 @@ func newStream(chunks []Chunk, d Dir) *stream {
 }
 
 // chunkAt is the chunk holding byte off.
-func (s *stream) chunkAt(off int) Chunk {
+func (s *stream) chunkAt(off int) wiretap.Chunk {
 	i := sort.Search(len(s.starts), func(i int) bool { return s.starts[i] > off }) - 1
 	if i < 0 {
-		return Chunk{}
+		return wiretap.Chunk{}
 	}
 	return s.chunks[i]
 }
@@ -200,7 +202,7 @@ func decodeHeaders(frames []Frame) {
 			}
 		}
 	}
-	for _, d := range []Dir{ClientToServer, ServerToClient} {
+	for _, d := range []wiretap.Dir{wiretap.ClientToServer, wiretap.ServerToClient} {
 		dec := hpack.NewDecoder(4096, nil)
 		dec.SetAllowedMaxDynamicTableSize(limit)
 		dec.SetMaxStringLength(1 << 20)

@@ -2,9 +2,11 @@ package record
 
 import (
 	"fmt"
+
+	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
-// Dir is the direction bytes travelled.
+// Dir is the direction a record travelled.
 type Dir int
 
 // Directions.
@@ -20,11 +22,15 @@ func (d Dir) String() string {
 	return "server → client"
 }
 
-// Chunk is bytes seen in one direction at once (one Read or Write), in
-// the order they were seen across both directions.
-type Chunk struct {
-	Dir  Dir
-	Data []byte
+// dirOf names a recorded chunk's direction the way this package does.
+func dirOf(d wiretap.Dir) (Dir, bool) {
+	switch d {
+	case wiretap.ClientToServer:
+		return ClientToServer, true
+	case wiretap.ServerToClient:
+		return ServerToClient, true
+	}
+	return 0, false
 }
 
 // Item is one thing a reader of the trace sees: a handshake message, a
@@ -78,26 +84,27 @@ type dirState struct {
 // one, or for TLS 1.2 after ChangeCipherSpec, it lists them as encrypted.
 // It never panics on malformed input: what it cannot parse ends that
 // direction with a note in Problems.
-func Dissect(chunks []Chunk, keys *KeyLog) (*Transcript, error) {
+func Dissect(chunks []wiretap.Chunk, keys *KeyLog) (*Transcript, error) {
 	t := &Transcript{}
 	st := [2]*dirState{
 		{secrets: []string{ClientHandshakeSecret, ClientTrafficSecret0}},
 		{secrets: []string{ServerHandshakeSecret, ServerTrafficSecret0}},
 	}
 	for _, c := range chunks {
-		if c.Dir != ClientToServer && c.Dir != ServerToClient {
+		d, ok := dirOf(c.Dir)
+		if !ok {
 			return nil, fmt.Errorf("chunk direction %d is neither way", c.Dir)
 		}
-		s := st[c.Dir]
+		s := st[d]
 		if s.failed {
 			continue
 		}
 		s.pending = append(s.pending, c.Data...)
 		recs, rest, err := Split(s.pending)
 		for _, r := range recs {
-			t.WireBytes[c.Dir] += r.WireLen()
-			if err := t.record(c.Dir, s, r, keys); err != nil {
-				t.Problems = append(t.Problems, fmt.Sprintf("%s: %v", c.Dir, err))
+			t.WireBytes[d] += r.WireLen()
+			if err := t.record(d, s, r, keys); err != nil {
+				t.Problems = append(t.Problems, fmt.Sprintf("%s: %v", d, err))
 				s.failed = true
 			}
 			if s.failed {
@@ -105,7 +112,7 @@ func Dissect(chunks []Chunk, keys *KeyLog) (*Transcript, error) {
 			}
 		}
 		if err != nil && !s.failed {
-			t.Problems = append(t.Problems, fmt.Sprintf("%s: %v", c.Dir, err))
+			t.Problems = append(t.Problems, fmt.Sprintf("%s: %v", d, err))
 			s.failed = true
 		}
 		s.pending = append([]byte(nil), rest...)

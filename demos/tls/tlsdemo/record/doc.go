@@ -8,7 +8,7 @@
 //
 // Typical usage:
 //
-//	t, err := record.Dissect(chunks, keylog) // chunks: bytes in each direction, in order
+//	t, err := record.Dissect(tap.Chunks(), keylog) // tap: a wiretap.Conn below TLS
 //	for _, m := range t.Items {
 //		fmt.Println(m.Dir, m.Name, m.Encrypted, m.Size)
 //	}

@@ -5,11 +5,12 @@ import (
 	"testing"
 
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
+	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
-func flatten(chunks []record.Chunk) (c2s, s2c []byte) {
+func flatten(chunks []wiretap.Chunk) (c2s, s2c []byte) {
 	for _, c := range chunks {
-		if c.Dir == record.ClientToServer {
+		if c.Dir == wiretap.ClientToServer {
 			c2s = append(c2s, c.Data...)
 		} else {
 			s2c = append(s2c, c.Data...)
@@ -32,10 +33,10 @@ func FuzzDissect(f *testing.F) {
 	f.Fuzz(func(t *testing.T, c2s, s2c, kl []byte, cutAt uint) {
 		keys, _ := record.ParseKeyLog(kl)
 		cut := int(cutAt % uint(len(c2s)+1))
-		in := []record.Chunk{
-			{Dir: record.ClientToServer, Data: c2s[:cut]},
-			{Dir: record.ServerToClient, Data: s2c},
-			{Dir: record.ClientToServer, Data: c2s[cut:]},
+		in := []wiretap.Chunk{
+			{Dir: wiretap.ClientToServer, Data: c2s[:cut]},
+			{Dir: wiretap.ServerToClient, Data: s2c},
+			{Dir: wiretap.ClientToServer, Data: c2s[cut:]},
 		}
 		tr, err := record.Dissect(in, keys)
 		if err != nil {

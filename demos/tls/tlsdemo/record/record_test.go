@@ -8,11 +8,11 @@ import (
 	"io"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/netdemo/netdemo/certs"
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
+	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
 // RFC 8448 §3: the server handshake traffic secret of the simple 1-RTT
@@ -45,36 +45,9 @@ func TestNonce(t *testing.T) {
 	}
 }
 
-// recorder keeps what crosses a net.Conn, both ways, in order.
-type recorder struct {
-	net.Conn
-	mu     sync.Mutex
-	chunks []record.Chunk
-}
-
-func (r *recorder) Read(b []byte) (int, error) {
-	n, err := r.Conn.Read(b)
-	r.add(record.ServerToClient, b[:n])
-	return n, err
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	r.add(record.ClientToServer, b)
-	return r.Conn.Write(b)
-}
-
-func (r *recorder) add(d record.Dir, b []byte) {
-	if len(b) == 0 {
-		return
-	}
-	r.mu.Lock()
-	r.chunks = append(r.chunks, record.Chunk{Dir: d, Data: append([]byte(nil), b...)})
-	r.mu.Unlock()
-}
-
 // capture runs one real TLS connection over net.Pipe: the client sends msg,
 // the server echoes "ok". It returns the bytes seen and the key log.
-func capture(t testing.TB, version uint16, msg string) ([]record.Chunk, []byte) {
+func capture(t testing.TB, version uint16, msg string) ([]wiretap.Chunk, []byte) {
 	t.Helper()
 	p, err := certs.Demo()
 	if err != nil {
@@ -96,7 +69,7 @@ func capture(t testing.TB, version uint16, msg string) ([]record.Chunk, []byte) 
 		_, err := s.Write([]byte("ok"))
 		done <- err
 	}()
-	rec := &recorder{Conn: cc}
+	rec := wiretap.Client(cc)
 	cfg := p.ClientConfig("localhost")
 	cfg.KeyLogWriter = &keylog
 	cfg.ClientSessionCache = tls.NewLRUClientSessionCache(1) // or the server sends no ticket
@@ -113,9 +86,7 @@ func capture(t testing.TB, version uint16, msg string) ([]record.Chunk, []byte) 
 	}
 	sc.Close() // before c.Close, which would wait 5 s to write close_notify into the pipe
 	c.Close()
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	return rec.chunks, keylog.Bytes()
+	return rec.Chunks(), keylog.Bytes()
 }
 
 func names(tr *record.Transcript) []string {
@@ -187,7 +158,7 @@ func TestTamperedRecordFails(t *testing.T) {
 	keys, _ := record.ParseKeyLog(kl)
 	// Flip a byte in the last client→server chunk (the application data).
 	for i := len(chunks) - 1; i >= 0; i-- {
-		if chunks[i].Dir == record.ClientToServer {
+		if chunks[i].Dir == wiretap.ClientToServer {
 			chunks[i].Data[len(chunks[i].Data)-1] ^= 1
 			break
 		}
