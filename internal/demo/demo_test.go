@@ -253,3 +253,15 @@ func TestDemoFlags(t *testing.T) {
 		t.Errorf("Flag values = %#v, want %#v", got, want)
 	}
 }
+
+func FuzzParseRate(f *testing.F) {
+	for _, s := range []string{"0", "10M", "1.5G", "64k", "1e3", "-1", "NaN", "Inf", "5000G"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := ParseRate(s)
+		if err == nil && (n < 0 || n > 1e12) {
+			t.Errorf("ParseRate(%q) = %d, outside 0..1e12 without error", s, n)
+		}
+	})
+}
