@@ -118,6 +118,9 @@ func TestExecuteTextMarksWhatWasNotMeasured(t *testing.T) {
 	if strings.Contains(out, "{{") {
 		t.Errorf("output shows a raw placeholder:\n%s", out)
 	}
+	if strings.Contains(out, "\nOne\n") {
+		t.Errorf("the step block's own heading was printed under the step title:\n%s", out)
+	}
 	if strings.Join(rep.Unfilled, ",") != "took_ms,count" {
 		t.Errorf("Unfilled = %v, want [took_ms count]", rep.Unfilled)
 	}

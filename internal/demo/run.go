@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 	"sync"
 
@@ -81,8 +80,10 @@ func (r *Run) Step(id, title string) {
 	}
 	r.waitEnter()
 	fmt.Fprintf(r.out, "\n%s\n", r.style.Bold(r.style.Blue(fmt.Sprintf("── %d. %s", n, title))))
-	if ok && block != "" {
-		fmt.Fprintf(r.out, "%s\n", indent(explain.Render(block, r.style), ""))
+	// The step's own heading in the Markdown names the same thing as the
+	// title just printed: print the block's text only.
+	if body := explain.WithoutHeading(block); ok && body != "" {
+		fmt.Fprintf(r.out, "%s\n", explain.Render(body, r.style))
 	}
 }
 
@@ -242,28 +243,6 @@ func (r *Run) placeholderValues() map[string]any {
 		vals[k] = v
 	}
 	return vals
-}
-
-func indent(s, pre string) string {
-	if pre == "" {
-		return s
-	}
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		if l != "" {
-			lines[i] = pre + l
-		}
-	}
-	return strings.Join(lines, "\n")
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // Flag returns the parsed value of a flag (the demo's own or a common one),

@@ -97,13 +97,16 @@ func (d *Doc) Missing() []string {
 }
 
 // Body returns a section without its heading line.
-func (d *Doc) Body(id string) string {
-	s := d.Sections[id]
-	if strings.HasPrefix(s, "#") {
-		if i := strings.IndexByte(s, '\n'); i >= 0 {
-			return strings.TrimSpace(s[i+1:])
-		}
-		return ""
+func (d *Doc) Body(id string) string { return WithoutHeading(d.Sections[id]) }
+
+// WithoutHeading drops a Markdown heading on the first line of s.
+func WithoutHeading(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.HasPrefix(s, "#") {
+		return s
 	}
-	return s
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return strings.TrimSpace(s[i+1:])
+	}
+	return ""
 }
