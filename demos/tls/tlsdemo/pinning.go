@@ -78,7 +78,13 @@ func (w *world) stepTrustedMITM(ctx context.Context) error {
 	w.show("trusted_mitm_pinned", o, r.T("the attacker's proxy", "攻击者的代理"), true)
 	// The same pinned client still reaches the real server.
 	_, direct := fetch(ctx, netxLoopback, w.site.Addr(), cfg, newRequest("localhost", "/", ""))
-	r.Printf(r.T("  the pinned client talking to the real server directly: error = %v", "  固定了公钥的客户端直连真实服务器：错误 = %v"), direct)
+	if direct == nil {
+		r.Printf("%s", r.T("  the same pinned client talking to the real server directly: connected, the pins matched",
+			"  同一个固定了公钥的客户端直连真实服务器：连接成功，公钥与固定值相符"))
+	} else {
+		r.Printf(r.T("  the same pinned client talking to the real server directly: failed: %v",
+			"  同一个固定了公钥的客户端直连真实服务器：失败：%v"), direct)
+	}
 	o.MITMRead = read // what the attacker read before pinning: the reason pinning matters
 	w.res.Attacks.TrustedMITMPinned = o
 	return nil
