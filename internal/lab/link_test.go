@@ -11,9 +11,9 @@ func TestConnectTakesOneRTT(t *testing.T) {
 	const rtt = 100 * time.Millisecond
 	l := newTestLab(t, Config{Link: Link{RTT: rtt}})
 	ln := echoServer(t, l)
-	// The best of three: a loaded machine can only make a handshake slower.
+	// The best of five: a loaded machine can only make a handshake slower.
 	best := time.Hour
-	for range 3 {
+	for range 5 {
 		ctx := testContext(t, 10*time.Second)
 		start := time.Now()
 		c, err := l.Client().Dial(ctx, "tcp", ln.Addr().String())
@@ -24,8 +24,13 @@ func TestConnectTakesOneRTT(t *testing.T) {
 		c.Close()
 	}
 	t.Logf("connect took %v at RTT %v", best, rtt)
+	// This is the lab's fidelity, not a speed target: the handshake is
+	// SYN out and SYN-ACK back, so it must take the link's RTT, and the
+	// foundation issue asks for it within 10%. A busy machine only adds
+	// time; the best of five absorbs that (measured 101–102 ms at a load
+	// average of 20 on two cores). BenchmarkConnect reports the ratio too.
 	if best < rtt-rtt/10 || best > rtt+rtt/10 {
-		t.Errorf("connect took %v, want one RTT (%v) within 10%%", best, rtt)
+		t.Errorf("connect took %v at best of 5, want one RTT (%v) within 10%%", best, rtt)
 	}
 }
 

@@ -84,6 +84,7 @@ func TestPcap(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	t.Cleanup(func() { l.Close() }) // on a failure before the Close below; a second Close is a no-op
 	r := record(l)
 	transfer(t, l, 200_000)
 	if _, err := blastUDP(l, ServerToClient, 100); err != nil {

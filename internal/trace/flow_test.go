@@ -19,8 +19,11 @@ func TestFlowTableBounded(t *testing.T) {
 		t.Errorf("%d active flows, want at most 10", n)
 	}
 	flows := a.Flows()
-	if len(flows) > 20 || len(flows) == 0 || flows[len(flows)-1].ID != 99 {
-		t.Errorf("Flows() = %d summaries, last %v", len(flows), flows[len(flows)-1])
+	if len(flows) == 0 {
+		t.Fatal("Flows() = no summaries, want the most recent ones")
+	}
+	if len(flows) > 20 || flows[len(flows)-1].ID != 99 {
+		t.Errorf("Flows() = %d summaries, last %v; want at most 20, the last flow 99", len(flows), flows[len(flows)-1])
 	}
 }
 

@@ -140,6 +140,10 @@ func TestChunksReturnsACopy(t *testing.T) {
 // direction.
 func TestConcurrent(t *testing.T) {
 	rawC, rawS := pair(t)
+	// A failed write would leave the reads below waiting for bytes that
+	// never come: the deadlines turn that into a failure, not a hang.
+	rawC.SetDeadline(time.Now().Add(30 * time.Second))
+	rawS.SetDeadline(time.Now().Add(30 * time.Second))
 	c, s := wiretap.Client(rawC), wiretap.Server(rawS)
 	const writers, each = 4, 200
 	payload := func(w, i int) []byte { return []byte(fmt.Sprintf("[%d:%03d]", w, i)) }
@@ -152,20 +156,29 @@ func TestConcurrent(t *testing.T) {
 		echoErr <- err
 	}()
 	var writeMu sync.Mutex // whole messages, so they stay readable in the stream
+	writeErr := make(chan error, writers)
 	for w := range writers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range each {
 				writeMu.Lock()
-				c.Write(payload(w, i))
+				_, err := c.Write(payload(w, i))
 				writeMu.Unlock()
+				if err != nil {
+					writeErr <- fmt.Errorf("writer %d, message %d: %w", w, i, err)
+					return
+				}
 				c.Chunks() // asking while others write must be safe
 			}
 		}()
 	}
 	got, err := io.ReadAll(io.LimitReader(c, int64(total)))
 	wg.Wait()
+	close(writeErr)
+	for err := range writeErr {
+		t.Errorf("writing: %v", err)
+	}
 	if err != nil {
 		t.Fatalf("reading the echo: %v", err)
 	}

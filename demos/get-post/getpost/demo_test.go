@@ -1,7 +1,9 @@
 package getpost_test
 
 import (
+	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/netdemo/netdemo/demos"
@@ -86,8 +88,9 @@ func TestRunChinese(t *testing.T) {
 
 func TestBadFlag(t *testing.T) {
 	_, err := demo.Execute(t.Context(), getPost(t), []string{"--client-timeout", "soon"}, demo.IO{Out: new(discard), Err: new(discard)})
-	if err == nil {
-		t.Fatal("--client-timeout soon: no error")
+	var ue *demo.UsageError
+	if !errors.As(err, &ue) || !strings.Contains(ue.Msg, "client-timeout") {
+		t.Fatalf("--client-timeout soon: error %v, want a usage error naming --client-timeout", err)
 	}
 }
 

@@ -21,10 +21,12 @@ import (
 func startServe(t *testing.T) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel) // also when the test fails before the server listens
+	d := getPost(t)
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		_, err := demo.Execute(ctx, getPost(t), []string{"--serve", "--json", "--addr", "127.0.0.1:0"}, demo.IO{Out: pw, Err: io.Discard})
+		_, err := demo.Execute(ctx, d, []string{"--serve", "--json", "--addr", "127.0.0.1:0"}, demo.IO{Out: pw, Err: io.Discard})
 		pw.Close()
 		done <- err
 	}()
@@ -69,9 +71,12 @@ func startServe(t *testing.T) string {
 // client, and checks every status.
 func TestServeTryCommands(t *testing.T) {
 	base := startServe(t)
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
 	for i, c := range getpost.TryCommands {
 		req := requestFromCurl(t, c.Argv(base))
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := client.Do(req)
 		if err != nil {
 			t.Fatalf("command %d (%s): %v", i+1, c.Line(base), err)
 		}

@@ -54,16 +54,23 @@ func TestRun(t *testing.T) {
 			t.Errorf("%v request %v (reused %v) took %v ms, want at least %v ms at RTT %v", e["mode"], e["n"], e["reused"], got, least, rtt)
 		}
 	}
-	// The saving: four handshakes avoided, about 4 RTT. Load only adds
-	// time, so compare the fastest round of each mode, and allow a busy
-	// machine to eat half of the saving.
+	// The saving: four handshakes avoided, about 4 RTT. The floors hold
+	// however loaded the machine is: five requests one after another cost
+	// at least 5 × 2 RTT with Connection: close and 1 + 5 RTT with
+	// keep-alive. Load only adds time, so compare the fastest round of each
+	// mode and ask only that keep-alive wins: the 4 RTT it should save are
+	// the slack for a busy machine.
 	fastest := map[bool]float64{true: 1e18, false: 1e18}
 	for _, e := range o.Kind("round") {
 		ka := e["keepalive"] == true
-		fastest[ka] = min(fastest[ka], e["ms"].(float64))
+		ms := e["ms"].(float64)
+		fastest[ka] = min(fastest[ka], ms)
+		if least := map[bool]float64{true: 6 * r, false: 10 * r}[ka]; ms < least-1 {
+			t.Errorf("round %v (keepalive %v) took %.0f ms, want at least %.0f ms (5 sequential requests at RTT %v)", e["n"], ka, ms, least, rtt)
+		}
 	}
-	if saved := fastest[false] - fastest[true]; saved < 2*r {
-		t.Errorf("fastest close round %.0f ms - fastest keep-alive round %.0f ms = %.0f ms, want about 4 RTT (%v each), at least 2", fastest[false], fastest[true], saved, rtt)
+	if fastest[true] >= fastest[false] {
+		t.Errorf("fastest keep-alive round %.0f ms, fastest close round %.0f ms; want keep-alive faster (it saves about 4 RTT of %v)", fastest[true], fastest[false], rtt)
 	}
 
 	// Every round agrees on the connection counts.

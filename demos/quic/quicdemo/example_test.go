@@ -40,7 +40,9 @@ func Example_get() {
 	go srv.Serve(pc)
 	defer srv.Shutdown(context.Background())
 
-	client := &http.Client{Transport: &http3.Transport{TLSClientConfig: pki.ClientConfig("localhost")}}
+	tr := &http3.Transport{TLSClientConfig: pki.ClientConfig("localhost")}
+	defer tr.Close()
+	client := &http.Client{Transport: tr}
 	resp, err := client.Get(fmt.Sprintf("https://localhost:%d/", pc.LocalAddr().(*net.UDPAddr).Port))
 	if err != nil {
 		fmt.Println(err)

@@ -30,8 +30,9 @@ func startServe(t *testing.T, addr string) *served {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	s := &served{lines: make(chan map[string]any, 1000), done: make(chan error, 1), cancel: cancel}
+	d := tcpudp(t) // here: t.Fatal must not run on the serving goroutine
 	go func() {
-		_, err := demo.Execute(ctx, tcpudp(t), []string{"--serve", "--addr", addr, "--json"}, demo.IO{Out: pw, Err: io.Discard})
+		_, err := demo.Execute(ctx, d, []string{"--serve", "--addr", addr, "--json"}, demo.IO{Out: pw, Err: io.Discard})
 		pw.Close()
 		s.done <- err
 	}()

@@ -26,8 +26,9 @@ func TestServe(t *testing.T) {
 	serveReady = func(addr, root string) { ready <- up{addr, root} }
 	defer func() { serveReady = nil }()
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // stops the server when a check below fails the test early
 	done := make(chan error, 1)
-	var out bytes.Buffer
+	var out bytes.Buffer // written before serveReady, read after it
 	go func() {
 		_, err := demo.Execute(ctx, Demo, []string{"--serve", "--addr", "127.0.0.1:0", "--no-color"}, demo.IO{Out: &out, Err: io.Discard})
 		done <- err
@@ -64,24 +65,28 @@ func TestServe(t *testing.T) {
 		t.Errorf("GET /hello = %d %q (HSTS %q), want 200, the path, and an HSTS header", resp.StatusCode, body, resp.Header.Get("Strict-Transport-Security"))
 	}
 
-	if openssl, err := exec.LookPath("openssl"); err != nil {
-		t.Log("openssl not on PATH: skipping the openssl s_client check")
-	} else {
+	t.Run("openssl s_client", func(t *testing.T) {
+		openssl, err := exec.LookPath("openssl")
+		if err != nil {
+			t.Skip("openssl not on PATH: skipping the openssl s_client check (apt-get install openssl)")
+		}
 		cmd := exec.Command(openssl, "s_client", "-connect", "127.0.0.1:"+port, "-CAfile", s.root, "-verify_hostname", "localhost", "-verify_return_error", "-servername", "localhost")
 		cmd.Stdin = strings.NewReader("")
 		b, err := cmd.CombinedOutput()
 		if err != nil || !strings.Contains(string(b), "Verify return code: 0 (ok)") {
 			t.Errorf("openssl s_client: %v, want Verify return code: 0\n%s", err, b)
 		}
-	}
-	if curl, err := exec.LookPath("curl"); err != nil {
-		t.Log("curl not on PATH: skipping the curl check")
-	} else {
+	})
+	t.Run("curl", func(t *testing.T) {
+		curl, err := exec.LookPath("curl")
+		if err != nil {
+			t.Skip("curl not on PATH: skipping the curl check (apt-get install curl)")
+		}
 		b, err := exec.Command(curl, "-sS", "--max-time", "10", "--cacert", s.root, "https://localhost:"+port+"/").CombinedOutput()
 		if err != nil || !strings.Contains(string(b), "hello from the netdemo HTTPS server") {
 			t.Errorf("curl --cacert: %v\n%s", err, b)
 		}
-	}
+	})
 
 	cancel()
 	select {
@@ -92,7 +97,8 @@ func TestServe(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("--serve did not stop after cancel")
 	}
-	if _, err := net.DialTimeout("tcp", s.addr, time.Second); err == nil {
+	if c, err := net.DialTimeout("tcp", s.addr, time.Second); err == nil {
+		c.Close()
 		t.Errorf("%s still accepts connections after --serve stopped", s.addr)
 	}
 	if _, err := os.Stat(s.root); !os.IsNotExist(err) {

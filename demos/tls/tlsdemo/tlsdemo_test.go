@@ -119,7 +119,10 @@ func TestRun(t *testing.T) {
 			t.Errorf("tshark saw %d decrypted GET requests to server.test, want 2 (TLS 1.2 and 1.3):\n%s", n, out)
 		}
 		// And without the key log it sees none.
-		out, _ = exec.Command(tshark, "-r", pcap, "-Y", "http.request").CombinedOutput()
+		out, err = exec.Command(tshark, "-r", pcap, "-Y", "http.request").Output()
+		if err != nil {
+			t.Fatalf("tshark without the key log: %v", err)
+		}
 		if strings.Contains(string(out), "GET /") {
 			t.Errorf("tshark read HTTP without the key log:\n%s", out)
 		}

@@ -61,11 +61,15 @@ func TestIdempotencyKeyPatch(t *testing.T) {
 // checks that a retry meanwhile gets 409, then a replay.
 func TestIdempotencyKeyInFlight(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
-	var once sync.Once
+	var once, releaseOnce sync.Once
 	api, base := newServer(t, orders.Config{BeforeCreate: func(*http.Request) {
 		once.Do(func() { close(started) })
 		<-release
 	}})
+	// If the test fails while the first request is held, let it go: the
+	// server's Close (a cleanup) waits for every request in flight.
+	unblock := func() { releaseOnce.Do(func() { close(release) }) }
+	defer unblock()
 	body := `{"item":"slow","qty":1}`
 	done := make(chan response, 1)
 	go func() {
@@ -81,7 +85,7 @@ func TestIdempotencyKeyInFlight(t *testing.T) {
 		t.Fatal("the first request never reached BeforeCreate")
 	}
 	busy := send(t, "POST", base+"/orders", body, "Idempotency-Key", "slow")
-	close(release)
+	unblock()
 	first := <-done
 	if busy.status != http.StatusConflict {
 		t.Errorf("retry while the first is running = %d, want 409", busy.status)

@@ -54,6 +54,8 @@ func capture(t testing.TB, version uint16, msg string) ([]wiretap.Chunk, []byte)
 		t.Fatal(err)
 	}
 	cc, sc := net.Pipe()
+	// On a failure below, closing the pipe ends the server goroutine.
+	t.Cleanup(func() { cc.Close(); sc.Close() })
 	var keylog bytes.Buffer
 	srvCfg := p.ServerConfig()
 	srvCfg.MaxVersion = version
