@@ -57,18 +57,3 @@ func tlsConfigs() (server, client *tls.Config, err error) {
 	}
 	return p.ServerConfig(), p.ClientConfig(serverName), nil
 }
-
-// portOf reads the port of a listener's or socket's address.
-func portOf(a net.Addr) uint16 {
-	switch a := a.(type) {
-	case *net.TCPAddr:
-		return uint16(a.Port)
-	case *net.UDPAddr:
-		return uint16(a.Port)
-	}
-	ap, err := netip.ParseAddrPort(a.String())
-	if err != nil {
-		return 0
-	}
-	return ap.Port()
-}

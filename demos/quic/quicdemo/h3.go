@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/netdemo/netdemo/internal/netx"
 	"github.com/quic-go/quic-go"
 	"github.com/quic-go/quic-go/http3"
 )
@@ -40,7 +41,7 @@ func startH3(ctx context.Context, n interface {
 
 // serveH3 serves h on pc, which it owns from now on.
 func serveH3(pc net.PacketConn, tlsConf *tls.Config, h http.Handler) (*h3Server, error) {
-	s := &h3Server{tr: &quic.Transport{Conn: quiet(pc)}, port: portOf(pc.LocalAddr()), done: make(chan struct{})}
+	s := &h3Server{tr: &quic.Transport{Conn: quiet(pc)}, port: netx.Port(pc.LocalAddr()), done: make(chan struct{})}
 	// Allow0RTT: accept early data from clients holding a session ticket.
 	// quic-go (like crypto/tls) keeps no record of used tickets, so a
 	// replayed first flight is accepted too; see replay.go.
@@ -94,7 +95,7 @@ func newH3Client(ctx context.Context, b bed, serverPort uint16, tlsConf *tls.Con
 	if err != nil {
 		return nil, fmt.Errorf("opening the client's UDP socket: %w", err)
 	}
-	c := &h3Client{tr: &quic.Transport{Conn: quiet(pc)}, port: portOf(pc.LocalAddr())}
+	c := &h3Client{tr: &quic.Transport{Conn: quiet(pc)}, port: netx.Port(pc.LocalAddr())}
 	server := net.UDPAddrFromAddrPort(netip.AddrPortFrom(b.serverIP, serverPort))
 	c.rt = &http3.Transport{
 		TLSClientConfig: tlsConf,

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/netdemo/netdemo/internal/lab"
+	"github.com/netdemo/netdemo/internal/netx"
 	"github.com/quic-go/quic-go/http3"
 )
 
@@ -99,7 +100,7 @@ func replayZeroRTT(ctx context.Context, l *lab.Lab, b bed, srv *servers, path st
 		// Keep the socket open until we are done, so that the server's
 		// answers are not met with ICMP errors that would end its side.
 		defer pc.Close()
-		if waitCharge(ctx, srv.site, before, portOf(pc.LocalAddr()), replayWait) {
+		if waitCharge(ctx, srv.site, before, netx.Port(pc.LocalAddr()), replayWait) {
 			out.After = time.Since(sent)
 			break
 		}

@@ -31,7 +31,7 @@ func serve(ctx context.Context, r *demo.Run) error {
 	if err != nil {
 		return inUse(r.Addr, "udp", err)
 	}
-	port := portOf(pc.LocalAddr())
+	port := netx.Port(pc.LocalAddr())
 	host, _, _ := net.SplitHostPort(r.Addr)
 	addr := net.JoinHostPort(host, strconv.Itoa(int(port)))
 	ln, err := netx.Loopback.Listen(ctx, "tcp", addr)

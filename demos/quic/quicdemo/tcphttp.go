@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"sync/atomic"
 	"time"
+
+	"github.com/netdemo/netdemo/internal/netx"
 )
 
 // tcpServer is net/http on a TCP listener of the bed's server side: plain
@@ -32,7 +34,7 @@ func startTCP(ctx context.Context, b bed, tlsConf *tls.Config, h http.Handler) (
 }
 
 func serveTCP(ln net.Listener, tlsConf *tls.Config, h http.Handler) *tcpServer {
-	s := &tcpServer{ln: ln, port: portOf(ln.Addr()), done: make(chan struct{})}
+	s := &tcpServer{ln: ln, port: netx.Port(ln.Addr()), done: make(chan struct{})}
 	s.srv = &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,

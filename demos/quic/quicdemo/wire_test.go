@@ -4,27 +4,15 @@ import (
 	"encoding/binary"
 	"slices"
 	"testing"
+
+	"github.com/netdemo/netdemo/internal/packet"
+	"github.com/netdemo/netdemo/internal/packet/packettest"
 )
 
-// ipv4UDP builds an IPv4 packet carrying one UDP datagram.
-func ipv4UDP(src, dst uint16, payload []byte) []byte {
-	p := make([]byte, 28+len(payload))
-	p[0] = 0x45
-	binary.BigEndian.PutUint16(p[2:4], uint16(len(p)))
-	p[8], p[9] = 64, 17
-	copy(p[12:16], []byte{192, 0, 2, 1})
-	copy(p[16:20], []byte{192, 0, 2, 2})
-	binary.BigEndian.PutUint16(p[20:22], src)
-	binary.BigEndian.PutUint16(p[22:24], dst)
-	binary.BigEndian.PutUint16(p[24:26], uint16(8+len(payload)))
-	copy(p[28:], payload)
-	return p
-}
-
 func TestUDPIn(t *testing.T) {
-	good := ipv4UDP(4433, 443, []byte("quic"))
-	tcp := slices.Clone(good)
-	tcp[9] = 6
+	c, srv := packettest.Client(4433), packettest.Server(443)
+	good := packettest.UDP(c, srv, []byte("quic"))
+	tcp := packettest.TCP(c, srv, 1, 1, packet.PSH|packet.ACK, nil, []byte("quic"))
 	frag := slices.Clone(good)
 	frag[6] = 0x20 // more fragments
 	short := slices.Clone(good)

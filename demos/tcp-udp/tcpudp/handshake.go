@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"strconv"
 	"time"
 
 	"github.com/netdemo/netdemo/internal/lab"
+	"github.com/netdemo/netdemo/internal/netx"
 	"github.com/netdemo/netdemo/internal/packet"
 )
 
@@ -56,7 +56,7 @@ func openTCP(ctx context.Context, l *lab.Lab, w *wire, ln net.Listener) (opened,
 	}
 	o.Client, o.Server = c, a.c
 
-	cport, sport := portOf(c.LocalAddr()), portOf(c.RemoteAddr())
+	cport, sport := netx.Port(c.LocalAddr()), netx.Port(c.RemoteAddr())
 	// Dial returns as the client sends the final ACK; wait until the tap
 	// has seen it.
 	isFinalACK := func(f seen) bool {
@@ -72,22 +72,6 @@ func openTCP(ctx context.Context, l *lab.Lab, w *wire, ln net.Listener) (opened,
 		}
 	}
 	return o, nil
-}
-
-// portOf reads the port of a net.Addr (0 if it has none).
-func portOf(a net.Addr) uint16 {
-	switch a := a.(type) {
-	case *net.TCPAddr:
-		return uint16(a.Port)
-	case *net.UDPAddr:
-		return uint16(a.Port)
-	}
-	_, p, err := net.SplitHostPort(a.String())
-	if err != nil {
-		return 0
-	}
-	n, _ := strconv.ParseUint(p, 10, 16)
-	return uint16(n)
 }
 
 // handshakeNames lists the flags of each handshake frame, e.g.

@@ -122,7 +122,7 @@ func run(ctx context.Context, r *demo.Run) error {
 	if link.RateBPS > 0 {
 		quiet += time.Duration(float64(n*(msgSize+28)*8) / float64(link.RateBPS) * float64(time.Second))
 	}
-	uport, sport := portOf(uc.LocalAddr()), portOf(uc.RemoteAddr())
+	uport, sport := netx.Port(uc.LocalAddr()), netx.Port(uc.RemoteAddr())
 	onWire := func() int {
 		k := 0
 		for _, f := range flow(w.snapshot(), packet.UDP, uport, sport) {
@@ -137,8 +137,8 @@ func run(ctx context.Context, r *demo.Run) error {
 		return fmt.Errorf("UDP messages: %w", err)
 	}
 	frames := w.snapshot()
-	tcpFlow := flow(frames, packet.TCP, portOf(op.Client.LocalAddr()), portOf(op.Client.RemoteAddr()))
-	udpFlow := flow(frames, packet.UDP, portOf(uc.LocalAddr()), portOf(uc.RemoteAddr()))
+	tcpFlow := flow(frames, packet.TCP, netx.Port(op.Client.LocalAddr()), netx.Port(op.Client.RemoteAddr()))
+	udpFlow := flow(frames, packet.UDP, netx.Port(uc.LocalAddr()), netx.Port(uc.RemoteAddr()))
 	tw, uw := countWire(tcpFlow), countWire(udpFlow)
 
 	res.TCP.Sent, res.TCP.Delivered, res.TCP.InOrder = td.Sent, td.Delivered, td.InOrder

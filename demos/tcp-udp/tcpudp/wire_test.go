@@ -1,12 +1,12 @@
 package tcpudp
 
 import (
-	"encoding/binary"
 	"testing"
 	"time"
 
 	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/packet"
+	"github.com/netdemo/netdemo/internal/packet/packettest"
 )
 
 // seg is a decoded TCP frame for the analysis tests.
@@ -144,39 +144,6 @@ func TestPercentileMS(t *testing.T) {
 	}
 }
 
-// ipv4 builds an IPv4 packet around an already built transport segment.
-func ipv4(proto byte, l4 []byte) []byte {
-	b := make([]byte, 20+len(l4))
-	b[0] = 0x45
-	binary.BigEndian.PutUint16(b[2:], uint16(len(b)))
-	b[8] = 64
-	b[9] = proto
-	copy(b[12:], []byte{192, 0, 2, 1, 192, 0, 2, 2})
-	copy(b[20:], l4)
-	return b
-}
-
-func tcpSeg(src, dst uint16, seq, ack uint32, flags packet.Flags, opts []byte, payload int) []byte {
-	h := 20 + len(opts)
-	b := make([]byte, h+payload)
-	binary.BigEndian.PutUint16(b[0:], src)
-	binary.BigEndian.PutUint16(b[2:], dst)
-	binary.BigEndian.PutUint32(b[4:], seq)
-	binary.BigEndian.PutUint32(b[8:], ack)
-	b[12] = byte(h/4) << 4
-	b[13] = byte(flags)
-	copy(b[20:], opts)
-	return b
-}
-
-func udpDgram(src, dst uint16, payload int) []byte {
-	b := make([]byte, 8+payload)
-	binary.BigEndian.PutUint16(b[0:], src)
-	binary.BigEndian.PutUint16(b[2:], dst)
-	binary.BigEndian.PutUint16(b[4:], uint16(len(b)))
-	return b
-}
-
 // timestamps is the option block Linux and gVisor put in every segment:
 // NOP, NOP, kind 8 length 10 with two 4-byte values.
 var timestamps = []byte{1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2}
@@ -195,6 +162,7 @@ func fieldsOf(p packet.Packet) decoded {
 }
 
 func TestDecodeFrame(t *testing.T) {
+	c, s := packettest.Client(40000), packettest.Server(9000)
 	synOpts := []byte{2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7}
 	tests := []struct {
 		desc    string
@@ -203,16 +171,16 @@ func TestDecodeFrame(t *testing.T) {
 		options string
 		flags   string
 	}{
-		{"SYN with options", ipv4(6, tcpSeg(40000, 9000, 1000, 0, packet.SYN, synOpts, 0)),
+		{"SYN with options", packettest.TCP(c, s, 1000, 0, packet.SYN, synOpts, nil),
 			decoded{Proto: packet.TCP, Total: 60, IPHeader: 20, L4Header: 40, SrcPort: 40000, DstPort: 9000, Seq: 1000, Flags: packet.SYN},
 			"MSS, SACK-permitted, timestamps, window scale", "SYN"},
-		{"data segment with timestamps", ipv4(6, tcpSeg(40000, 9000, 1001, 5, packet.ACK|packet.PSH, timestamps, 100)),
+		{"data segment with timestamps", packettest.TCP(c, s, 1001, 5, packet.ACK|packet.PSH, timestamps, make([]byte, 100)),
 			decoded{Proto: packet.TCP, Total: 152, IPHeader: 20, L4Header: 32, Payload: 100, SrcPort: 40000, DstPort: 9000, Seq: 1001, Ack: 5, Flags: packet.ACK | packet.PSH},
 			"timestamps", "PSH-ACK"},
-		{"SYN-ACK", ipv4(6, tcpSeg(9000, 40000, 7, 1001, packet.SYN|packet.ACK, nil, 0)),
+		{"SYN-ACK", packettest.TCP(s, c, 7, 1001, packet.SYN|packet.ACK, nil, nil),
 			decoded{Proto: packet.TCP, Total: 40, IPHeader: 20, L4Header: 20, SrcPort: 9000, DstPort: 40000, Seq: 7, Ack: 1001, Flags: packet.SYN | packet.ACK},
 			"none", "SYN-ACK"},
-		{"UDP datagram", ipv4(17, udpDgram(5353, 9000, 100)),
+		{"UDP datagram", packettest.UDP(packettest.Client(5353), s, make([]byte, 100)),
 			decoded{Proto: packet.UDP, Total: 128, IPHeader: 20, L4Header: 8, Payload: 100, SrcPort: 5353, DstPort: 9000},
 			"none", "none"},
 	}
@@ -235,14 +203,15 @@ func TestDecodeFrame(t *testing.T) {
 }
 
 func TestDecodeFrameRejects(t *testing.T) {
-	good := ipv4(6, tcpSeg(1, 2, 3, 4, packet.ACK, nil, 10))
+	c, s := packettest.Client(1), packettest.Server(2)
+	good := packettest.TCP(c, s, 3, 4, packet.ACK, nil, make([]byte, 10))
 	badOffset := append([]byte(nil), good...)
 	badOffset[20+12] = 0xf0 // data offset 60 bytes in a 30-byte segment
 	shortTotal := append([]byte(nil), good...)
 	shortTotal[3] = 10
 	fragment := append([]byte(nil), good...)
 	fragment[6] = 0x20 // more fragments
-	udpBadLen := ipv4(17, udpDgram(1, 2, 4))
+	udpBadLen := packettest.UDP(c, s, make([]byte, 4))
 	udpBadLen[20+5] = 200
 	tests := []struct {
 		desc string
@@ -254,8 +223,8 @@ func TestDecodeFrameRejects(t *testing.T) {
 		{"total length below the header", shortTotal},
 		{"total length past the frame", good[:len(good)-1]},
 		{"fragment", fragment},
-		{"ICMP", ipv4(1, make([]byte, 8))},
-		{"truncated TCP header", ipv4(6, make([]byte, 10))},
+		{"ICMP", packettest.IPv4(c.Addr(), s.Addr(), 1, make([]byte, 8))},
+		{"truncated TCP header", packettest.IPv4(c.Addr(), s.Addr(), packet.TCP, make([]byte, 10))},
 		{"UDP length past the end", udpBadLen},
 	}
 	for _, tc := range tests {

@@ -72,17 +72,8 @@ func (s *servers) close() {
 	s.wg.Wait()
 }
 
-func (s *servers) httpPort() int { return portOf(s.httpLn.Addr()) }
-func (s *servers) udpPort() int  { return portOf(s.udpConn.LocalAddr()) }
-
-func portOf(a net.Addr) int {
-	_, p, err := net.SplitHostPort(a.String())
-	if err != nil {
-		return 0
-	}
-	n, _ := strconv.Atoi(p)
-	return n
-}
+func (s *servers) httpPort() int { return int(netx.Port(s.httpLn.Addr())) }
+func (s *servers) udpPort() int  { return int(netx.Port(s.udpConn.LocalAddr())) }
 
 // exchangeHandler answers GET / with a short page and POST /form by
 // counting what it received, so the client can check the body arrived.

@@ -1,21 +1,15 @@
 package tracedemo
 
 import (
-	"encoding/binary"
 	"testing"
+
+	ippacket "github.com/netdemo/netdemo/internal/packet"
+	"github.com/netdemo/netdemo/internal/packet/packettest"
 )
 
-// segment builds an IPv4 TCP segment with payload.
+// segment is a PSH-ACK segment from the lab client to the server's port 80.
 func segment(seq uint32, payload string) []byte {
-	p := make([]byte, 40+len(payload))
-	p[0] = 0x45
-	binary.BigEndian.PutUint16(p[2:], uint16(len(p)))
-	p[9] = 6
-	binary.BigEndian.PutUint32(p[24:], seq)
-	p[32] = 5 << 4
-	p[33] = 0x18
-	copy(p[40:], payload)
-	return p
+	return packettest.TCP(packettest.Client(40000), packettest.Server(80), seq, 1, ippacket.PSH|ippacket.ACK, nil, []byte(payload))
 }
 
 func TestTCPSegment(t *testing.T) {
@@ -28,7 +22,7 @@ func TestTCPSegment(t *testing.T) {
 	}{
 		{"data segment", segment(1000, "GET / HTTP/1.1\r\n\r\n"), true, 1000, 18},
 		{"pure ACK", segment(7, ""), true, 7, 0},
-		{"UDP", func() []byte { p := segment(1, "x"); p[9] = 17; return p }(), false, 0, 0},
+		{"UDP", packettest.UDP(packettest.Client(40000), packettest.Server(80), []byte("x")), false, 0, 0},
 		{"cut short", segment(1, "abcdef")[:43], false, 0, 0},
 		{"data offset past the end", func() []byte { p := segment(1, ""); p[32] = 15 << 4; return p }(), false, 0, 0},
 	} {

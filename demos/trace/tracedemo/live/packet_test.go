@@ -4,47 +4,44 @@ import (
 	"encoding/binary"
 	"slices"
 	"testing"
+
+	"github.com/netdemo/netdemo/internal/packet"
+	"github.com/netdemo/netdemo/internal/packet/packettest"
 )
 
-// ipv4 builds an IPv4 packet with a 20-byte transport header whose first
-// four bytes are the ports: a TCP header without options, or a UDP header
-// and 12 bytes of payload.
-func ipv4(proto byte, sport, dport uint16, fragOff uint16) []byte {
-	p := make([]byte, 20+20)
-	p[0] = 0x45
-	binary.BigEndian.PutUint16(p[2:], uint16(len(p)))
-	binary.BigEndian.PutUint16(p[6:], fragOff)
-	p[9] = proto
-	binary.BigEndian.PutUint16(p[20:], sport)
-	binary.BigEndian.PutUint16(p[22:], dport)
-	switch proto {
-	case 6:
-		p[32] = 5 << 4 // data offset: 20 bytes
-	case 17:
-		binary.BigEndian.PutUint16(p[24:], 20) // UDP length
-	}
-	return p
+// tcp and udp are a bare TCP segment and a datagram with 12 bytes of
+// payload, from the lab client's port sport to the server's port dport.
+func tcp(sport, dport uint16) []byte {
+	return packettest.TCP(packettest.Client(sport), packettest.Server(dport), 1, 1, packet.ACK, nil, nil)
+}
+
+func udp(sport, dport uint16) []byte {
+	return packettest.UDP(packettest.Client(sport), packettest.Server(dport), make([]byte, 12))
 }
 
 func TestFilterMatch(t *testing.T) {
 	f := Filter{TCPPorts: []int{8080}, UDPPorts: []int{9000}}
-	ipv6 := ipv4(6, 8080, 1, 0)
+	ipv6 := tcp(8080, 1)
 	ipv6[0] = 0x60
+	// ICMP whose first bytes would read as ports 8080.
+	icmp := packettest.IPv4(packettest.ClientAddr, packettest.ServerAddr, 1, tcp(8080, 8080)[20:])
+	fragment := tcp(8080, 8080)
+	binary.BigEndian.PutUint16(fragment[6:], 10) // fragment offset 10×8 bytes
 	for _, c := range []struct {
 		desc string
 		pkt  []byte
 		want bool
 	}{
-		{"TCP to the server port", ipv4(6, 40000, 8080, 0), true},
-		{"TCP from the server port", ipv4(6, 8080, 40000, 0), true},
-		{"TCP elsewhere", ipv4(6, 40000, 443, 0), false},
-		{"UDP to the UDP port", ipv4(17, 50000, 9000, 0), true},
-		{"UDP to the TCP port", ipv4(17, 50000, 8080, 0), false},
-		{"TCP to the UDP port", ipv4(6, 50000, 9000, 0), false},
-		{"ICMP", ipv4(1, 8080, 8080, 0), false},
-		{"later fragment", ipv4(6, 8080, 8080, 10), false},
+		{"TCP to the server port", tcp(40000, 8080), true},
+		{"TCP from the server port", tcp(8080, 40000), true},
+		{"TCP elsewhere", tcp(40000, 443), false},
+		{"UDP to the UDP port", udp(50000, 9000), true},
+		{"UDP to the TCP port", udp(50000, 8080), false},
+		{"TCP to the UDP port", tcp(50000, 9000), false},
+		{"ICMP", icmp, false},
+		{"later fragment", fragment, false},
 		{"IPv6", ipv6, false},
-		{"truncated", ipv4(6, 8080, 8080, 0)[:22], false},
+		{"truncated", tcp(8080, 8080)[:22], false},
 		{"empty", nil, false},
 	} {
 		if got := f.Match(c.pkt); got != c.want {
@@ -63,7 +60,7 @@ func TestDedupDropsOutgoingCopy(t *testing.T) {
 }
 
 func TestStripEthernet(t *testing.T) {
-	ip := ipv4(6, 1, 2, 0)
+	ip := tcp(1, 2)
 	frame := append(make([]byte, 14), ip...)
 	binary.BigEndian.PutUint16(frame[12:], 0x0800)
 	if got := stripEthernet(frame); !slices.Equal(got, ip) {
@@ -79,8 +76,8 @@ func TestStripEthernet(t *testing.T) {
 // are it must not panic, and it may only accept IPv4 TCP/UDP whose ports
 // are the filter's.
 func FuzzFilterMatch(f *testing.F) {
-	f.Add(ipv4(6, 40000, 8080, 0))
-	f.Add(ipv4(17, 9000, 1, 0))
+	f.Add(tcp(40000, 8080))
+	f.Add(udp(9000, 1))
 	f.Add([]byte{0x4f})
 	f.Fuzz(func(t *testing.T, pkt []byte) {
 		flt := Filter{TCPPorts: []int{8080}, UDPPorts: []int{9000}}
