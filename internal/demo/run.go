@@ -36,6 +36,7 @@ type Run struct {
 	undoc     []string // step ids the explanation has no block for
 	cleanup   []func()
 	ctx       context.Context
+	pcapTaken bool // --pcap goes to the first lab only
 	stepCount int
 }
 
@@ -164,10 +165,8 @@ func (r *Run) NewLab() (*lab.Lab, error) {
 func (r *Run) NewLabWith(link lab.Link) (*lab.Lab, error) {
 	cfg := lab.Config{Link: link, Seed: r.Seed}
 	r.mu.Lock()
-	wantPcap := r.Pcap != "" && r.values["_pcap_taken"] == nil
-	if wantPcap {
-		r.values["_pcap_taken"] = true
-	}
+	wantPcap := r.Pcap != "" && !r.pcapTaken
+	r.pcapTaken = r.pcapTaken || wantPcap
 	r.mu.Unlock()
 	var f *os.File
 	var bw *bufio.Writer

@@ -6,14 +6,24 @@ import (
 	"strconv"
 )
 
-func (a *API) create(w http.ResponseWriter, r *http.Request) {
+// orderInput reads and checks the JSON body that POST and PUT share; on a
+// bad body it has already answered with the problem.
+func (a *API) orderInput(w http.ResponseWriter, r *http.Request) (OrderInput, bool) {
 	b, ok := a.body(w, r)
 	if !ok {
-		return
+		return OrderInput{}, false
 	}
 	in, err := ParseOrderInput(b)
 	if err != nil {
 		writeProblem(w, r, invalidBody(err))
+		return OrderInput{}, false
+	}
+	return in, true
+}
+
+func (a *API) create(w http.ResponseWriter, r *http.Request) {
+	in, ok := a.orderInput(w, r)
+	if !ok {
 		return
 	}
 	if a.cfg.BeforeCreate != nil {
@@ -49,13 +59,8 @@ func (a *API) put(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	b, ok := a.body(w, r)
+	in, ok := a.orderInput(w, r)
 	if !ok {
-		return
-	}
-	in, err := ParseOrderInput(b)
-	if err != nil {
-		writeProblem(w, r, invalidBody(err))
 		return
 	}
 	o := Order{ID: id, Item: in.Item, Qty: in.Qty}
