@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/netdemo/netdemo/internal/child"
 	"github.com/netdemo/netdemo/internal/demo"
 )
 
@@ -32,6 +33,7 @@ func init() {
 }
 
 func main() {
+	child.Dispatch()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	stdio := demo.IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/netdemo/netdemo/internal/child"
 	"github.com/netdemo/netdemo/internal/explain"
 	"github.com/netdemo/netdemo/internal/term"
 )
@@ -33,6 +34,7 @@ type Report struct {
 // Main runs d as a program (`go run ./demos/NAME`) with os.Args and exits:
 // 0 on success, 2 on a usage error, 130 on Ctrl-C, 1 on any other error.
 func Main(d *Demo) {
+	child.Dispatch()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	_, err := Execute(ctx, d, os.Args[1:], IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr})
