@@ -12,7 +12,9 @@ require (
 )
 
 require (
+	github.com/clipperhouse/uax29/v2 v2.2.0 // indirect
 	github.com/google/btree v1.1.2 // indirect
+	github.com/mattn/go-runewidth v0.0.31 // indirect
 	github.com/quic-go/qpack v0.6.0 // indirect
 	golang.org/x/exp v0.0.0-20250711185948-6ae5c78190dc // indirect
 	golang.org/x/sys v0.50.0 // indirect
