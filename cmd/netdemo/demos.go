@@ -9,6 +9,7 @@ import (
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/explain"
 	"github.com/netdemo/netdemo/internal/term"
+	"github.com/netdemo/netdemo/internal/view"
 )
 
 var cmdRun = &command{
@@ -62,9 +63,22 @@ var cmdExplain = &command{
 			return err
 		}
 		st := term.NewStyle(stdio.Out, o.NoColor)
+		width := view.Width(stdio.Out)
 		fmt.Fprintf(stdio.Out, "%s\n\n", st.Bold(doc.Title))
+		// Without a run there are no numbers: each placeholder says where
+		// its value comes from instead of showing {{name}}.
+		unmeasured := map[string]any{}
 		for _, id := range doc.Order {
-			fmt.Fprintf(stdio.Out, "%s\n\n", explain.Render(doc.Sections[id], st))
+			for _, name := range explain.Placeholders(doc.Sections[id]) {
+				unmeasured[name] = o.T("(measured when you run it)", "（运行时测得）")
+			}
+		}
+		for _, id := range doc.Order {
+			text, _ := explain.Fill(doc.Sections[id], unmeasured)
+			for _, line := range view.Markdown(text, width, st) {
+				fmt.Fprintln(stdio.Out, line)
+			}
+			fmt.Fprintln(stdio.Out)
 		}
 		return nil
 	},

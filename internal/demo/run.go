@@ -46,14 +46,6 @@ type Run struct {
 	stepCount int
 }
 
-// T picks the English or Chinese string.
-func (r *Run) T(en, zh string) string {
-	if r.Lang == "zh" {
-		return zh
-	}
-	return en
-}
-
 // Stderr is for a demo's own diagnostics (server logs under --serve).
 // Progress of a long step goes through [Run.Progress].
 func (r *Run) Stderr() io.Writer { return r.errw }
