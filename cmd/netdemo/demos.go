@@ -65,16 +65,22 @@ var cmdExplain = &command{
 		st := term.NewStyle(stdio.Out, o.NoColor)
 		width := view.Width(stdio.Out)
 		fmt.Fprintf(stdio.Out, "%s\n\n", st.Bold(doc.Title))
-		// Without a run there are no numbers: each placeholder says where
-		// its value comes from instead of showing {{name}}.
+		// Without a run there are no numbers: each placeholder shows as
+		// "…", and a line before the section says where the numbers come
+		// from, instead of {{name}}.
 		unmeasured := map[string]any{}
 		for _, id := range doc.Order {
 			for _, name := range explain.Placeholders(doc.Sections[id]) {
-				unmeasured[name] = o.T("(measured when you run it)", "（运行时测得）")
+				unmeasured[name] = "…"
 			}
 		}
 		for _, id := range doc.Order {
-			text, _ := explain.Fill(doc.Sections[id], unmeasured)
+			text, missing := explain.Fill(doc.Sections[id], unmeasured)
+			if len(explain.Placeholders(doc.Sections[id])) > 0 || len(missing) > 0 {
+				text = explain.WithHeadingNote(text, o.T(
+					"(Each … is a number measured when you run it: go run ./demos/"+d.Name+")",
+					"（每个 … 都是运行时测得的数字：go run ./demos/"+d.Name+"）"))
+			}
 			for _, line := range view.Markdown(text, width, st) {
 				fmt.Fprintln(stdio.Out, line)
 			}
