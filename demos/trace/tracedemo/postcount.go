@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/lab"
 	ippacket "github.com/netdemo/netdemo/internal/packet" // the package type packet is a captured packet
 )
@@ -56,11 +57,11 @@ type postPackets struct {
 
 // measurePost runs one case on a fresh lab with link (MTU 1500) and counts
 // the client's data segments from the tap.
-func measurePost(ctx context.Context, link lab.Link, seed int64, pc postCase) (postCount, error) {
+func measurePost(ctx context.Context, r *demo.Run, link lab.Link, pc postCase) (postCount, error) {
 	var out postCount
-	l, err := lab.New(lab.Config{Link: link, Seed: seed})
+	l, err := r.NewLabWith(link, r.Seed)
 	if err != nil {
-		return out, fmt.Errorf("starting a lab: %w", err)
+		return out, err
 	}
 	defer l.Close()
 
