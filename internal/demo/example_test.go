@@ -15,7 +15,7 @@ func Example() {
 	type params struct {
 		Count int `flag:"count" help:"how many to count" min:"1" max:"10"`
 	}
-	readme := "# Counting\n\n<!-- section: short -->\nCount.\n\n<!-- step: count -->\n### Counting\nOne by one.\n\n" +
+	readme := "# Counting\n\n<!-- section: short -->\nCount.\n\n<!-- section: deep -->\n## Step by step\n\n<!-- step: count -->\n### Counting\nOne by one.\n\n" +
 		"<!-- section: saw -->\n## What you just saw\nIt counted to {{total}}.\n\n<!-- section: refs -->\nRFC 1149.\n"
 	d := &demo.Demo{
 		Name:     "count",
