@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/netdemo/netdemo/internal/netx"
 	"net"
 	"net/http"
 	"strings"
@@ -35,7 +36,7 @@ func capture(ctx context.Context, la *localAPI, method, path, body string) (repl
 	if err != nil {
 		return rep, nil, 0, err
 	}
-	return rep, tc.Bytes(wiretap.ClientToServer), tc.Writes(), nil
+	return rep, tc.Bytes(netx.ClientToServer), tc.Writes(), nil
 }
 
 // stepWire: query string vs body, in the bytes and in the access log.

@@ -123,7 +123,7 @@ func run(ctx context.Context, r *demo.Run) error {
 	onWire := func() int {
 		k := 0
 		for _, f := range flow(w.snapshot(), packet.UDP, uport, sport) {
-			if f.Dir == lab.ClientToServer && f.Fate != lab.Dropped {
+			if f.Dir == netx.ClientToServer && f.Fate != lab.Dropped {
 				k++
 			}
 		}

@@ -2,6 +2,7 @@ package tcpudp
 
 import (
 	"fmt"
+	"github.com/netdemo/netdemo/internal/netx"
 	"strings"
 	"time"
 
@@ -70,8 +71,8 @@ func showTooBig(r *demo.Run, t tooBig) {
 	}
 }
 
-func dirName(r *demo.Run, d lab.Direction) string {
-	if d == lab.ClientToServer {
+func dirName(r *demo.Run, d netx.Direction) string {
+	if d == netx.ClientToServer {
 		return r.T("client → server", "客户端 → 服务器")
 	}
 	return r.T("server → client", "服务器 → 客户端")
@@ -123,7 +124,7 @@ func frameList(id string, frames []seen, t0 time.Time) *event.Frames {
 	fl := event.NewFrames(id, "", "client", "server")
 	for _, f := range frames {
 		from, to := "client", "server"
-		if f.Dir == lab.ServerToClient {
+		if f.Dir == netx.ServerToClient {
 			from, to = to, from
 		}
 		proto := "TCP"

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/netdemo/netdemo/internal/netx"
 	"io"
 	"net/http"
 	"strconv"
@@ -95,7 +96,7 @@ func measurePost(ctx context.Context, r *demo.Run, link lab.Link, pc postCase) (
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		if f.Dir == lab.ServerToClient {
+		if f.Dir == netx.ServerToClient {
 			if len(seg.Payload) > 0 && bytes.HasPrefix(seg.Payload, []byte("HTTP/1.1 100")) {
 				got100 = true
 			}
