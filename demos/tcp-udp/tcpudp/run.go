@@ -10,11 +10,11 @@ import (
 
 	"github.com/netdemo/netdemo/internal/tap"
 
-	"github.com/netdemo/netdemo/demos/tcp-udp/tcpudp/echo"
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/netx"
 	"github.com/netdemo/netdemo/internal/packet"
+	"github.com/netdemo/netdemo/internal/servers/echo"
 )
 
 // run shows the differences in two places: first on the kernel's own
