@@ -189,6 +189,11 @@ func (r *Run) header(doc *explain.Doc, short bool) {
 func (r *Run) finish(doc *explain.Doc) *Report {
 	rep := r.report()
 	vals := r.placeholderValues()
+	for k, v := range vals {
+		if b, ok := v.(bool); ok {
+			vals[k] = view.FormatCell(b, r.Lang) // "yes" or "是", never "true" in prose
+		}
+	}
 	src := doc.Sections["saw"]
 	saw, missing := explain.Fill(src, vals)
 	rep.Unfilled = missing
