@@ -156,6 +156,9 @@ func parseFlags(name string, d *Demo, args []string) (*Options, *flag.FlagSet, e
 	if err := checkParams(fields); err != nil {
 		return nil, fs, err
 	}
+	if err := checkStruct(o.params); err != nil {
+		return nil, fs, err
+	}
 	o.flags = fs
 	return o, fs, nil
 }

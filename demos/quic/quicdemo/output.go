@@ -57,13 +57,13 @@ func (t text) in(r *demo.Run) string { return r.T(t.En, t.Zh) }
 func showHOL(r *demo.Run, o *options, trials []holTrial) holResult {
 	first := trials[0]
 	res := holResult{
-		Loss:    o.holLoss,
+		Loss:    o.HolLoss,
 		H2P50ms: ms(percentile(first.H2, 50)), H2Maxms: ms(percentile(first.H2, 100)),
 		H3P50ms: ms(percentile(first.H3, 50)), H3Maxms: ms(percentile(first.H3, 100)),
 	}
 	r.Printf(r.T("  %d streams × %s, one connection per protocol, link RTT %s, loss %g in both directions, seed %d:",
 		"  %d 条流 × %s，每种协议一个连接，链路 RTT %s，双向丢包率 %g，种子 %d："),
-		o.streams, o.size.String(), r.Link.RTT, o.holLoss, first.Seed)
+		o.Streams, o.Size.String(), r.Link.RTT, o.HolLoss, first.Seed)
 	{
 		t := event.NewTable("hol", r.T("stream", "流"), r.T("HTTP/2 (TCP) done|ms", "HTTP/2（TCP）完成|ms"), r.T("HTTP/3 (QUIC) done|ms", "HTTP/3（QUIC）完成|ms"))
 		for i := range first.H2 {
@@ -108,8 +108,8 @@ func showHOL(r *demo.Run, o *options, trials []holTrial) holResult {
 	}
 	r.Printf(r.T("  HTTP/3's median stream finished first in %d of %d seeds, its slowest stream in %d of %d.",
 		"  HTTP/3 的中位流在 %d/%d 个种子里先完成，最慢的流在 %d/%d 个种子里先完成。"), p50Wins, len(trials), maxWins, len(trials))
-	r.Set("hol_streams", o.streams)
-	r.Set("hol_size", o.size.String())
+	r.Set("hol_streams", o.Streams)
+	r.Set("hol_size", o.Size.String())
 	r.Set("hol_seed", first.Seed)
 	r.Set("hol_seeds", len(trials))
 	r.Set("hol_p50_wins", p50Wins)
