@@ -27,6 +27,8 @@ func addFlags(fs *flag.FlagSet) {
 		"how long the lab client waits for a response before it retries (0 = 3×RTT + 1s)")
 	fs.Duration("header-timeout", time.Second,
 		"the server's ReadHeaderTimeout in the slowloris step")
+	fs.String("data", "",
+		"keep orders and Idempotency-Keys in an SQLite database in this directory (default: in memory, lost on exit)")
 }
 
 // run shows the methods on the kernel's loopback first (their meaning does
@@ -46,6 +48,9 @@ func run(ctx context.Context, r *demo.Run) error {
 		}
 	}
 	if err := runLab(ctx, r, res); err != nil {
+		return err
+	}
+	if err := stepCrashRetry(ctx, r, res); err != nil {
 		return err
 	}
 	if err := stepTransportRetry(ctx, r, res); err != nil {

@@ -187,7 +187,11 @@ func stepLostGet(ctx context.Context, r *demo.Run, la *labAPI, res *Result) erro
 	if err := expect(rep, "creating an order on the lab", 201); err != nil {
 		return err
 	}
-	before := stateString(la.api.Store().List(""))
+	beforeList, err := orderList(ctx, la.api, "")
+	if err != nil {
+		return err
+	}
+	before := stateString(beforeList)
 	tries, err := la.retrying(ctx, true, "GET", rep.Header.Get("Location"), "")
 	if err != nil {
 		return err
@@ -195,7 +199,11 @@ func stepLostGet(ctx context.Context, r *demo.Run, la *labAPI, res *Result) erro
 	if err := lostOnce(tries, 200); err != nil {
 		return fmt.Errorf("lost GET: %w", err)
 	}
-	changed := before != stateString(la.api.Store().List(""))
+	afterList, err := orderList(ctx, la.api, "")
+	if err != nil {
+		return err
+	}
+	changed := before != stateString(afterList)
 	r.Measure("lost_get_tries", len(tries), "")
 	r.Measure("lost_get_timeout_ms", tries[0].elapsed.Milliseconds(), "ms")
 	r.Measure("lost_get_retry_ms", tries[len(tries)-1].elapsed.Milliseconds(), "ms")
@@ -212,7 +220,9 @@ func stepLostPost(ctx context.Context, r *demo.Run, la *labAPI, res *Result) err
 	if err := lostOnce(tries, 201); err != nil {
 		return fmt.Errorf("lost POST: %w", err)
 	}
-	res.RetryWithoutKeyOrders = len(la.api.Store().List("lost-post"))
+	if res.RetryWithoutKeyOrders, err = orderCount(ctx, la.api, "lost-post"); err != nil {
+		return err
+	}
 	r.Measure("retry_without_key_orders", res.RetryWithoutKeyOrders, r.T("orders on the server for one intended order", "个订单（本来只想下一单）"))
 	r.Measure("lost_post_dropped_frames", la.dropped.Load(), "")
 	return nil
@@ -229,7 +239,9 @@ func stepLostKey(ctx context.Context, r *demo.Run, la *labAPI, res *Result) erro
 		return fmt.Errorf("lost POST with a key: %w", err)
 	}
 	last := tries[len(tries)-1].rep
-	res.RetryWithKeyOrders = len(la.api.Store().List("lost-key"))
+	if res.RetryWithKeyOrders, err = orderCount(ctx, la.api, "lost-key"); err != nil {
+		return err
+	}
 	res.KeyReplayed = last.Header.Get(orders.ReplayedHeader) == "true"
 	r.Measure("retry_with_key_orders", res.RetryWithKeyOrders, r.T("order on the server", "个订单"))
 	r.Measure("key_replayed", res.KeyReplayed, "")
@@ -285,7 +297,11 @@ func stepKeyConflict(ctx context.Context, r *demo.Run, la *labAPI, res *Result) 
 	r.Measure("key_again_status", again.Status, "")
 	r.Set("key_again_replayed", again.Header.Get(orders.ReplayedHeader) == "true")
 	r.Measure("key_mismatch_status", other.Status, "")
-	r.Measure("key_conflict_orders", len(la.api.Store().List("slow")), r.T("order", "个订单"))
+	n, err := orderCount(ctx, la.api, "slow")
+	if err != nil {
+		return err
+	}
+	r.Measure("key_conflict_orders", n, r.T("order", "个订单"))
 	return nil
 }
 

@@ -100,7 +100,7 @@ func TestConditionalGet(t *testing.T) {
 			t.Errorf("%s: 304 with body %q", tc.desc, r.body)
 		}
 	}
-	api.Store().Put(orders.Order{ID: "1", Item: "book", Qty: 2})
+	api.Store().Put(t.Context(), orders.Order{ID: "1", Item: "book", Qty: 2})
 	if r := send(t, "GET", base+"/orders/1", "", "If-None-Match", etag); r.status != 200 {
 		t.Errorf("after a change, If-None-Match with the old tag = %d, want 200", r.status)
 	}
@@ -132,7 +132,7 @@ func TestAccessLogHasQueryNotBody(t *testing.T) {
 func TestListOrder(t *testing.T) {
 	api, base := newServer(t, orders.Config{})
 	for _, id := range []string{"b", "10", "2", "a"} {
-		api.Store().Put(orders.Order{ID: id, Item: "x", Qty: 1})
+		api.Store().Put(t.Context(), orders.Order{ID: id, Item: "x", Qty: 1})
 	}
 	var got []orders.Order
 	if err := json.Unmarshal([]byte(send(t, "GET", base+"/orders", "").body), &got); err != nil {
@@ -149,7 +149,7 @@ func TestListOrder(t *testing.T) {
 
 func TestPostSkipsIDsTakenByPut(t *testing.T) {
 	api, base := newServer(t, orders.Config{})
-	api.Store().Put(orders.Order{ID: "1", Item: "x", Qty: 1})
+	api.Store().Put(t.Context(), orders.Order{ID: "1", Item: "x", Qty: 1})
 	r := send(t, "POST", base+"/orders", `{"item":"y","qty":1}`)
 	if r.header.Get("Location") != "/orders/2" {
 		t.Errorf("POST after PUT /orders/1: Location %q, want /orders/2", r.header.Get("Location"))
