@@ -220,32 +220,21 @@ func crashRun(ctx context.Context, keysInMemory bool, key string) (out crashOutc
 
 // stepCrashRetry: the server dies after its commit, before its answer; the
 // client retries with the key after the restart.
-func stepCrashRetry(ctx context.Context, r *demo.Run, res *Result) error {
+func stepCrashRetry(ctx context.Context, r *demo.Run, fu *future[[2]crashOutcome], res *Result) error {
 	r.Step("crash-retry", r.T("The server crashes after the commit, before the answer: the key must be in the same transaction",
 		"服务器在提交之后、响应之前崩溃：key 必须和订单在同一个事务里"))
-	if runtime.GOOS == "windows" {
+	if !crashSupported {
 		r.Printf("%s", r.T("  this step needs Unix (a child process inherits the listening socket); run it on Linux or macOS",
 			"  这一步需要 Unix（子进程要继承监听套接字）；请在 Linux 或 macOS 上运行"))
 		return nil
 	}
-	var outs [2]crashOutcome
-	var errs [2]error
-	var wg sync.WaitGroup
-	for i, inMemory := range []bool{false, true} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			outs[i], errs[i] = crashRun(ctx, inMemory, fmt.Sprintf("crash-%d-%d", r.Seed, i+1))
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return fmt.Errorf("the crash step: %w", err)
-		}
+	outs, err := fu.wait(ctx)
+	if err != nil {
+		return fmt.Errorf("the crash step: %w", err)
 	}
 	c := &client{r: r}
 	for _, o := range outs {
+
 		if o.keysInMemory {
 			r.Printf("%s", r.Style().Bold(r.T("  orders in SQLite, Idempotency-Keys in the server's memory:", "  订单在 SQLite 里，Idempotency-Key 在服务器内存里：")))
 		} else {
@@ -274,6 +263,29 @@ func stepCrashRetry(ctx context.Context, r *demo.Run, res *Result) error {
 	r.Set("crash_client_error", outs[0].firstErr)
 	r.Set("crash_restart_ms", max(outs[0].restart, outs[1].restart).Milliseconds())
 	return nil
+}
+
+// crashSupported: the child inherits the listening socket, which needs Unix.
+const crashSupported = runtime.GOOS != "windows"
+
+// measureCrash runs both halves at once: the key in the order's
+// transaction, and the key in memory.
+func measureCrash(ctx context.Context, r *demo.Run) ([2]crashOutcome, error) {
+	var outs [2]crashOutcome
+	if !crashSupported {
+		return outs, nil
+	}
+	var errs [2]error
+	var wg sync.WaitGroup
+	for i, inMemory := range []bool{false, true} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i], errs[i] = crashRun(ctx, inMemory, fmt.Sprintf("crash-%d-%d", r.Seed, i+1))
+		}()
+	}
+	wg.Wait()
+	return outs, errors.Join(errs[0], errs[1])
 }
 
 // countJSON counts the elements of a JSON array of orders.

@@ -24,7 +24,7 @@ var Demo = &demo.Demo{
 // addFlags adds the demo's own flags; a run reads them with r.Flag.
 func addFlags(fs *flag.FlagSet) {
 	fs.Duration("client-timeout", 0,
-		"how long the lab client waits for a response before it retries (0 = 3×RTT + 1s)")
+		"how long the lab client waits for a response before it retries (0 = 4×RTT + 250ms)")
 	fs.Duration("header-timeout", time.Second,
 		"the server's ReadHeaderTimeout in the slowloris step")
 	fs.String("data", "",
@@ -32,25 +32,38 @@ func addFlags(fs *flag.FlagSet) {
 }
 
 // run shows the methods on the kernel's loopback first (their meaning does
-// not depend on the network), then loses responses on the lab.
+// not depend on the network), then loses responses on the lab. The slow
+// measurements (slowloris, the lab steps, the crash) start at once and run
+// while the earlier steps print; each step is narrated in order.
 func run(ctx context.Context, r *demo.Run) error {
 	res := &Result{}
 	local, err := startLocal(ctx, r)
 	if err != nil {
 		return err
 	}
+	slow := measure(func() (*slowloris, error) { return measureSlowloris(ctx, headerTimeout(r)) })
+	labs, err := startLabSteps(ctx, r)
+	if err != nil {
+		return err
+	}
+	crash := measure(func() ([2]crashOutcome, error) { return measureCrash(ctx, r) })
 	steps := []func(context.Context, *demo.Run, *localAPI, *Result) error{
-		stepSafe, stepPost, stepPut, stepDelete, stepPatch, stepWire, stepCache, stepBadInput, stepSlowloris,
+		stepSafe, stepPost, stepPut, stepDelete, stepPatch, stepWire, stepCache, stepBadInput,
 	}
 	for _, s := range steps {
 		if err := s(ctx, r, local, res); err != nil {
 			return err
 		}
 	}
-	if err := runLab(ctx, r, res); err != nil {
+	if err := stepSlowloris(ctx, r, slow); err != nil {
 		return err
 	}
-	if err := stepCrashRetry(ctx, r, res); err != nil {
+	for _, s := range []func(context.Context, *demo.Run, *labSteps, *Result) error{stepLostGet, stepLostPost, stepLostKey, stepKeyConflict} {
+		if err := s(ctx, r, labs, res); err != nil {
+			return err
+		}
+	}
+	if err := stepCrashRetry(ctx, r, crash, res); err != nil {
 		return err
 	}
 	if err := stepTransportRetry(ctx, r, res); err != nil {
