@@ -195,8 +195,8 @@ func stepSlowloris(ctx context.Context, r *demo.Run, fu *future[*slowloris]) err
 	r.Printf(r.T("  while the slow client was still trickling, another client got %d", "  慢客户端还在一点点发送时，另一个客户端得到了 %d"), m.other.Status)
 	r.Measure("header_timeout_ms", m.timeout.Milliseconds(), "ms")
 	r.Measure("slowloris_closed_after_ms", m.closedAfter.Milliseconds(), "ms")
-	r.Measure("slowloris_bytes_sent", m.sent, "bytes")
-	r.Measure("slowloris_bytes_received", m.got, "bytes")
+	r.Measure("slowloris_bytes_sent", m.sent, r.T("bytes", "字节"))
+	r.Measure("slowloris_bytes_received", m.got, r.T("bytes", "字节"))
 	r.Set("other_client_status", m.other.Status)
 	return nil
 }

@@ -25,8 +25,8 @@ func stepCache(ctx context.Context, r *demo.Run, la *localAPI, res *Result) erro
 	}
 	res.ETagStatus = again.Status
 	r.Measure("etag_status", again.Status, "")
-	r.Measure("etag_full_body_bytes", len(first.Body), "bytes")
-	r.Measure("etag_304_body_bytes", len(again.Body), "bytes")
+	r.Measure("etag_full_body_bytes", len(first.Body), r.T("bytes", "字节"))
+	r.Measure("etag_304_body_bytes", len(again.Body), r.T("bytes", "字节"))
 	r.Set("get_cache_control", first.Header.Get("Cache-Control"))
 
 	before, err := orderCount(ctx, la.api, "")
@@ -42,7 +42,7 @@ func stepCache(ctx context.Context, r *demo.Run, la *localAPI, res *Result) erro
 		return err
 	}
 	r.Set("post_cache_control", p1.Header.Get("Cache-Control"))
-	r.Set("post_has_etag", p1.Header.Get("ETag") != "" || p2.Header.Get("ETag") != "")
+	setBool(r, "post_has_etag", p1.Header.Get("ETag") != "" || p2.Header.Get("ETag") != "")
 	after, err := orderCount(ctx, la.api, "")
 	if err != nil {
 		return err

@@ -78,7 +78,7 @@ func (c *client) narrate(method, path, body string, hdr []string, rep reply) {
 	if body != "" {
 		fmt.Fprintf(&b, " %s", short(body, 60))
 	}
-	fmt.Fprintf(&b, "  →  %s", st.Bold(fmt.Sprintf("%d %s", rep.Status, http.StatusText(rep.Status))))
+	fmt.Fprintf(&b, "  →  %s", st.Bold(fmt.Sprintf("%d %s", rep.Status, orders.ReasonPhrase(rep.Status))))
 	for _, h := range shownHeaders {
 		if v := rep.Header.Get(h); v != "" {
 			fmt.Fprintf(&b, " %s", st.Dim(h+": "+v))

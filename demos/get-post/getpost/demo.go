@@ -69,6 +69,26 @@ func run(ctx context.Context, r *demo.Run) error {
 	if err := stepTransportRetry(ctx, r, res); err != nil {
 		return err
 	}
+	// Booleans of the result, as the explanation's words.
+	setBool(r, "patch_repeat_changed", res.PatchRepeatChanged)
+	for name, v := range map[string]bool{"GET": res.GoTransportRetried.GET, "HEAD": res.GoTransportRetried.HEAD, "PUT": res.GoTransportRetried.PUT,
+		"DELETE": res.GoTransportRetried.DELETE, "POST": res.GoTransportRetried.POST, "POST_with_key": res.GoTransportRetried.POSTWithKey} {
+		setBool(r, "go_transport_retried."+name, v)
+	}
 	r.Result(res)
 	return nil
+}
+
+// setBool gives a yes/no placeholder its value: true or false in English
+// (as in the JSON), 是 or 否 in Chinese.
+func setBool(r *demo.Run, name string, v bool) {
+	if r.Lang != "zh" {
+		r.Set(name, v)
+		return
+	}
+	if v {
+		r.Set(name, "是")
+	} else {
+		r.Set(name, "否")
+	}
 }

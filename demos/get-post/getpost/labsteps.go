@@ -102,7 +102,7 @@ func stepLostGet(ctx context.Context, r *demo.Run, ls *labSteps, res *Result) er
 		r.Measure("lost_get_retry_ms", last.elapsed.Milliseconds(), "ms")
 		r.Set("lost_get_retry_how", retryHow(r, last))
 	}
-	r.Set("lost_get_changed_state", m.changed)
+	setBool(r, "lost_get_changed_state", m.changed)
 	return nil
 }
 
@@ -191,6 +191,7 @@ func stepLostKey(ctx context.Context, r *demo.Run, ls *labSteps, res *Result) er
 	}
 	r.Measure("retry_with_key_orders", m.orders, r.T("order on the server", "个订单"))
 	r.Measure("key_replayed", res.KeyReplayed, "")
+	setBool(r, "key_replayed", res.KeyReplayed)
 	r.Set("idempotency_key", m.x.hdr[1])
 	return nil
 }
@@ -289,7 +290,7 @@ func stepKeyConflict(ctx context.Context, r *demo.Run, ls *labSteps, res *Result
 	r.Measure("key_conflict_status", res.KeyConflictStatus, "")
 	r.Measure("key_first_status", k.first.Status, "")
 	r.Measure("key_again_status", k.again.status(), "")
-	r.Set("key_again_replayed", !k.again.gaveUp && k.again.last().rep.Header.Get(orders.ReplayedHeader) == "true")
+	setBool(r, "key_again_replayed", !k.again.gaveUp && k.again.last().rep.Header.Get(orders.ReplayedHeader) == "true")
 	r.Measure("key_mismatch_status", res.KeyMismatchStatus, "")
 	r.Measure("key_conflict_orders", k.orders, r.T("order", "个订单"))
 	return nil

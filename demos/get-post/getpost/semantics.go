@@ -59,7 +59,8 @@ func stepSafe(ctx context.Context, r *demo.Run, la *localAPI, res *Result) error
 	r.Printf(r.T("  server state before: %s", "  之前的服务器状态：%s"), stateString(before))
 	r.Printf(r.T("  server state after two GETs and a HEAD: %s", "  两次 GET 和一次 HEAD 之后：%s"), stateString(after))
 	r.Measure("get_changed_state", res.GetRepeatChangedState, "")
-	r.Measure("head_body_bytes", len(head.Body), "bytes")
+	setBool(r, "get_changed_state", res.GetRepeatChangedState)
+	r.Measure("head_body_bytes", len(head.Body), r.T("bytes", "字节"))
 	r.Set("head_content_length", head.Header.Get("Content-Length"))
 	r.Printf(r.T("  HEAD got the same headers as GET (Content-Length: %s) and %d body bytes — RFC 9110 §9.3.2.",
 		"  HEAD 得到与 GET 相同的头部（Content-Length: %s），正文 %d 字节 —— RFC 9110 §9.3.2。"), head.Header.Get("Content-Length"), len(head.Body))
@@ -125,7 +126,7 @@ func stepPut(ctx context.Context, r *demo.Run, la *localAPI, res *Result) error 
 	r.Set("put_first_status", codes[0])
 	r.Set("put_second_status", codes[1])
 	same := states[0] == states[1]
-	r.Set("put_same_state", same)
+	setBool(r, "put_same_state", same)
 	if same {
 		r.Printf(r.T("  the state after the second PUT equals the state after the first (%d then %d: the responses differ, the effect does not)",
 			"  第二次 PUT 之后的状态与第一次之后完全相同（响应码 %d 然后 %d：响应不同，效果相同）"), codes[0], codes[1])
@@ -157,7 +158,7 @@ func stepDelete(ctx context.Context, r *demo.Run, la *localAPI, res *Result) err
 	res.DeleteSecondStatus = codes[1]
 	r.Measure("delete_first_status", codes[0], "")
 	r.Measure("delete_second_status", codes[1], "")
-	r.Set("delete_same_state", states[0] == states[1])
+	setBool(r, "delete_same_state", states[0] == states[1])
 	_, still, err := la.api.Store().Get(ctx, "42")
 	if err != nil {
 		return fmt.Errorf("reading order 42: %w", err)
@@ -221,6 +222,6 @@ func stepPatch(ctx context.Context, r *demo.Run, la *localAPI, res *Result) erro
 		merged[i] = o.Qty
 	}
 	r.Measure("merge_patch_qty", fmt.Sprintf("%d → %d", merged[0], merged[1]), "")
-	r.Set("merge_patch_changed", merged[0] != merged[1])
+	setBool(r, "merge_patch_changed", merged[0] != merged[1])
 	return nil
 }
