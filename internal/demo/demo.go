@@ -18,7 +18,19 @@ type Demo struct {
 	Port     int      // default port of --serve (--addr 127.0.0.1:Port)
 	Link     lab.Link // lab link defaults for --rtt, --loss, ...
 
-	// Flags, when set, adds the demo's own flags to the common ones.
+	// NoLab says the demo never uses the virtual lab: it is offered no
+	// link flags, --seed or --pcap.
+	NoLab bool
+	// Unix says the demo needs a Unix system (raw system calls, fork,
+	// signals): elsewhere it says so and exits.
+	Unix bool
+
+	// Params, when set, returns a pointer to a new struct of the demo's
+	// own flags with their defaults (see params.go); a run reads it with
+	// ParamsOf.
+	Params func() any
+	// Flags, when set, adds the demo's own flags to the common ones (the
+	// older way; prefer Params).
 	Flags func(fs *flag.FlagSet)
 	// Run shows the demo once and returns.
 	Run func(ctx context.Context, r *Run) error

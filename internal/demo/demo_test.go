@@ -129,6 +129,38 @@ func TestExecuteTextMarksWhatWasNotMeasured(t *testing.T) {
 	}
 }
 
+type fakeParams struct {
+	Messages int           `flag:"messages" help:"how many" min:"1" max:"100"`
+	Gap      time.Duration `flag:"gap" help:"between messages" max:"1s"`
+}
+
+func TestParams(t *testing.T) {
+	var got *fakeParams
+	d := fake(func(ctx context.Context, r *Run) error { got = ParamsOf[*fakeParams](r); return nil })
+	d.Params = func() any { return &fakeParams{Messages: 5, Gap: time.Millisecond} }
+	if _, _, err := runFake(t, d, "--messages", "7"); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || got.Messages != 7 || got.Gap != time.Millisecond {
+		t.Fatalf("params = %+v, want messages 7 (given) and gap 1ms (default)", got)
+	}
+	// Each run gets its own struct: the default is untouched.
+	if _, _, err := runFake(t, d); err != nil || got.Messages != 5 {
+		t.Fatalf("second run params = %+v (%v), want the default 5", got, err)
+	}
+}
+
+func TestNoLabDemoHasNoLinkFlags(t *testing.T) {
+	d := fake(func(ctx context.Context, r *Run) error { return nil })
+	d.NoLab = true
+	for _, f := range []string{"--rtt", "--loss", "--pcap", "--seed"} {
+		_, _, err := runFake(t, d, f, "1")
+		if err == nil || !strings.Contains(err.Error(), "unknown flag "+f) {
+			t.Errorf("%s on a demo without a lab: error = %v, want unknown flag", f, err)
+		}
+	}
+}
+
 func TestFlagErrors(t *testing.T) {
 	d := fake(func(ctx context.Context, r *Run) error { return nil })
 	tests := []struct {
@@ -147,10 +179,19 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"--seed", "x"}, `--seed: "x" is not a valid value`},
 		{[]string{"--bogus"}, "unknown flag --bogus"},
 		{[]string{"extra"}, `fake takes no arguments, got "extra"`},
-		{[]string{"--serve"}, "fake has no servers to keep up"},
+		{[]string{"--serve"}, "unknown flag --serve"}, // fake has no servers: no --serve
+		{[]string{"--messages", "0"}, "--messages must be between 1 and 100, got 0"},
+		{[]string{"--gap", "2s"}, "--gap must be at most 1s, got 2s"},
 	}
+	d.Params = func() any { return &fakeParams{Messages: 5, Gap: time.Millisecond} }
 	for _, tt := range tests {
-		_, _, err := runFake(t, d, tt.args...)
+		dd := d
+		if strings.HasPrefix(tt.args[0], "--addr") {
+			withServe := *d
+			withServe.Serve = func(ctx context.Context, r *Run) error { return nil }
+			dd = &withServe
+		}
+		_, _, err := runFake(t, dd, tt.args...)
 		var ue *UsageError
 		if !errors.As(err, &ue) || !strings.Contains(ue.Msg, tt.want) {
 			t.Errorf("%v: error = %v, want a usage error containing %q", tt.args, err, tt.want)
@@ -267,4 +308,18 @@ func FuzzParseRate(f *testing.F) {
 			t.Errorf("ParseRate(%q) = %d, outside 0..1e12 without error", s, n)
 		}
 	})
+}
+
+func TestExposureWarning(t *testing.T) {
+	for _, tt := range []struct {
+		addr string
+		warn bool
+	}{
+		{"127.0.0.1:80", false}, {"[::1]:80", false}, {"localhost:80", false},
+		{"0.0.0.0:80", true}, {":80", true}, {"192.0.2.7:80", true}, {"[::]:80", true},
+	} {
+		if got := exposure(tt.addr); (got != "") != tt.warn {
+			t.Errorf("exposure(%q) = %q, want a warning: %v", tt.addr, got, tt.warn)
+		}
+	}
 }

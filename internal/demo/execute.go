@@ -1,26 +1,32 @@
 package demo
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 
 	"github.com/netdemo/netdemo/internal/child"
+	"github.com/netdemo/netdemo/internal/event"
 	"github.com/netdemo/netdemo/internal/explain"
 	"github.com/netdemo/netdemo/internal/term"
+	"github.com/netdemo/netdemo/internal/view"
 )
 
 // IO is where a run reads and writes. Tests pass buffers.
 type IO struct {
 	In       io.Reader
 	Out, Err io.Writer
+	// View, when set, renders the run instead of the text or JSON view
+	// that Out and --json would choose (the web view sets it).
+	View view.View
 }
 
 // Report is what a finished run leaves for callers and tests.
@@ -85,29 +91,28 @@ func Execute(ctx context.Context, d *Demo, args []string, stdio IO) (*Report, er
 
 // ExecuteOptions runs d with options already parsed (the tour uses it).
 func ExecuteOptions(ctx context.Context, d *Demo, o *Options, stdio IO) (rep *Report, err error) {
+	if d.Unix && runtime.GOOS == "windows" {
+		return nil, fmt.Errorf("%s needs a Unix system (Linux or macOS): it uses system calls Windows does not have", d.Name)
+	}
 	doc, err := d.Explanation(o.Lang)
 	if err != nil {
 		return nil, err
 	}
-	if stdio.In == nil {
-		stdio.In = strings.NewReader("")
-	}
 	r := &Run{
 		Options: *o,
 		Demo:    d,
-		out:     stdio.Out,
 		errw:    stdio.Err,
-		in:      stdio.In,
 		doc:     doc,
 		values:  map[string]any{},
+		ctx:     ctx,
+		view:    stdio.View,
 	}
-	if !o.JSON {
-		r.style = term.NewStyle(stdio.Out, o.NoColor)
-		r.pause = o.Step && term.IsTerminal(stdio.In)
+	if r.view == nil {
+		r.view = NewView(ctx, o, stdio)
 	}
-	r.ctx = ctx
 	defer func() {
 		r.close()
+		r.view.Close()
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%s: internal error: %v", d.Name, p)
 		}
@@ -116,6 +121,9 @@ func ExecuteOptions(ctx context.Context, d *Demo, o *Options, stdio IO) (rep *Re
 	if o.Serve {
 		if d.Serve == nil {
 			return nil, usagef("%s has no servers to keep up (--serve)", d.Name)
+		}
+		if w := exposure(o.Addr); w != "" && stdio.Err != nil {
+			fmt.Fprintf(stdio.Err, "netdemo: warning: %s\n", o.T(w, exposureZh(o.Addr)))
 		}
 		r.header(doc, false)
 		return r.report(), d.Serve(ctx, r)
@@ -141,45 +149,67 @@ func (r *Run) close() {
 	}
 }
 
-// header prints the title, the question and (for a run) the short answer.
-func (r *Run) header(doc *explain.Doc, short bool) {
-	q := r.Demo.Question
-	if r.JSON {
-		r.emit(map[string]any{"kind": "start", "question": map[string]string{"zh": q.Zh, "en": q.En}, "lang": r.Lang, "seed": r.Seed})
-		return
+// NewView picks the view for options and stdio: JSON Lines under --json,
+// else text fitted to Out (its width, its colour, --step pacing when In is
+// a terminal).
+func NewView(ctx context.Context, o *Options, stdio IO) view.View {
+	if o.JSON {
+		return view.JSONLines{Out: stdio.Out}
 	}
-	st := r.style
-	fmt.Fprintf(r.out, "%s\n", st.Bold(doc.Title))
-	fmt.Fprintf(r.out, "%s  %s\n", st.Yellow("「"+q.Zh+"」"), st.Dim(q.En))
-	if short {
-		fmt.Fprintf(r.out, "\n%s\n", explain.Render(doc.Sections["short"], st))
+	in := stdio.In
+	if in == nil {
+		in = strings.NewReader("")
+	}
+	return &view.Text{
+		Out: stdio.Out, Err: stdio.Err, Lang: o.Lang,
+		Width: view.Width(stdio.Out),
+		Style: term.NewStyle(stdio.Out, o.NoColor),
+		Pause: o.Step && term.IsTerminal(in), In: in, Ctx: ctx,
 	}
 }
 
-// finish prints "what you just saw" with the run's numbers, then the result.
+// header opens the run: title, question and (for a run) the short answer.
+func (r *Run) header(doc *explain.Doc, short bool) {
+	q := r.Demo.Question
+	e := &event.Start{
+		Head:     event.Head{Kind: "start"},
+		Title:    doc.Title,
+		Question: event.Text{Zh: q.Zh, En: q.En},
+		Lang:     r.Lang,
+		Seed:     r.Seed,
+		Serving:  !short,
+	}
+	if short {
+		e.Short = explain.StripComments(doc.Sections["short"])
+	}
+	r.emit(e)
+}
+
+// finish shows "what you just saw" with the run's numbers, then the result.
 func (r *Run) finish(doc *explain.Doc) *Report {
 	rep := r.report()
-	saw, missing := explain.Fill(doc.Sections["saw"], r.placeholderValues())
+	vals := r.placeholderValues()
+	src := doc.Sections["saw"]
+	saw, missing := explain.Fill(src, vals)
 	rep.Unfilled = missing
 	if len(missing) > 0 {
 		// Never print a claim the run did not measure.
 		saw = placeholderNotMeasured(saw, r.T("(not measured in this run)", "（本次运行未测得）"))
 	}
-	if r.JSON {
-		r.emit(map[string]any{"kind": "explain", "section": "saw", "text": explain.StripComments(saw)})
-		res := map[string]any{"kind": "result", "demo": r.Demo.Name}
-		for k, v := range rep.Result {
-			if k != "kind" && k != "demo" {
-				res[k] = v
-			}
+	var measured []string
+	for _, name := range explain.Placeholders(src) {
+		if v, ok := vals[name]; ok {
+			measured = append(measured, explain.Format(v))
 		}
-		r.emit(res)
-		return rep
 	}
-	fmt.Fprintf(r.out, "\n%s\n", explain.Render(saw, r.style))
-	fmt.Fprintf(r.out, "\n%s\n", r.style.Dim(r.T(
-		"More — common wrong answers, follow-up questions, references: netdemo explain "+r.Demo.Name,
-		"更多（常见错误回答、追问、参考资料）：netdemo explain "+r.Demo.Name+" --lang zh")))
+	r.emit(event.NewExplain("saw", explain.StripComments(saw), measured))
+	res := map[string]any{"demo": r.Demo.Name}
+	for k, v := range rep.Result {
+		if k != "kind" && k != "demo" && k != "seq" {
+			res[k] = v
+		}
+	}
+	r.emit(event.NewResult(res))
 	return rep
 }
 
@@ -198,26 +228,38 @@ func placeholderNotMeasured(s, repl string) string {
 	return out
 }
 
-// waitEnter pauses between steps under --step when stdin is a terminal.
-func (r *Run) waitEnter() {
-	if !r.pause || r.stepCount <= 1 {
-		return
-	}
-	fmt.Fprint(r.errw, r.style.Dim(r.T("  [Enter] next step ", "  [回车] 下一步 ")))
-	done := make(chan struct{})
-	go func() {
-		bufio.NewReader(r.in).ReadString('\n')
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-r.ctx.Done():
-	}
-}
-
 func printUsage(w io.Writer, d *Demo, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "usage: go run ./demos/%[1]s [flags]   (or: netdemo run %[1]s [flags])\n\n%s\n%s\n\nflags:\n", d.Name, d.Question.Zh, d.Question.En)
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	fs.SetOutput(io.Discard)
+}
+
+// exposure says who can reach a server bound to addr when that is more
+// than this machine, or "" for a loopback address.
+func exposure(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || isLoopback(host) {
+		return ""
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		return fmt.Sprintf("--addr %s listens on every interface: anyone who can reach this machine on port %s can use these demo servers", addr, port)
+	}
+	return fmt.Sprintf("--addr %s is not loopback: anyone who can reach %s on port %s can use these demo servers", addr, host, port)
+}
+
+func exposureZh(addr string) string {
+	host, port, _ := net.SplitHostPort(addr)
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		return fmt.Sprintf("--addr %s 监听所有网络接口：任何能访问本机 %s 端口的人都能使用这些演示服务器", addr, port)
+	}
+	return fmt.Sprintf("--addr %s 不是回环地址：任何能访问 %s 的 %s 端口的人都能使用这些演示服务器", addr, host, port)
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

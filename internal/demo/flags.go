@@ -27,7 +27,16 @@ type Options struct {
 	Addr    string
 	Link    lab.Link
 
-	flags *flag.FlagSet // the parsed flags, for the demo's own (see Run.Flag)
+	flags  *flag.FlagSet // the parsed flags, for the demo's own (see Run.Flag)
+	params any           // the demo's Params struct, filled (see ParamsOf)
+}
+
+// T picks the English or Chinese string by --lang.
+func (o *Options) T(en, zh string) string {
+	if o.Lang == "zh" {
+		return zh
+	}
+	return en
 }
 
 // UsageError is a bad flag or argument: the CLI prints it on one line and
@@ -63,22 +72,36 @@ type rawFlags struct {
 	mtu                     int
 }
 
+// newFlagSet builds the flags d takes: the ones every demo has, the lab's
+// when d uses the lab, --serve and --addr when it has servers, and its own.
+// d nil (the tour) takes every common flag.
 func newFlagSet(name string, d *Demo, o *Options, raw *rawFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var link lab.Link
 	port := 0
+	usesLab, serves := true, true
 	if d != nil {
 		link, port = d.Link, d.Port
+		usesLab, serves = !d.NoLab, d.Serve != nil
 	}
+	raw.rtt, raw.jitter, raw.rate = link.RTT.String(), link.Jitter.String(), formatRate(link.RateBPS)
+	raw.loss, raw.reorder, raw.dup, raw.mtu = link.Loss, link.Reorder, link.Duplicate, orDefault(link.MTU, 1500)
+	o.Addr = fmt.Sprintf("127.0.0.1:%d", port)
 	fs.StringVar(&raw.lang, "lang", DefaultLang(), "language of the explanation: en or zh")
 	fs.BoolVar(&o.JSON, "json", false, "print JSON Lines instead of text; the last line is the result")
 	fs.BoolVar(&o.Step, "step", false, "pause for Enter between steps (ignored when stdin is not a terminal)")
-	fs.Int64Var(&o.Seed, "seed", 1, "seed for every random choice of the lab")
 	fs.BoolVar(&o.NoColor, "no-color", false, "no colour (also off with NO_COLOR, TERM=dumb, or when stdout is not a terminal)")
+	o.Seed = 1
+	if serves {
+		fs.BoolVar(&o.Serve, "serve", false, "keep the demo's servers up on --addr for outside clients until Ctrl-C")
+		fs.StringVar(&o.Addr, "addr", o.Addr, "`host:port` for --serve (port 0 picks a free one)")
+	}
+	if !usesLab {
+		return fs
+	}
+	fs.Int64Var(&o.Seed, "seed", 1, "seed for every random choice of the lab")
 	fs.StringVar(&o.Pcap, "pcap", "", "write every packet of the demo's lab traffic to this pcap `file`")
-	fs.BoolVar(&o.Serve, "serve", false, "keep the demo's servers up on --addr for outside clients until Ctrl-C")
-	fs.StringVar(&o.Addr, "addr", fmt.Sprintf("127.0.0.1:%d", port), "`host:port` for --serve (port 0 picks a free one)")
 	fs.StringVar(&raw.rtt, "rtt", link.RTT.String(), "lab round-trip `time`, e.g. 40ms")
 	fs.StringVar(&raw.jitter, "jitter", link.Jitter.String(), "lab one-way jitter `time`")
 	fs.Float64Var(&raw.loss, "loss", link.Loss, "lab loss probability, 0 to 1")
@@ -86,10 +109,23 @@ func newFlagSet(name string, d *Demo, o *Options, raw *rawFlags) *flag.FlagSet {
 	fs.Float64Var(&raw.dup, "duplicate", link.Duplicate, "lab duplication probability, 0 to 1")
 	fs.StringVar(&raw.rate, "rate", formatRate(link.RateBPS), "lab rate in `bits/s` (e.g. 10M, 1G; 0 = unlimited)")
 	fs.IntVar(&raw.mtu, "mtu", orDefault(link.MTU, 1500), "lab MTU in bytes, 576 to 65535")
-	if d != nil && d.Flags != nil {
+	return fs
+}
+
+// addDemoFlags adds d's own flags: its Params struct (fresh for this run)
+// or, for demos not yet moved to Params, its Flags function.
+func addDemoFlags(fs *flag.FlagSet, d *Demo, o *Options) ([]paramField, error) {
+	if d == nil {
+		return nil, nil
+	}
+	if d.Flags != nil {
 		d.Flags(fs)
 	}
-	return fs
+	if d.Params == nil {
+		return nil, nil
+	}
+	o.params = d.Params()
+	return registerParams(fs, o.params)
 }
 
 func orDefault(v, def int) int {
@@ -104,6 +140,10 @@ func parseFlags(name string, d *Demo, args []string) (*Options, *flag.FlagSet, e
 	o := &Options{}
 	raw := &rawFlags{}
 	fs := newFlagSet(name, d, o, raw)
+	fields, err := addDemoFlags(fs, d, o)
+	if err != nil {
+		return nil, fs, err
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, fs, err
@@ -111,6 +151,9 @@ func parseFlags(name string, d *Demo, args []string) (*Options, *flag.FlagSet, e
 		return nil, fs, usagef("%s", flagErrorText(err))
 	}
 	if err := o.validate(raw); err != nil {
+		return nil, fs, err
+	}
+	if err := checkParams(fields); err != nil {
 		return nil, fs, err
 	}
 	o.flags = fs

@@ -11,25 +11,31 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/netdemo/netdemo/internal/event"
 	"github.com/netdemo/netdemo/internal/explain"
 	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/term"
+	"github.com/netdemo/netdemo/internal/view"
 )
 
 // Run is one run of a demo: its options, its output, and what it measured.
 // Its methods are safe for concurrent use.
+//
+// A demo says what it found through the run — steps, narration,
+// measurements, tables, frame lists, charts, the result — and never writes
+// formatted text itself: the run's view (text, JSON Lines, web) renders
+// each event.
 type Run struct {
 	Options
 	Demo *Demo
 
-	out   io.Writer
 	errw  io.Writer
-	in    io.Reader
 	style term.Style
 	doc   *explain.Doc
-	pause bool // --step and stdin is a terminal
+	view  view.View
 
 	mu        sync.Mutex
+	seq       int            // events emitted so far
 	values    map[string]any // placeholder values
 	result    map[string]any
 	steps     []string
@@ -40,28 +46,13 @@ type Run struct {
 	stepCount int
 }
 
-// T picks the English or Chinese string.
-func (r *Run) T(en, zh string) string {
-	if r.Lang == "zh" {
-		return zh
-	}
-	return en
-}
-
-// Style is the colour style of stdout (no colour under --json).
-func (r *Run) Style() term.Style { return r.style }
-
-// Stdout is where the demo's text goes. Demos should prefer Printf; use this
-// for tables a demo formats itself. Under --json nothing should be written
-// here but through Event.
-func (r *Run) Stdout() io.Writer { return r.out }
-
-// Stderr is for progress lines.
+// Stderr is for a demo's own diagnostics (server logs under --serve).
+// Progress of a long step goes through [Run.Progress].
 func (r *Run) Stderr() io.Writer { return r.errw }
 
 // Step starts a step: a heading, then the explanation block tagged
-// <!-- step: id --> in the chosen language. Under --json it is an event.
-// With --step it first waits for Enter.
+// <!-- step: id --> in the chosen language. With --step on a terminal the
+// text view waits for Enter first.
 func (r *Run) Step(id, title string) {
 	r.mu.Lock()
 	r.steps = append(r.steps, id)
@@ -75,45 +66,51 @@ func (r *Run) Step(id, title string) {
 		r.undoc = append(r.undoc, id)
 	}
 	r.mu.Unlock()
-	if r.JSON {
-		r.emit(map[string]any{"kind": "step", "n": n, "id": id, "title": title})
-		return
-	}
-	r.waitEnter()
-	fmt.Fprintf(r.out, "\n%s\n", r.style.Bold(r.style.Blue(fmt.Sprintf("── %d. %s", n, title))))
 	// The step's own heading in the Markdown names the same thing as the
-	// title just printed: print the block's text only.
-	if body := explain.WithoutHeading(block); ok && body != "" {
-		fmt.Fprintf(r.out, "%s\n", explain.Render(body, r.style))
-	}
+	// title: the event carries the block's text only.
+	r.emit(event.NewStep(n, id, title, explain.WithoutHeading(block)))
 }
 
-// Printf narrates what is happening. Under --json it becomes a "say" event.
+// Printf narrates what is happening: a "say" event, wrapped to the
+// terminal as prose. Leading spaces are its indent.
 func (r *Run) Printf(format string, args ...any) {
-	s := fmt.Sprintf(format, args...)
-	if r.JSON {
-		r.emit(map[string]any{"kind": "say", "text": strings.TrimRight(s, "\n")})
-		return
-	}
-	if !strings.HasSuffix(s, "\n") {
-		s += "\n"
-	}
-	io.WriteString(r.out, s)
+	r.emit(event.NewSay(strings.TrimRight(fmt.Sprintf(format, args...), "\n"), false))
+}
+
+// Pre prints pre-formatted lines (packet lines, bytes, code): the text
+// view folds them at the terminal's edge instead of re-flowing them.
+func (r *Run) Pre(format string, args ...any) {
+	r.emit(event.NewSay(strings.TrimRight(fmt.Sprintf(format, args...), "\n"), true))
 }
 
 // Measure reports a number the run observed, and also makes it available to
 // the explanation as {{name}}.
 func (r *Run) Measure(name string, value any, unit string) {
 	r.Set(name, value)
-	if r.JSON {
-		r.emit(map[string]any{"kind": "measure", "name": name, "value": value, "unit": unit})
-		return
-	}
-	v := explain.Format(value)
-	if unit != "" {
-		v += " " + unit
-	}
-	fmt.Fprintf(r.out, "  %s %s\n", r.style.Dim(name+":"), r.style.Bold(v))
+	r.emit(event.NewMeasure(name, value, unit))
+}
+
+// Table shows a table (see [event.NewTable]).
+func (r *Run) Table(t *event.Table) { r.emit(t) }
+
+// Frames shows frames a tap saw (a table in the terminal, a ladder on the
+// web).
+func (r *Run) Frames(f *event.Frames) { r.emit(f) }
+
+// Chart shows one or more series of points.
+func (r *Run) Chart(c *event.Chart) { r.emit(c) }
+
+// Progress redraws a live line for a long step (on a terminal's stderr;
+// nothing under --json). Call ProgressDone when the step's work is over.
+func (r *Run) Progress(text string, done, total int) {
+	r.emit(event.NewProgress(text, done, total))
+}
+
+// ProgressDone clears the progress line.
+func (r *Run) ProgressDone() {
+	p := event.NewProgress("", 0, 0)
+	p.Finished = true
+	r.emit(p)
 }
 
 // Set gives a placeholder {{name}} its value without printing anything.
@@ -123,15 +120,11 @@ func (r *Run) Set(name string, value any) {
 	r.mu.Unlock()
 }
 
-// Event prints a demo-specific JSON Lines event under --json (for example
-// one {"kind":"packet"} per packet) and does nothing in text mode.
+// Event emits a demo-specific event (for example one {"kind":"packet"} per
+// packet). The text view shows nothing for it; --json and the web view get
+// its fields.
 func (r *Run) Event(kind string, fields any) {
-	if !r.JSON {
-		return
-	}
-	m := toMap(fields)
-	m["kind"] = kind
-	r.emit(m)
+	r.emit(event.NewCustom(kind, toMap(fields)))
 }
 
 // Result sets the result object (a struct with json tags or a map). Its
@@ -157,13 +150,15 @@ func (r *Run) OnClose(f func()) {
 // demo ends. A demo that needs several labs (one per measurement) may call
 // it more than once; the pcap then holds the frames of the first.
 func (r *Run) NewLab() (*lab.Lab, error) {
-	return r.NewLabWith(r.Link)
+	return r.NewLabWith(r.Link, r.Seed)
 }
 
-// NewLabWith is NewLab with a link of the demo's choosing (the seed and
-// --pcap still apply).
-func (r *Run) NewLabWith(link lab.Link) (*lab.Lab, error) {
-	cfg := lab.Config{Link: link, Seed: r.Seed}
+// NewLabWith is NewLab with a link and seed of the demo's choosing (one
+// lab per seed of a repeated measurement, a link with its own loss). Every
+// lab of a demo is made through the run, so --pcap and the cleanups on
+// Ctrl-C apply to all of them; a caller may close it earlier.
+func (r *Run) NewLabWith(link lab.Link, seed int64) (*lab.Lab, error) {
+	cfg := lab.Config{Link: link, Seed: seed}
 	r.mu.Lock()
 	wantPcap := r.Pcap != "" && !r.pcapTaken
 	r.pcapTaken = r.pcapTaken || wantPcap
@@ -196,17 +191,19 @@ func (r *Run) NewLabWith(link lab.Link) (*lab.Lab, error) {
 	return l, nil
 }
 
-func (r *Run) emit(m map[string]any) {
+// emit numbers e and hands it to the view, one event at a time.
+func (r *Run) emit(e event.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, ok := m["demo"]; !ok && r.Demo != nil {
-		m["demo"] = r.Demo.Name
+	name := ""
+	if r.Demo != nil {
+		name = r.Demo.Name
 	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		b, _ = json.Marshal(map[string]any{"kind": "error", "error": err.Error()})
+	if _, ok := e.(*event.Progress); !ok {
+		r.seq++
 	}
-	r.out.Write(append(b, '\n'))
+	event.Stamp(e, name, r.seq)
+	r.view.Emit(e)
 }
 
 // toMap turns a struct with json tags into a map by a JSON round trip, so

@@ -236,9 +236,9 @@ func stepCrashRetry(ctx context.Context, r *demo.Run, fu *future[[2]crashOutcome
 	for _, o := range outs {
 
 		if o.keysInMemory {
-			r.Printf("%s", r.Style().Bold(r.T("  orders in SQLite, Idempotency-Keys in the server's memory:", "  订单在 SQLite 里，Idempotency-Key 在服务器内存里：")))
+			r.Printf("%s", r.T("  orders in SQLite, Idempotency-Keys in the server's memory:", "  订单在 SQLite 里，Idempotency-Key 在服务器内存里："))
 		} else {
-			r.Printf("%s", r.Style().Bold(r.T("  orders and Idempotency-Keys in SQLite, written in one transaction:", "  订单和 Idempotency-Key 都在 SQLite 里，在同一个事务中写入：")))
+			r.Printf("%s", r.T("  orders and Idempotency-Keys in SQLite, written in one transaction:", "  订单和 Idempotency-Key 都在 SQLite 里，在同一个事务中写入："))
 		}
 		r.Printf(r.T("    POST /orders %s: %s → server (pid %d) committed, then was killed (SIGKILL) before answering; the client got %q",
 			"    POST /orders %s: %s → 服务器（pid %d）已提交，随后在响应前被杀死（SIGKILL）；客户端得到 %q"),

@@ -24,7 +24,7 @@ func stateString(s []orders.Order) string {
 // stepSafe: GET twice and HEAD once change nothing (RFC 9110 §9.2.1).
 func stepSafe(ctx context.Context, r *demo.Run, la *localAPI, res *Result) error {
 	r.Step("safe", r.T("GET and HEAD are safe (RFC 9110 §9.2.1): repeat them, the state does not change", "GET 和 HEAD 是安全的（RFC 9110 §9.2.1）：重复多少次，状态都不变"))
-	r.Printf("  %s", r.Style().Dim(storeLine(r, la.db)))
+	r.Printf("  %s", storeLine(r, la.db))
 	rep, err := la.c.do(ctx, "POST", "/orders", `{"item":"book","qty":1}`)
 	if err != nil {
 		return err

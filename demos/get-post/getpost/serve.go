@@ -25,8 +25,8 @@ func serve(ctx context.Context, r *demo.Run) error {
 		return fmt.Errorf("listening on %s: %w", r.Addr, err)
 	}
 	cfg := orders.Config{
-		AccessLog: func(line string) { r.Printf("  %s", r.Style().Dim(line)) },
-		ErrorLog:  func(err error) { r.Printf("  %s", r.Style().Red(err.Error())) },
+		AccessLog: func(line string) { r.Printf("  %s", line) },
+		ErrorLog:  func(err error) { r.Printf("  %s", err) },
 	}
 	db, err := openData(r)
 	if err != nil {
@@ -41,11 +41,11 @@ func serve(ctx context.Context, r *demo.Run) error {
 
 	base := "http://" + ln.Addr().String()
 	r.Event("listening", map[string]any{"addr": ln.Addr().String(), "url": base})
-	r.Printf(r.T("\nThe orders API is listening on %s (Ctrl-C to stop).", "\n订单 API 正在监听 %s（Ctrl-C 停止）。"), r.Style().Bold(base))
+	r.Printf(r.T("\nThe orders API is listening on %s (Ctrl-C to stop).", "\n订单 API 正在监听 %s（Ctrl-C 停止）。"), base)
 	r.Printf("%s", storeLine(r, db))
 	r.Printf("%s", r.T("Try, in this order:\n", "按顺序试试：\n"))
 	for _, c := range TryCommands {
-		r.Printf("  %s\n    %s", c.Line(base), r.Style().Dim(fmt.Sprintf("→ %d, %s", c.Want, c.Note.In(r.Lang))))
+		r.Printf("  %s\n    %s", c.Line(base), fmt.Sprintf("→ %d, %s", c.Want, c.Note.In(r.Lang)))
 	}
 	r.Printf("%s", r.T("\nAccess log:", "\n访问日志："))
 
