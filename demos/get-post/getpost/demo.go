@@ -24,7 +24,7 @@ var Demo = &demo.Demo{
 // addFlags adds the demo's own flags; a run reads them with r.Flag.
 func addFlags(fs *flag.FlagSet) {
 	fs.Duration("client-timeout", 0,
-		"how long the lab client waits for a response before it retries (0 = 4×RTT + 250ms)")
+		"how long the lab client waits for a response before it retries (0 = 6×RTT + 250ms)")
 	fs.Duration("header-timeout", time.Second,
 		"the server's ReadHeaderTimeout in the slowloris step")
 	fs.String("data", "",

@@ -21,11 +21,12 @@ type labSteps struct {
 }
 
 // startLabSteps starts the labs in step order (--pcap records the first,
-// the lost GET) and their measurements in the background.
+// the lost GET), seeded --seed, --seed+1, …, and their measurements in the
+// background.
 func startLabSteps(ctx context.Context, r *demo.Run) (*labSteps, error) {
 	var labs [4]*labAPI
 	for i := range labs {
-		la, err := startLab(ctx, r)
+		la, err := startLab(ctx, r, r.Seed+int64(i))
 		if err != nil {
 			return nil, err
 		}

@@ -49,23 +49,24 @@ func (la *labAPI) doRelease() { la.releaseOnce.Do(func() { close(la.release) }) 
 
 const labBase = "http://server.test"
 
-// clientTimeout is how long the lab client waits for a response: the
-// exchange takes two round trips on a new connection (handshake, then
-// request and response); the rest leaves room for one retransmission of a
-// lost data segment (TCP's minimum RTO is 200 ms). A lost SYN, resent only
-// after 1 s (RFC 6298 §2.1), does not fit: such a try counts as lost.
+// clientTimeout is how long the lab client waits for a response, in round
+// trips: a new connection takes two (handshake, then request and
+// response), and one lost segment adds a retransmission timeout, which
+// after the first RTT sample R is R + 4·R/2 = 3R (RFC 6298 §2.2); one more
+// round trip and 250 ms are margin. A lost SYN, resent only after 1 s
+// (§2.1, §5.7), does not fit: such a try counts as lost.
 func clientTimeout(r *demo.Run) time.Duration {
 	if d, _ := r.Flag("client-timeout").(time.Duration); d > 0 {
 		return d
 	}
-	return 4*r.Link.RTT + 250*time.Millisecond
+	return 6*r.Link.RTT + 250*time.Millisecond
 }
 
-// startLab starts one lab with its own orders API (its own ids and state),
-// so that the lab steps can measure at the same time without seeing each
-// other's orders or sharing the link's random draws.
-func startLab(ctx context.Context, r *demo.Run) (*labAPI, error) {
-	l, err := r.NewLab()
+// startLab starts one lab with its own orders API (its own ids and state)
+// and its own seed, so that the lab steps can measure at the same time
+// without seeing each other's orders or sharing the link's random draws.
+func startLab(ctx context.Context, r *demo.Run, seed int64) (*labAPI, error) {
+	l, err := r.NewLabWith(r.Link, seed)
 	if err != nil {
 		return nil, err
 	}
