@@ -30,6 +30,10 @@ func stepBadInput(ctx context.Context, r *demo.Run, la *localAPI, res *Result) e
 		{"not_found", "GET", "/ordrs", "", nil, 404},
 		{"method", "DELETE", "/orders", "", nil, 405},
 		{"uri", "GET", "/orders?item=" + strings.Repeat("x", demoMaxURI+2000), "", nil, 414},
+		{"duplicate_key", "POST", "/orders", `{"item":"book","qty":1,"qty":900}`, nil, 400},
+		{"bidi", "POST", "/orders", `{"item":"invoice\u202Efdp.exe","qty":1}`, nil, 400},
+		{"no_media_type", "POST", "/orders", `{"item":"book","qty":1}`, []string{"Content-Type", ""}, 415},
+		{"merge_null", "PATCH", la.firstOrder, `null`, []string{"Content-Type", "application/merge-patch+json"}, 400},
 	}
 	for _, tc := range cases {
 		rep, err := la.c.do(ctx, tc.method, tc.path, tc.body, tc.hdr...)
