@@ -245,16 +245,16 @@ func (la *labAPI) show(x *exchange) {
 	r := la.r
 	c := &client{r: r, base: labBase}
 	for i, a := range x.tries {
-		conn := r.T("new connection", "新连接")
-		if a.reused {
-			conn = r.T("kept-alive connection", "复用的 keep-alive 连接")
-		}
-		if a.port == 0 {
+		conn := fmt.Sprintf(r.T("client port %d, new connection", "客户端端口 %d，新连接"), a.port)
+		switch {
+		case a.port == 0:
 			conn = r.T("no connection set up", "连接没有建立")
+		case a.reused:
+			conn = fmt.Sprintf(r.T("client port %d, kept-alive connection", "客户端端口 %d，复用的 keep-alive 连接"), a.port)
 		}
 		if a.err == nil {
-			r.Printf(r.T("  try %d (client port %d, %s), answered after %d ms:", "  第 %d 次（客户端端口 %d，%s），%d ms 后得到响应："),
-				i+1, a.port, conn, a.elapsed.Milliseconds())
+			r.Printf(r.T("  try %d (%s), answered after %d ms:", "  第 %d 次（%s），%d ms 后得到响应："),
+				i+1, conn, a.elapsed.Milliseconds())
 			c.narrate(x.method, x.path, x.body, x.hdr, a.rep)
 			continue
 		}
@@ -265,9 +265,9 @@ func (la *labAPI) show(x *exchange) {
 		}
 		var line string
 		if r.Lang == "zh" {
-			line = fmt.Sprintf("  第 %d 次（客户端端口 %d，%s）：%s %s  →  %d ms 后%s", i+1, a.port, conn, x.method, x.path, a.elapsed.Milliseconds(), why)
+			line = fmt.Sprintf("  第 %d 次（%s）：%s %s  →  %d ms 后%s", i+1, conn, x.method, x.path, a.elapsed.Milliseconds(), why)
 		} else {
-			line = fmt.Sprintf("  try %d (client port %d, %s): %s %s  →  %s after %d ms", i+1, a.port, conn, x.method, x.path, why, a.elapsed.Milliseconds())
+			line = fmt.Sprintf("  try %d (%s): %s %s  →  %s after %d ms", i+1, conn, x.method, x.path, why, a.elapsed.Milliseconds())
 		}
 		if a.ruleLost > 0 {
 			line += fmt.Sprintf(r.T("; the demo dropped the %d server→client frames of the response", "；演示程序丢弃了响应的 %d 个服务器→客户端帧"), a.ruleLost)

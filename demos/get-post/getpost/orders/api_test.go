@@ -39,6 +39,7 @@ func TestRoutesAndErrors(t *testing.T) {
 		{"bidi override", "POST", "/orders", `{"item":"abc\u202Etxt.exe","qty":1}`, nil, 400, true, "bidirectional control character U+202E"},
 		{"zero width", "POST", "/orders", `{"item":"a\u200Bb","qty":1}`, nil, 400, true, "format character U+200B"},
 		{"escape character", "POST", "/orders", `{"item":"a\u001b[31m","qty":1}`, nil, 400, true, "control character U+001B"},
+		{"nested too deep", "POST", "/orders", `{"item":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `,"qty":1}`, nil, 400, true, "nested more than 32 levels"},
 		{"null body", "POST", "/orders", `null`, nil, 400, true, "null"},
 		{"no content type", "POST", "/orders", `{"item":"a","qty":1}`, []string{"Content-Type", ""}, 415, true, "no Content-Type"},
 		{"too large", "POST", "/orders", `{"item":"` + strings.Repeat("x", 2000) + `","qty":1}`, nil, 413, true, "limit is 1024"},

@@ -18,6 +18,9 @@ import (
 // fields case-insensitively. It also checks the syntax, naming the byte
 // offset of an error.
 func checkJSON(b []byte) error {
+	// An order is one flat object; the bound keeps a body of 64 KiB of
+	// brackets from costing much.
+	const maxDepth = 32
 	if !utf8.Valid(b) {
 		return fmt.Errorf("the body is not valid UTF-8 (first bad byte at offset %d); JSON text must be UTF-8 (RFC 8259 §8.1)", invalidUTF8At(b))
 	}
@@ -44,7 +47,14 @@ func checkJSON(b []byte) error {
 		if d, ok := tok.(json.Delim); ok {
 			switch d {
 			case '{', '[':
-				stack = append(stack, &level{object: d == '{', expectKey: true, names: map[string]string{}})
+				if len(stack) == maxDepth {
+					return fmt.Errorf("the JSON is nested more than %d levels deep (at byte %d)", maxDepth, dec.InputOffset())
+				}
+				l := &level{object: d == '{', expectKey: true}
+				if l.object {
+					l.names = map[string]string{}
+				}
+				stack = append(stack, l)
 			case '}', ']':
 				stack = stack[:len(stack)-1]
 				if len(stack) > 0 {
