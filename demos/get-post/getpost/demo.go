@@ -47,6 +47,14 @@ func run(ctx context.Context, r *demo.Run) error {
 		return err
 	}
 	crash := measure(func() ([2]crashOutcome, error) { return measureCrash(ctx, r) })
+	// Even when a step fails first, the crash measurement finishes (its
+	// children stopped, its data directories removed) before the run ends.
+	r.OnClose(func() {
+		select {
+		case <-crash.done:
+		case <-time.After(15 * time.Second):
+		}
+	})
 	steps := []func(context.Context, *demo.Run, *localAPI, *Result) error{
 		stepSafe, stepPost, stepPut, stepDelete, stepPatch, stepWire, stepCache, stepBadInput,
 	}
