@@ -12,6 +12,7 @@ import (
 
 	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/netx"
 )
 
 // serve keeps the orders API up on r.Addr for curl and friends.
@@ -39,8 +40,8 @@ func serve(ctx context.Context, r *demo.Run) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
-	base := "http://" + ln.Addr().String()
-	r.Event("listening", map[string]any{"addr": ln.Addr().String(), "url": base})
+	base := "http://" + netx.Bound(r.Addr, ln.Addr())
+	r.Event("listening", map[string]any{"addr": netx.Bound(r.Addr, ln.Addr()), "url": base})
 	r.Printf(r.T("\nThe orders API is listening on %s (Ctrl-C to stop).", "\n订单 API 正在监听 %s（Ctrl-C 停止）。"), base)
 	r.Printf("%s", storeLine(r, db))
 	r.Printf("%s", r.T("Try, in this order:\n", "按顺序试试：\n"))

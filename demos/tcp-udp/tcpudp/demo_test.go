@@ -146,8 +146,17 @@ func TestNoLoss(t *testing.T) {
 			if got := o.Num(t, "udp.lost"); got != 0 {
 				t.Errorf("--rtt %s --loss 0: udp.lost = %v, want 0", rtt, got)
 			}
+			if got := o.Num(t, "tcp.dropped_data"); got != 0 {
+				t.Errorf("--rtt %s --loss 0: tcp.dropped_data = %v, want 0", rtt, got)
+			}
+			if o.Num(t, "tcp.delivered") != 30 || o.Get(t, "tcp.in_order") != true {
+				t.Errorf("--rtt %s --loss 0: TCP delivered %v, in order %v; want all 30 in order", rtt, o.Num(t, "tcp.delivered"), o.Get(t, "tcp.in_order"))
+			}
+			// Nothing is lost, but a machine busy with other tests can delay
+			// an ACK past TCP's timer: a spurious retransmission is real
+			// TCP behaviour, not a failure.
 			if got := o.Num(t, "tcp.retransmissions"); got != 0 {
-				t.Errorf("--rtt %s --loss 0: tcp.retransmissions = %v, want 0", rtt, got)
+				t.Logf("--rtt %s --loss 0: %v spurious retransmission(s) (a late ACK under load)", rtt, got)
 			}
 			if got := o.Num(t, "tcp.sent"); got != 30 {
 				t.Errorf("--messages 30: tcp.sent = %v", got)

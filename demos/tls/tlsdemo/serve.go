@@ -14,6 +14,7 @@ import (
 
 	"github.com/netdemo/netdemo/certs"
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/netx"
 )
 
 // serveReady, when set (tests), is called with the address served and the
@@ -48,7 +49,7 @@ func serve(ctx context.Context, r *demo.Run) error {
 		return err
 	}
 	defer s.Close()
-	addr := s.Addr()
+	addr := netx.Bound(r.Addr, s.ln.Addr())
 	_, port, _ := net.SplitHostPort(addr)
 	r.Printf(r.T("HTTPS with the netdemo chain on https://%s (Ctrl-C to stop)", "HTTPS（netdemo 证书链）运行在 https://%s（Ctrl-C 停止）"), addr)
 	r.Printf(r.T("root certificate (trust only this): %s", "根证书（只信任它）：%s"), root)
