@@ -146,8 +146,8 @@ func TestNoLoss(t *testing.T) {
 			if got := o.Num(t, "udp.lost"); got != 0 {
 				t.Errorf("--rtt %s --loss 0: udp.lost = %v, want 0", rtt, got)
 			}
-			if got := o.Num(t, "tcp.dropped_data"); got != 0 {
-				t.Errorf("--rtt %s --loss 0: tcp.dropped_data = %v, want 0", rtt, got)
+			if got := o.Num(t, "tcp.dropped_frames"); got != 0 {
+				t.Errorf("--rtt %s --loss 0: tcp.dropped_frames = %v, want 0", rtt, got)
 			}
 			if o.Num(t, "tcp.delivered") != 30 || o.Get(t, "tcp.in_order") != true {
 				t.Errorf("--rtt %s --loss 0: TCP delivered %v, in order %v; want all 30 in order", rtt, o.Num(t, "tcp.delivered"), o.Get(t, "tcp.in_order"))
