@@ -87,6 +87,7 @@ func (l *loop) acceptAll(admit func(fd int) bool, add func(*conn)) {
 		if err != nil {
 			return // EAGAIN: no more for now; anything else: try on the next wake
 		}
+		l.lastFD.Store(int64(fd))
 		if !admit(fd) {
 			unix.Close(fd)
 			continue

@@ -52,7 +52,6 @@ func (s *pollServer) serve(conns *[]*conn) {
 		if err != nil {
 			return
 		}
-		s.wakes.Add(1)
 		if pfds[0].Revents != 0 {
 			return
 		}
@@ -71,6 +70,7 @@ func (s *pollServer) serve(conns *[]*conn) {
 				live = append(live, c)
 			}
 		}
+		s.wakes.Add(1)
 		s.scanned.Add(int64(len(pfds)))
 		clear((*conns)[len(live):])
 		*conns = live

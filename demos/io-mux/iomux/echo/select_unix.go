@@ -89,7 +89,6 @@ func (s *selectServer) serve(conns *[]*conn) {
 		if err != nil {
 			return
 		}
-		s.wakes.Add(1)
 		if rset.IsSet(s.wake.r) {
 			return
 		}
@@ -110,6 +109,9 @@ func (s *selectServer) serve(conns *[]*conn) {
 		}
 		clear((*conns)[len(live):])
 		*conns = live
+		// Counted together, so that a Stats between them cannot see a
+		// wake-up without its scan.
+		s.wakes.Add(1)
 		s.scanned.Add(int64(scanned))
 		if rset.IsSet(s.lfd) {
 			s.acceptAll(admit, add)

@@ -42,13 +42,14 @@ type Config struct {
 	// edge triggering it is the classic bug: the rest of the bytes sit in
 	// the socket until the peer sends more.
 	ReadOnce bool
-	// ReadBuf is the size of each read, 16 KiB when zero.
+	// ReadBuf is the size of each read, 4 KiB when zero (a thread or
+	// goroutine per connection holds one buffer each; a loop shares one).
 	ReadBuf int
 }
 
 func (c Config) readBuf() int {
 	if c.ReadBuf <= 0 {
-		return 16 << 10
+		return 4 << 10
 	}
 	return c.ReadBuf
 }
@@ -73,6 +74,8 @@ type Stats struct {
 	Refused   int64
 	RefusedFD int
 	RefuseErr string
+	// LastFD is the descriptor number of the last connection accepted.
+	LastFD int
 }
 
 // Server is a running echo server.
@@ -116,7 +119,7 @@ func Listen(kind Kind, addr string, cfg Config) (Server, error) {
 // counters are the shared part of Stats, updated by the server's loop or
 // threads and read from anywhere.
 type counters struct {
-	accepted, bytes, wakes, scanned, refused atomic.Int64
+	accepted, bytes, wakes, scanned, refused, lastFD atomic.Int64
 
 	mu        sync.Mutex
 	refusedFD int
@@ -137,5 +140,6 @@ func (c *counters) stats(conns int) Stats {
 		Conns: conns, Accepted: c.accepted.Load(), Bytes: c.bytes.Load(),
 		Wakes: c.wakes.Load(), Scanned: c.scanned.Load(),
 		Refused: c.refused.Load(), RefusedFD: c.refusedFD, RefuseErr: c.refuseErr,
+		LastFD: int(c.lastFD.Load()),
 	}
 }

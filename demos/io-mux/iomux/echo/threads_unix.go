@@ -66,10 +66,7 @@ func (s *threadServer) acceptLoop() {
 			}
 			return
 		}
-		if !s.reg.add(fd) {
-			unix.Close(fd)
-			continue
-		}
+		s.lastFD.Store(int64(fd))
 		s.accepted.Add(1)
 		s.wg.Add(1)
 		go s.serveConn(fd)
@@ -81,6 +78,12 @@ func (s *threadServer) serveConn(fd int) {
 	defer s.wg.Done()
 	// Never unlocked: when this goroutine returns, its thread exits.
 	runtime.LockOSThread()
+	// Registered once its thread runs, so that Stats counts connections
+	// that have a thread of their own.
+	if !s.reg.add(fd) {
+		unix.Close(fd)
+		return
+	}
 	defer func() {
 		s.reg.remove(fd)
 		unix.Close(fd)

@@ -1,0 +1,124 @@
+package iomux
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/netdemo/netdemo/demos/io-mux/iomux/echo"
+	"github.com/netdemo/netdemo/demos/io-mux/iomux/proc"
+	"github.com/netdemo/netdemo/internal/demo"
+)
+
+// descriptorSlack is what a process needs besides its connections: stdio,
+// the runtime's poller, listeners, pipes to its children.
+const descriptorSlack = 64
+
+// run measures the five servers, then shows select's limit, the
+// edge-triggered rule and where Flask multiplexes.
+func run(ctx context.Context, r *demo.Run) error {
+	p := demo.ParamsOf[*params](r)
+	res := result{Mechanism: echo.EventMechanism, Active: p.Active, Requests: p.Requests}
+
+	r.Step("models", r.T("One echo protocol, five servers", "一个回显协议，五种服务器"))
+	nofile, err := proc.RaiseNoFile()
+	if err != nil {
+		return err
+	}
+	res.NofileLimit = nofile
+	r.Measure("nofile_limit", nofile, r.T("descriptors per process (RLIMIT_NOFILE, raised to the hard limit)", "个描述符 / 进程（RLIMIT_NOFILE，已提到硬限制）"))
+	maxConns := p.Conns
+	if maxConns > nofile-descriptorSlack {
+		maxConns = nofile - descriptorSlack
+		r.Printf(r.T("  This process may open %d descriptors: the curve stops at %d connections instead of %d.",
+			"  本进程最多能打开 %d 个描述符：曲线在 %d 个连接处停止，而不是 %d。"), nofile, maxConns, p.Conns)
+	}
+	if maxConns < 10 {
+		return fmt.Errorf("RLIMIT_NOFILE is %d: too few descriptors for 10 connections", nofile)
+	}
+	for _, k := range echo.Kinds {
+		r.Printf("  **%s** — %s", name(k), describe(r, k))
+	}
+
+	r.Step("curve", r.T("N connections open, K of them busy", "打开 N 个连接，其中 K 个忙碌"))
+	c, err := measureCurve(ctx, r, connSteps(maxConns), p.Active, p.Requests)
+	if err != nil {
+		return err
+	}
+	showCurve(r, c, p.Active)
+	res.Servers = c.result()
+
+	r.Step("select-limit", r.T("select and FD_SETSIZE: descriptor 1024", "select 与 FD_SETSIZE：第 1024 号描述符"))
+	lim, err := observeSelectLimit(r, nofile)
+	if err != nil {
+		return err
+	}
+	showSelectLimit(r, lim)
+	res.SelectLimit = lim
+
+	r.Step("edge", r.T("Edge-triggered: read until EAGAIN", "边缘触发：一直读到 EAGAIN"))
+	edge, err := observeEdge()
+	if err != nil {
+		return err
+	}
+	showEdge(r, edge)
+	res.EdgeTriggered = edge
+
+	r.Step("flask", r.T("Where a Flask deployment multiplexes", "Flask 部署里多路复用在哪里"))
+	if py := findPython(); py == "" {
+		r.Printf("%s", r.T("  python3 is not installed, so only the Go side ran (apt-get install python3, or brew install python3).",
+			"  没有安装 python3，只运行了 Go 这一边（apt-get install python3 或 brew install python3）。"))
+	} else {
+		pr, err := observePython(ctx, r, py)
+		if err != nil {
+			return fmt.Errorf("the Python servers: %w", err)
+		}
+		showPython(r, pr)
+		res.Python = pr
+	}
+	setPlaceholders(r, &res, c)
+	r.Result(res)
+	return nil
+}
+
+func describe(r *demo.Run, k echo.Kind) string {
+	switch k {
+	case echo.Threads:
+		return r.T("one OS thread per connection, blocked in read(2) on its own descriptor",
+			"每个连接一个 OS 线程，阻塞在自己描述符的 read(2) 上")
+	case echo.Select:
+		return r.T("one thread, one select(2) over bitmasks of every descriptor",
+			"一个线程，一次 select(2) 传入覆盖所有描述符的位图")
+	case echo.Poll:
+		return r.T("one thread, one poll(2) over an array of every descriptor",
+			"一个线程，一次 poll(2) 传入所有描述符的数组")
+	case echo.Epoll:
+		if echo.EventMechanism == "kqueue" {
+			return r.T("one thread, kqueue(2): descriptors registered once, kevent returns the ready ones",
+				"一个线程，kqueue(2)：描述符只注册一次，kevent 只返回就绪的")
+		}
+		return r.T("one thread, epoll(7): descriptors registered once, epoll_wait returns the ready ones",
+			"一个线程，epoll(7)：描述符只注册一次，epoll_wait 只返回就绪的")
+	}
+	return r.T("Go's net package: a goroutine per connection, blocking-looking Read, the runtime's netpoller underneath",
+		"Go 的 net 包：每连接一个 goroutine，看似阻塞的 Read，底下是运行时的 netpoller")
+}
+
+// setPlaceholders gives "what you just saw" the values it names beyond the
+// result's own fields.
+func setPlaceholders(r *demo.Run, res *result, c *curve) {
+	r.Set("mechanism", echo.EventMechanism)
+	r.Set("max_conns", c.steps[len(c.steps)-1])
+	if res.Python == nil {
+		r.Set("python_note", r.T("python3 was not installed, so the Python servers did not run",
+			"没有安装 python3，Python 服务器没有运行"))
+	} else {
+		p := res.Python
+		if r.Lang == "zh" {
+			r.Set("python_note", fmt.Sprintf("Python %s 选择了 %s；单线程 HTTPServer 因一个空闲连接让请求等了 %.0f ms，ThreadingHTTPServer 为 %d 个空闲连接运行了 %d 个线程",
+				p.Version, p.Selector, p.SingleThreadBlockedMS, p.IdleConns, p.ThreadedThreads))
+		} else {
+			r.Set("python_note", fmt.Sprintf("Python %s picked %s; its single-thread HTTPServer kept a request waiting %.0f ms behind one idle connection, and ThreadingHTTPServer ran %d threads for %d idle connections",
+				p.Version, p.Selector, p.SingleThreadBlockedMS, p.ThreadedThreads, p.IdleConns))
+		}
+	}
+}
