@@ -80,12 +80,17 @@ func showScanned(r *demo.Run, c *curve, lo, hi int) {
 	sh, ok2 := c.at(echo.Select, hi)
 	el, ok3 := c.at(echo.Epoll, lo)
 	eh, ok4 := c.at(echo.Epoll, hi)
-	if !(ok1 && ok2 && ok3 && ok4) || lo == hi {
+	if !(ok1 && ok2 && ok3 && ok4) {
 		return
 	}
-	r.Printf(r.T("  Descriptors examined per wake-up: select %.0f at %d connections, %.0f at %d; %s %.1f and %.1f: it hands back only the ready ones.",
-		"  每次唤醒检查的描述符：select 为 %.0f 个（%d 个连接）和 %.0f 个（%d 个连接）；%s 为 %.1f 和 %.1f 个：它只交回就绪的那些。"),
-		sl.ScannedPerWake(), lo, sh.ScannedPerWake(), hi, name(echo.Epoll), el.ScannedPerWake(), eh.ScannedPerWake())
+	if lo == hi {
+		r.Printf(r.T("  Descriptors examined per wake-up at %d connections: select %.0f, %s %.1f.", "  %d 个连接时每次唤醒检查的描述符：select %.0f 个，%s %.1f 个。"),
+			hi, sh.ScannedPerWake(), name(echo.Epoll), eh.ScannedPerWake())
+	} else {
+		r.Printf(r.T("  Descriptors examined per wake-up: select %.0f at %d connections, %.0f at %d; %s %.1f and %.1f: it hands back only the ready ones.",
+			"  每次唤醒检查的描述符：select 为 %.0f 个（%d 个连接）和 %.0f 个（%d 个连接）；%s 为 %.1f 和 %.1f 个：它只交回就绪的那些。"),
+			sl.ScannedPerWake(), lo, sh.ScannedPerWake(), hi, name(echo.Epoll), el.ScannedPerWake(), eh.ScannedPerWake())
+	}
 	r.Measure("select_scanned_max", round1(sh.ScannedPerWake()), r.T("fds per select() wake-up", "个描述符 / 每次 select() 唤醒"))
 	r.Measure("epoll_scanned_max", round1(eh.ScannedPerWake()), fmt.Sprintf(r.T("fds per %s wake-up", "个描述符 / 每次 %s 唤醒"), echo.EventMechanism))
 }
