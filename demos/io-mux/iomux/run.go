@@ -108,6 +108,7 @@ func describe(r *demo.Run, k echo.Kind) string {
 func setPlaceholders(r *demo.Run, res *result, c *curve) {
 	r.Set("mechanism", echo.EventMechanism)
 	r.Set("max_conns", c.steps[len(c.steps)-1])
+	r.Set("edge_note", edgeNote(r, res.EdgeTriggered))
 	if res.Python == nil {
 		r.Set("python_note", r.T("python3 was not installed, so the Python servers did not run",
 			"没有安装 python3，Python 服务器没有运行"))
@@ -121,4 +122,19 @@ func setPlaceholders(r *demo.Run, res *result, c *curve) {
 				p.Version, p.Selector, p.SingleThreadBlockedMS, p.ThreadedThreads, p.IdleConns))
 		}
 	}
+}
+
+func edgeNote(r *demo.Run, e edgeResult) string {
+	var a, b string
+	if e.Stalled {
+		a = fmt.Sprintf(r.T("one read per event **stalled** after %d bytes, %d left unread in the socket", "每个事件只读一次，回显 %d 字节后**卡住**，套接字里留下 %d 字节未读"), e.EchoedStalled, e.UnreadStalled)
+	} else {
+		a = fmt.Sprintf(r.T("one read per event did not stall this time (%d bytes echoed)", "每个事件只读一次，这次没有卡住（回显 %d 字节）"), e.EchoedStalled)
+	}
+	if e.Fixed {
+		b = r.T("reading until EAGAIN echoed **everything**", "读到 EAGAIN 则**全部**回显")
+	} else {
+		b = r.T("reading until EAGAIN did not echo everything either", "读到 EAGAIN 也没有全部回显")
+	}
+	return a + r.T("; ", "；") + b
 }

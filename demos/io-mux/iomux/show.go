@@ -61,6 +61,7 @@ func showCurve(r *demo.Run, c *curve, active int) {
 	lo, hi := c.steps[0], largestCommon(c, echo.Select, echo.Epoll)
 	showScanned(r, c, lo, hi)
 	showCPU(r, c, lo, hi)
+	showPollBeyond(r, c, hi)
 	showThreads(r, c)
 }
 
@@ -164,4 +165,18 @@ func showThreads(r *demo.Run, c *curve) {
 			"  Go 的 net 包，%d 个连接：每个连接一个 goroutine，却只有 %d 个 OS 线程：等待中的 goroutine 被挂起，由一个 netpoller 替它们一起等。"),
 			n.Conns, n.Threads)
 	}
+}
+
+// showPollBeyond: where select stopped at FD_SETSIZE, poll went on; its
+// cost at the largest size is the clearest picture of O(open descriptors).
+func showPollBeyond(r *demo.Run, c *curve, selectMax int) {
+	n := largestCommon(c, echo.Poll, echo.Epoll)
+	if n <= selectMax {
+		return
+	}
+	p, _ := c.at(echo.Poll, n)
+	e, _ := c.at(echo.Epoll, n)
+	r.Printf(r.T("  At %d connections, beyond select's reach, poll examined %.0f descriptors per wake-up and cost %.1f× %s's CPU per request.",
+		"  %d 个连接时（select 已无法到达），poll 每次唤醒检查 %.0f 个描述符，每请求的 CPU 是 %[4]s 的 %.1[3]f 倍。"),
+		n, p.ScannedPerWake(), ratio(float64(p.CPUPer1k()), float64(e.CPUPer1k())), name(echo.Epoll))
 }

@@ -62,7 +62,7 @@ func (s *selectServer) serve(conns *[]*conn) {
 	var rset, wset unix.FdSet
 	admit := func(fd int) bool {
 		if err := fitsFdSet(fd); err != nil {
-			s.refuse(fd, fmt.Sprintf("fd %d does not fit in fd_set (FD_SETSIZE %d): FD_SET: %v", fd, FDSetSize, err))
+			s.refuse(fd, fmt.Sprintf("FD_SET(%d): %v", fd, err))
 			return false
 		}
 		return true
