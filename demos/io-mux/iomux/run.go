@@ -19,6 +19,13 @@ func run(ctx context.Context, r *demo.Run) error {
 	p := demo.ParamsOf[*params](r)
 	res := result{Mechanism: echo.EventMechanism, Active: p.Active, Requests: p.Requests}
 
+	// python3 takes a while to start (longer behind a pyenv shim): its two
+	// servers start now and wait, idle, for the last step.
+	var pys *pyServers
+	if py := findPython(); py != "" {
+		pys = startPythonServers(ctx, r, py)
+	}
+
 	r.Step("models", r.T("One echo protocol, five servers", "一个回显协议，五种服务器"))
 	nofile, err := proc.RaiseNoFile()
 	if err != nil {
@@ -64,11 +71,11 @@ func run(ctx context.Context, r *demo.Run) error {
 	res.EdgeTriggered = edge
 
 	r.Step("flask", r.T("Where a Flask deployment multiplexes", "Flask 部署里多路复用在哪里"))
-	if py := findPython(); py == "" {
+	if pys == nil {
 		r.Printf("%s", r.T("  python3 is not installed, so only the Go side ran (apt-get install python3, or brew install python3).",
 			"  没有安装 python3，只运行了 Go 这一边（apt-get install python3 或 brew install python3）。"))
 	} else {
-		pr, err := observePython(ctx, r, py)
+		pr, err := observePython(ctx, r, pys)
 		if err != nil {
 			return fmt.Errorf("the Python servers: %w", err)
 		}
