@@ -68,7 +68,7 @@ func (c *curve) measureOne(ctx context.Context, r *demo.Run, k echo.Kind, active
 		}
 		if err != nil {
 			if srv.Exited() {
-				c.limit[k] = fmt.Sprintf(r.T("the %s server process died at %d connections: %v", "%s 服务器进程在 %d 个连接时退出：%v"), k, n, err)
+				c.limit[k] = fmt.Sprintf(r.T("the server process died at %d connections: %s", "服务器进程在 %d 个连接时退出：%s"), n, srv.Died())
 				for range c.steps[i:] {
 					tick()
 				}

@@ -64,9 +64,10 @@ func serveChild(ctx context.Context, args []string) int {
 		return fail(err)
 	}
 	nofile, _ := proc.RaiseNoFile()
-	if *maxThreads > 10000 {
-		// Go stops a program that uses more than 10,000 threads; the
-		// thread-per-connection server needs one per connection.
+	if *maxThreads > 0 {
+		// Go stops a program that uses more than 10,000 threads by
+		// default; the thread-per-connection server needs one per
+		// connection.
 		debug.SetMaxThreads(*maxThreads)
 	}
 	s, err := echo.Listen(k, "127.0.0.1:0", echo.Config{Edge: *edge, ReadOnce: *once, ReadBuf: *readBuf})

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -151,5 +152,32 @@ func TestMeasure(t *testing.T) {
 	}
 	if scanned[echo.Threads] != 1 {
 		t.Errorf("a thread examined %.1f descriptors per wake-up, want 1", scanned[echo.Threads])
+	}
+}
+
+// TestServerDies: a thread-per-connection server that may not create the
+// threads it needs dies, and the parent learns why instead of hanging.
+func TestServerDies(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	srv, err := Start(ctx, echo.Threads, echo.Config{}, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	cl := NewClients(srv.Addr)
+	defer cl.Close()
+	if _, err := Measure(ctx, srv, cl, 100, 2, 10); err == nil {
+		t.Fatal("a server limited to 40 threads served 100 connections, one thread each")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !srv.Exited() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !srv.Exited() {
+		t.Fatal("the server process is still running")
+	}
+	if got := srv.Died(); !strings.Contains(got, "thread") {
+		t.Errorf("Died() = %q, want the runtime's message about threads", got)
 	}
 }

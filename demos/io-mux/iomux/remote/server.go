@@ -7,8 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -22,15 +22,17 @@ type Server struct {
 	Addr  string
 	Hello Snapshot // the first report, before any connection
 
-	proc *child.Proc
-	in   io.WriteCloser
-	out  *bufio.Scanner
-	mu   sync.Mutex
-	done bool
+	proc   *child.Proc
+	in     io.WriteCloser
+	out    *bufio.Scanner
+	stderr *headBuffer
+	mu     sync.Mutex
+	done   bool
 }
 
-// Start starts a server of kind in a child process. maxThreads, when
-// above Go's default of 10,000, raises the child's thread limit.
+// Start starts a server of kind in a child process. maxThreads, when not
+// zero, sets the child's thread limit (Go's default is 10,000); the child
+// dies when it needs more.
 func Start(ctx context.Context, kind echo.Kind, cfg echo.Config, maxThreads int) (*Server, error) {
 	args := []string{"-kind", string(kind), "-readbuf", strconv.Itoa(cfg.ReadBuf), "-maxthreads", strconv.Itoa(maxThreads)}
 	if cfg.Edge {
@@ -51,12 +53,15 @@ func Start(ctx context.Context, kind echo.Kind, cfg echo.Config, maxThreads int)
 	if err != nil {
 		return nil, err
 	}
-	cmd.Stderr = os.Stderr
+	// A server that dies (a thread it could not create, say) prints a
+	// goroutine dump; keep the start of it for the error, not the screen.
+	stderr := &headBuffer{max: 4096}
+	cmd.Stderr = stderr
 	p, err := child.StartCmd(childName, cmd)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Kind: kind, proc: p, in: in, out: bufio.NewScanner(outp)}
+	s := &Server{Kind: kind, proc: p, in: in, out: bufio.NewScanner(outp), stderr: stderr}
 	s.out.Buffer(make([]byte, 64<<10), 1<<20)
 	hello, err := s.read()
 	if err != nil {
@@ -72,6 +77,9 @@ func (s *Server) read() (Snapshot, error) {
 		err := s.out.Err()
 		if err == nil {
 			err = io.ErrUnexpectedEOF
+		}
+		if line := s.stderr.firstLine(); line != "" {
+			return Snapshot{}, fmt.Errorf("the server process ended: %s", line)
 		}
 		return Snapshot{}, fmt.Errorf("the server process ended: %w", err)
 	}
@@ -125,6 +133,19 @@ func (s *Server) kill() {
 	s.proc.Stop(time.Second)
 }
 
+// Died says how the process ended when it ended on its own: the first line
+// it printed (a Go runtime's fatal error, for example), or its exit status.
+// It is "" while the process runs.
+func (s *Server) Died() string {
+	if !s.Exited() {
+		return ""
+	}
+	if line := s.stderr.firstLine(); line != "" {
+		return line
+	}
+	return s.proc.Cmd.ProcessState.String()
+}
+
 // Exited says whether the process has ended (it may have died).
 func (s *Server) Exited() bool {
 	select {
@@ -133,4 +154,27 @@ func (s *Server) Exited() bool {
 	default:
 		return false
 	}
+}
+
+// headBuffer keeps the first max bytes written to it.
+type headBuffer struct {
+	mu  sync.Mutex
+	max int
+	b   []byte
+}
+
+func (h *headBuffer) Write(p []byte) (int, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if room := h.max - len(h.b); room > 0 {
+		h.b = append(h.b, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
+}
+
+func (h *headBuffer) firstLine() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	line, _, _ := strings.Cut(strings.TrimSpace(string(h.b)), "\n")
+	return line
 }
