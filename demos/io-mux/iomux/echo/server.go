@@ -37,10 +37,10 @@ type Config struct {
 	// kqueue): the kernel reports a descriptor once per arrival of new
 	// data, not for as long as data is waiting.
 	Edge bool
-	// ReadOnce makes the event loops read once per readiness report. With
-	// level triggering that is fine (the next wait reports the rest); with
-	// edge triggering it is the classic bug: the rest of the bytes sit in
-	// the socket until the peer sends more.
+	// ReadOnce makes an edge-triggered loop read once per readiness
+	// report: the classic bug, the rest of the bytes sit in the socket
+	// until the peer sends more. Level-triggered loops always read once
+	// per report, which is fine: the next wait reports the rest.
 	ReadOnce bool
 	// ReadBuf is the size of each read, 4 KiB when zero (a thread or
 	// goroutine per connection holds one buffer each; a loop shares one).
