@@ -26,7 +26,7 @@ func measureCurve(ctx context.Context, r *demo.Run, steps []int, active, request
 	for _, k := range echo.Kinds {
 		if err := c.measureOne(ctx, r, k, active, requests, func() {
 			done++
-			r.Progress(r.T("measuring ", "测量 ")+name(k), done, total)
+			r.Progress(r.T("measuring ", "测量 ")+name(r, k), done, total)
 		}); err != nil {
 			r.ProgressDone()
 			return nil, err
@@ -83,14 +83,14 @@ func (c *curve) measureOne(ctx context.Context, r *demo.Run, k echo.Kind, active
 }
 
 // name is how the text calls a server model.
-func name(k echo.Kind) string {
+func name(r *demo.Run, k echo.Kind) string {
 	switch k {
 	case echo.Threads:
-		return "thread/conn"
+		return r.T("thread/conn", "每连接一线程")
 	case echo.Epoll:
 		return echo.EventMechanism
 	case echo.Netpoll:
-		return "Go netpoll"
+		return r.T("Go netpoll", "Go netpoller")
 	}
 	return string(k)
 }

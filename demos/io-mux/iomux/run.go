@@ -43,7 +43,7 @@ func run(ctx context.Context, r *demo.Run) error {
 		return fmt.Errorf("RLIMIT_NOFILE is %d: too few descriptors for 10 connections", nofile)
 	}
 	for _, k := range echo.Kinds {
-		r.Printf("  **%s** — %s", name(k), describe(r, k))
+		r.Printf("  **%s** — %s", name(r, k), describe(r, k))
 	}
 
 	r.Step("curve", r.T("N connections open, K of them busy", "打开 N 个连接，其中 K 个忙碌"))

@@ -35,14 +35,14 @@ func serve(ctx context.Context, r *demo.Run) error {
 		}
 		started = append(started, s)
 		r.Event("listening", map[string]any{"server": string(k), "addr": s.Addr()})
-		r.Printf("  %-12s %s    nc %s", name(k), s.Addr(), spaced(s.Addr()))
+		r.Printf("  %-12s %s    nc %s", name(r, k), s.Addr(), spaced(s.Addr()))
 	}
 	r.Printf("%s", r.T("Each echoes every byte back. Ctrl-C stops them.", "每个都把收到的字节原样发回。按 Ctrl-C 停止。"))
 	<-ctx.Done()
 	for i, s := range started {
 		s.Close()
 		st := s.Stats()
-		r.Printf(r.T("  %s: %d connections, %d bytes echoed", "  %s：%d 个连接，回显 %d 字节"), name(echo.Kinds[i]), st.Accepted, st.Bytes)
+		r.Printf(r.T("  %s: %d connections, %d bytes echoed", "  %s：%d 个连接，回显 %d 字节"), name(r, echo.Kinds[i]), st.Accepted, st.Bytes)
 	}
 	started = nil
 	return nil

@@ -26,7 +26,7 @@ func showCurve(r *demo.Run, c *curve, active int) {
 			if rw.FdsScannedPerWake != nil {
 				scanned = *rw.FdsScannedPerWake
 			}
-			t.Row(name(k), rw.Conns, rw.P50US, rw.P99US, rw.CPUUSPer1k, scanned, rw.OSThreads, rw.RSSKBPerConn)
+			t.Row(name(r, k), rw.Conns, rw.P50US, rw.P99US, rw.CPUUSPer1k, scanned, rw.OSThreads, rw.RSSKBPerConn)
 		}
 	}
 	r.Table(t)
@@ -44,10 +44,10 @@ func showCurve(r *demo.Run, c *curve, active int) {
 			}
 		}
 		if len(pc) > 0 {
-			cpu.Add(name(k), pc...)
+			cpu.Add(name(r, k), pc...)
 		}
 		if len(ps) > 0 {
-			scan.Add(name(k), ps...)
+			scan.Add(name(r, k), ps...)
 		}
 	}
 	r.Chart(cpu)
@@ -55,7 +55,7 @@ func showCurve(r *demo.Run, c *curve, active int) {
 
 	for _, k := range echo.Kinds {
 		if c.limit[k] != "" {
-			r.Printf("  %s: %s", name(k), c.limit[k])
+			r.Printf("  %s: %s", name(r, k), c.limit[k])
 		}
 	}
 	lo, hi := c.steps[0], largestCommon(c, echo.Select, echo.Epoll)
@@ -86,11 +86,11 @@ func showScanned(r *demo.Run, c *curve, lo, hi int) {
 	}
 	if lo == hi {
 		r.Printf(r.T("  Descriptors examined per wake-up at %d connections: select %.0f, %s %.1f.", "  %d 个连接时每次唤醒检查的描述符：select %.0f 个，%s %.1f 个。"),
-			hi, sh.ScannedPerWake(), name(echo.Epoll), eh.ScannedPerWake())
+			hi, sh.ScannedPerWake(), name(r, echo.Epoll), eh.ScannedPerWake())
 	} else {
 		r.Printf(r.T("  Descriptors examined per wake-up: select %.0f at %d connections, %.0f at %d; %s %.1f and %.1f: it hands back only the ready ones.",
 			"  每次唤醒检查的描述符：select 为 %.0f 个（%d 个连接）和 %.0f 个（%d 个连接）；%s 为 %.1f 和 %.1f 个：它只交回就绪的那些。"),
-			sl.ScannedPerWake(), lo, sh.ScannedPerWake(), hi, name(echo.Epoll), el.ScannedPerWake(), eh.ScannedPerWake())
+			sl.ScannedPerWake(), lo, sh.ScannedPerWake(), hi, name(r, echo.Epoll), el.ScannedPerWake(), eh.ScannedPerWake())
 	}
 	r.Measure("select_scanned_max", round1(sh.ScannedPerWake()), r.T("fds per select() wake-up", "个描述符 / 每次 select() 唤醒"))
 	r.Measure("epoll_scanned_max", round1(eh.ScannedPerWake()), fmt.Sprintf(r.T("fds per %s wake-up", "个描述符 / 每次 %s 唤醒"), echo.EventMechanism))
@@ -120,15 +120,15 @@ func showCPU(r *demo.Run, c *curve, lo, hi int) {
 	case rl < 1.25 && rl > 0.8:
 		r.Printf(r.T("  At %d connections, all of them busy, select cost %.2f× what %s did: about the same. With few descriptors, all ready, select is as fast as epoll.",
 			"  %d 个连接、全部忙碌时，select 的开销是 %s 的 %.2f 倍：差不多。描述符少而且都就绪时，select 和 epoll 一样快。"),
-			lo, rl, name(echo.Epoll))
+			lo, rl, name(r, echo.Epoll))
 	case rl <= 0.8:
 		r.Printf(r.T("  At %d connections, all of them busy, select cost %.2f× what %s did: less. When every descriptor is ready anyway, a ready list saves nothing.",
 			"  %d 个连接、全部忙碌时，select 的开销只有 %s 的 %.2f 倍：更少。描述符本来全部就绪时，epoll 的优势用不上。"),
-			lo, rl, name(echo.Epoll))
+			lo, rl, name(r, echo.Epoll))
 	default:
 		r.Printf(r.T("  At %d connections, all of them busy, select already cost %.2f× what %s did in this run.",
 			"  %d 个连接、全部忙碌时，本次运行中 select 的开销已是 %s 的 %.2f 倍。"),
-			lo, rl, name(echo.Epoll))
+			lo, rl, name(r, echo.Epoll))
 	}
 	if hi == lo {
 		return
@@ -137,13 +137,13 @@ func showCPU(r *demo.Run, c *curve, lo, hi int) {
 	case rh >= 1.5:
 		r.Printf(r.T("  At %d connections, %d busy and the rest idle, select cost %.1f× as much CPU per request as %s: every call copies and checks all %d descriptors to find the few that are ready.",
 			"  %d 个连接、%d 个忙碌其余空闲时，select 每请求的 CPU 是 %s 的 %.1f 倍：每次调用都要复制并检查全部 %d 个描述符，才找出那几个就绪的。"),
-			hi, sh.Active, rh, name(echo.Epoll), hi)
+			hi, sh.Active, rh, name(r, echo.Epoll), hi)
 	case rh >= 1.1:
 		r.Printf(r.T("  At %d connections select cost %.1f× %s's CPU per request: more, though not by much at this size.",
-			"  %d 个连接时，select 每请求的 CPU 是 %s 的 %.1f 倍：更多，但在这个规模上差得不多。"), hi, rh, name(echo.Epoll))
+			"  %d 个连接时，select 每请求的 CPU 是 %s 的 %.1f 倍：更多，但在这个规模上差得不多。"), hi, rh, name(r, echo.Epoll))
 	default:
 		r.Printf(r.T("  At %d connections select cost %.2f× %s's CPU per request: no clear difference in this run (try --conns 10000).",
-			"  %d 个连接时，select 每请求的 CPU 是 %s 的 %.2f 倍：本次运行没有明显差别（试试 --conns 10000）。"), hi, rh, name(echo.Epoll))
+			"  %d 个连接时，select 每请求的 CPU 是 %s 的 %.2f 倍：本次运行没有明显差别（试试 --conns 10000）。"), hi, rh, name(r, echo.Epoll))
 	}
 }
 
@@ -157,7 +157,7 @@ func showThreads(r *demo.Run, c *curve) {
 	t, e := th[len(th)-1], ep[len(ep)-1]
 	r.Printf(r.T("  Thread per connection at %d connections: %d OS threads and %.1f KiB of resident memory per connection; the %s loop: %d threads, %.1f KiB.",
 		"  每连接一线程，%d 个连接：%d 个 OS 线程，每连接常驻内存 %.1f KiB；%s 循环：%d 个线程，%.1f KiB。"),
-		t.Conns, t.Threads, t.RSSKBPerConn(), name(echo.Epoll), e.Threads, e.RSSKBPerConn())
+		t.Conns, t.Threads, t.RSSKBPerConn(), name(r, echo.Epoll), e.Threads, e.RSSKBPerConn())
 	r.Measure("threads_os_threads", t.Threads, fmt.Sprintf(r.T("OS threads for %d connections (thread per connection)", "个 OS 线程，%d 个连接（每连接一线程）"), t.Conns))
 	if len(np) > 0 {
 		n := np[len(np)-1]
@@ -178,5 +178,5 @@ func showPollBeyond(r *demo.Run, c *curve, selectMax int) {
 	e, _ := c.at(echo.Epoll, n)
 	r.Printf(r.T("  At %d connections, beyond select's reach, poll examined %.0f descriptors per wake-up and cost %.1f× %s's CPU per request.",
 		"  %d 个连接时（select 已无法到达），poll 每次唤醒检查 %.0f 个描述符，每请求的 CPU 是 %[4]s 的 %.1[3]f 倍。"),
-		n, p.ScannedPerWake(), ratio(float64(p.CPUPer1k()), float64(e.CPUPer1k())), name(echo.Epoll))
+		n, p.ScannedPerWake(), ratio(float64(p.CPUPer1k()), float64(e.CPUPer1k())), name(r, echo.Epoll))
 }
