@@ -18,7 +18,8 @@ func showCurve(r *demo.Run, c *curve, active int) {
 		"p50|µs", "p99|µs", r.T("CPU per 1k requests|µs", "每千次请求 CPU|µs"),
 		r.T("fds examined per wake-up", "每次唤醒检查的描述符"), r.T("OS threads", "OS 线程"),
 		r.T("RSS per conn|KiB", "每连接 RSS|KiB"),
-	).Titled(fmt.Sprintf(r.T("%d active connections, the rest idle; each server in its own process", "%d 个活跃连接，其余空闲；每个服务器一个独立进程"), active))
+	).Titled(fmt.Sprintf(r.T("%d connections active (all, where fewer are open), the rest idle; each server in its own process",
+		"%d 个连接活跃（打开的连接更少时即全部），其余空闲；每个服务器一个独立进程"), active))
 	for _, k := range echo.Kinds {
 		for _, ph := range c.phases[k] {
 			rw := toRow(ph)

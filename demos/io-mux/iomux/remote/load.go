@@ -208,7 +208,7 @@ func Measure(ctx context.Context, srv *Server, cl *Clients, n, active, requests 
 	if _, err := cl.Requests(ctx, active, 5); err != nil {
 		return ph, err
 	}
-	s0, err := srv.Snapshot()
+	s0, err := srv.Counters()
 	if err != nil {
 		return ph, err
 	}
@@ -216,7 +216,11 @@ func Measure(ctx context.Context, srv *Server, cl *Clients, n, active, requests 
 	if err != nil {
 		return ph, err
 	}
-	s1, err := srv.Snapshot()
+	s1, err := srv.Counters()
+	if err != nil {
+		return ph, err
+	}
+	full, err := srv.Snapshot()
 	if err != nil {
 		return ph, err
 	}
@@ -229,7 +233,7 @@ func Measure(ctx context.Context, srv *Server, cl *Clients, n, active, requests 
 	if s1.Scanned < 0 {
 		ph.Scanned = -1
 	}
-	ph.Threads, ph.RSSKB = s1.Threads, s1.RSSKB
+	ph.Threads, ph.RSSKB = full.Threads, full.RSSKB
 	return ph, nil
 }
 
