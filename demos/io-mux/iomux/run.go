@@ -116,6 +116,7 @@ func setPlaceholders(r *demo.Run, res *result, c *curve) {
 	r.Set("mechanism", echo.EventMechanism)
 	r.Set("max_conns", c.steps[len(c.steps)-1])
 	r.Set("edge_note", edgeNote(r, res.EdgeTriggered))
+	r.Set("select_note", selectNote(r, res.SelectLimit))
 	if res.Python == nil {
 		r.Set("python_note", r.T("python3 was not installed, so the Python servers did not run",
 			"没有安装 python3，Python 服务器没有运行"))
@@ -144,4 +145,15 @@ func edgeNote(r *demo.Run, e edgeResult) string {
 		b = r.T("reading until EAGAIN did not echo everything either", "读到 EAGAIN 也没有全部回显")
 	}
 	return a + r.T("; ", "；") + b
+}
+
+func selectNote(r *demo.Run, l selectLimit) string {
+	if l.RefusedFD == 0 {
+		return fmt.Sprintf(r.T("this process could not reach descriptor %d (%s), so select's limit was not hit", "本进程到不了第 %d 号描述符（%s），所以没有碰到 select 的上限"), l.FDSetSize, l.Error)
+	}
+	s := fmt.Sprintf(r.T("the select server accepted a connection as descriptor **%d** and could not watch it (`%s`)", "select 服务器接受的连接是 **%d** 号描述符，无法监视它（`%s`）"), l.RefusedFD, l.Error)
+	if l.PollServed {
+		s += fmt.Sprintf(r.T("; the poll server answered a client at descriptor %d", "；poll 服务器在 %d 号描述符上回答了客户端"), l.PollFD)
+	}
+	return s
 }
