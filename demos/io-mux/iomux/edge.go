@@ -109,8 +109,8 @@ func showEdge(r *demo.Run, res edgeResult) {
 	r.Printf(r.T("  The client writes %d bytes at once; the server reads %d bytes per read() call.",
 		"  客户端一次写入 %d 字节；服务器每次 read() 读 %d 字节。"), res.Sent, res.ReadSize)
 	if res.Stalled {
-		r.Printf(r.T("  %s edge-triggered (%s), one read per event: %d bytes came back, then nothing for %v. **Stalled**: %d bytes still sit in the server's receive buffer (FIONREAD), and the kernel will not report the socket again until new data arrives.",
-			"  %s 边缘触发（%s），每个事件只读一次：回来了 %d 字节，之后 %v 内再无动静。**卡住了**：服务器接收缓冲区里还有 %d 字节（FIONREAD），而在新数据到达之前内核不会再报告这个套接字。"),
+		r.Printf(r.T("  %s edge-triggered (%s), one read per event: %d bytes came back, then nothing for %v. Stalled: %d bytes still sit in the server's receive buffer (FIONREAD), and the kernel will not report the socket again until new data arrives.",
+			"  %s 边缘触发（%s），每个事件只读一次：回来了 %d 字节，之后 %v 内再无动静。卡住了：服务器接收缓冲区里还有 %d 字节（FIONREAD），而在新数据到达之前内核不会再报告这个套接字。"),
 			mech, flag, res.EchoedStalled, stallWait, res.UnreadStalled)
 		r.Printf(r.T("  One more byte from the client is a new edge: it released %d more bytes, one read's worth. That is how such a bug looks in production: replies that arrive only when the client sends again.",
 			"  客户端再发 1 个字节就是一个新的边缘：又放出了 %d 字节，正好一次读的量。生产环境里这种 bug 的样子就是：客户端再发一次，回复才到。"), res.NudgeReleased)
@@ -120,7 +120,7 @@ func showEdge(r *demo.Run, res edgeResult) {
 			mech, flag, res.EchoedStalled, res.Sent, stallWait, res.UnreadStalled)
 	}
 	if res.Fixed {
-		r.Printf(r.T("  The same loop reading until EAGAIN: all %d bytes came back. **Fixed**.", "  同一个循环改为一直读到 EAGAIN：%d 字节全部回来。**修好了**。"), res.Sent)
+		r.Printf(r.T("  The same loop reading until EAGAIN: all %d bytes came back. Fixed.", "  同一个循环改为一直读到 EAGAIN：%d 字节全部回来。修好了。"), res.Sent)
 	} else {
 		r.Printf(r.T("  The same loop reading until EAGAIN: not all %d bytes came back within %v.", "  同一个循环改为一直读到 EAGAIN：%[2]v 内没有回来全部 %[1]d 字节。"), res.Sent, stallWait)
 	}

@@ -95,8 +95,8 @@ func showSelectLimit(r *demo.Run, res selectLimit) {
 		r.Printf(r.T("  Could not reach descriptor %d here: %s.", "  这里到不了第 %d 号描述符：%s。"), res.FDSetSize, res.Error)
 		return
 	}
-	r.Printf(r.T("  With descriptors 0–%d taken, the select server accepted a connection as **fd %d**. Putting it in an fd_set failed:",
-		"  0–%d 号描述符都被占用后，select 服务器接受的连接是 **fd %d**。把它放进 fd_set 失败了："), res.RefusedFD-1, res.RefusedFD)
+	r.Printf(r.T("  With descriptors 0–%d taken, the select server accepted a connection as fd %d. Putting it in an fd_set failed:",
+		"  0–%d 号描述符都被占用后，select 服务器接受的连接是 fd %d。把它放进 fd_set 失败了："), res.RefusedFD-1, res.RefusedFD)
 	r.Pre("    %s", res.Error)
 	r.Printf(r.T("  In Go the bounds check catches it; in C, FD_SET(%d) writes past the end of the fd_set (or _FORTIFY_SOURCE aborts the program). The server cannot watch it, so it closes it. The client saw: %s.",
 		"  在 Go 里越界检查拦住了它；在 C 里，FD_SET(%d) 会写到 fd_set 之外（或被 _FORTIFY_SOURCE 中止程序）。服务器无法监视它，只能关闭。客户端看到的是：%s。"), res.RefusedFD, res.ClientSaw)

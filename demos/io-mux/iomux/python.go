@@ -239,18 +239,18 @@ func observePython(ctx context.Context, r *demo.Run, ps *pyServers) (*pythonResu
 }
 
 func showPython(r *demo.Run, res *pythonResult) {
-	r.Printf(r.T("  Python %s: selectors.DefaultSelector is **%s** on this system.", "  Python %s：本系统上 selectors.DefaultSelector 是 **%s**。"), res.Version, res.Selector)
+	r.Printf(r.T("  Python %s: selectors.DefaultSelector is %s on this system.", "  Python %s：本系统上 selectors.DefaultSelector 是 %s。"), res.Version, res.Selector)
 	if res.SingleThreadBlockedMS >= res.HoldMS*0.8 {
-		r.Printf(r.T("  http.server.HTTPServer (one thread) with one idle connection open: the next request waited **%.0f ms**, until the demo closed the idle connection after %.0f ms. One thread blocked in read() on one socket serves no one else.",
-			"  http.server.HTTPServer（单线程），有一个空闲连接时：下一个请求等了 **%.0f ms**，直到演示在 %.0f ms 后关闭空闲连接。一个线程阻塞在一个套接字的 read() 上，就服务不了别人。"),
+		r.Printf(r.T("  http.server.HTTPServer (one thread) with one idle connection open: the next request waited %.0f ms, until the demo closed the idle connection after %.0f ms. One thread blocked in read() on one socket serves no one else.",
+			"  http.server.HTTPServer（单线程），有一个空闲连接时：下一个请求等了 %.0f ms，直到演示在 %.0f ms 后关闭空闲连接。一个线程阻塞在一个套接字的 read() 上，就服务不了别人。"),
 			res.SingleThreadBlockedMS, res.HoldMS)
 	} else {
 		r.Printf(r.T("  http.server.HTTPServer (one thread) with one idle connection open: the next request was answered after %.1f ms, before the idle connection closed (%.0f ms): it was not blocked in this run.",
 			"  http.server.HTTPServer（单线程），有一个空闲连接时：下一个请求在 %.1f ms 后得到回答，早于空闲连接关闭（%.0f ms）：本次没有被阻塞。"),
 			res.SingleThreadBlockedMS, res.HoldMS)
 	}
-	r.Printf(r.T("  ThreadingHTTPServer with %d idle connections open: **%d threads** (threading.active_count(): the main thread, one per connection, and the one answering). It answers, by holding a thread for every connection, busy or not.",
-		"  ThreadingHTTPServer，打开 %d 个空闲连接：**%d 个线程**（threading.active_count()：主线程、每连接一个、加上正在回答的那个）。它能回答，代价是每个连接占一个线程，不管忙不忙。"),
+	r.Printf(r.T("  ThreadingHTTPServer with %d idle connections open: %d threads (threading.active_count(): the main thread, one per connection, and the one answering). It answers, by holding a thread for every connection, busy or not.",
+		"  ThreadingHTTPServer，打开 %d 个空闲连接：%d 个线程（threading.active_count()：主线程、每连接一个、加上正在回答的那个）。它能回答，代价是每个连接占一个线程，不管忙不忙。"),
 		res.IdleConns, res.ThreadedThreads)
 	r.Printf(r.T("  The demo's %s server, one thread, one idle connection open: the next client's echo came back in %.0f µs.",
 		"  演示的 %s 服务器，一个线程，打开一个空闲连接：下一个客户端的回显 %.0f µs 就回来了。"), echo.EventMechanism, res.EpollUS)

@@ -43,7 +43,7 @@ func run(ctx context.Context, r *demo.Run) error {
 		return fmt.Errorf("RLIMIT_NOFILE is %d: too few descriptors for 10 connections", nofile)
 	}
 	for _, k := range echo.Kinds {
-		r.Printf("  **%s** — %s", name(r, k), describe(r, k))
+		r.Printf("  %s — %s", name(r, k), describe(r, k))
 	}
 
 	r.Step("curve", r.T("N connections open, K of them busy", "打开 N 个连接，其中 K 个忙碌"))
@@ -135,12 +135,12 @@ func setPlaceholders(r *demo.Run, res *result, c *curve) {
 func edgeNote(r *demo.Run, e edgeResult) string {
 	var a, b string
 	if e.Stalled {
-		a = fmt.Sprintf(r.T("one read per event **stalled** after %d bytes, %d left unread in the socket", "每个事件只读一次，回显 %d 字节后**卡住**，套接字里留下 %d 字节未读"), e.EchoedStalled, e.UnreadStalled)
+		a = fmt.Sprintf(r.T("one read per event stalled after %d bytes, %d left unread in the socket", "每个事件只读一次，回显 %d 字节后卡住，套接字里留下 %d 字节未读"), e.EchoedStalled, e.UnreadStalled)
 	} else {
 		a = fmt.Sprintf(r.T("one read per event did not stall this time (%d bytes echoed)", "每个事件只读一次，这次没有卡住（回显 %d 字节）"), e.EchoedStalled)
 	}
 	if e.Fixed {
-		b = r.T("reading until EAGAIN echoed **everything**", "读到 EAGAIN 则**全部**回显")
+		b = r.T("reading until EAGAIN echoed everything", "读到 EAGAIN 则全部回显")
 	} else {
 		b = r.T("reading until EAGAIN did not echo everything either", "读到 EAGAIN 也没有全部回显")
 	}
@@ -151,7 +151,7 @@ func selectNote(r *demo.Run, l selectLimit) string {
 	if l.RefusedFD == 0 {
 		return fmt.Sprintf(r.T("this process could not reach descriptor %d (%s), so select's limit was not hit", "本进程到不了第 %d 号描述符（%s），所以没有碰到 select 的上限"), l.FDSetSize, l.Error)
 	}
-	s := fmt.Sprintf(r.T("the select server accepted a connection as descriptor **%d** and could not watch it (`%s`)", "select 服务器接受的连接是 **%d** 号描述符，无法监视它（`%s`）"), l.RefusedFD, l.Error)
+	s := fmt.Sprintf(r.T("the select server accepted a connection as descriptor %d and could not watch it (`%s`)", "select 服务器接受的连接是 %d 号描述符，无法监视它（`%s`）"), l.RefusedFD, l.Error)
 	if l.PollServed {
 		s += fmt.Sprintf(r.T("; the poll server answered a client at descriptor %d", "；poll 服务器在 %d 号描述符上回答了客户端"), l.PollFD)
 	}
