@@ -5,9 +5,11 @@ package iomux
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,6 +35,7 @@ func TestMain(m *testing.M) {
 // model must show.
 func TestRun(t *testing.T) {
 	o := demotest.Run(t, Demo, "--conns", "100", "--requests", "20")
+	noBadVerbs(t, o)
 	for _, k := range echo.Kinds {
 		rows, ok := o.Get(t, "servers."+string(k)+".by_conns").([]any)
 		if !ok || len(rows) != 2 {
@@ -108,7 +111,19 @@ func TestRun(t *testing.T) {
 
 // TestRunChinese: every sentence and placeholder in Chinese too.
 func TestRunChinese(t *testing.T) {
-	demotest.Run(t, Demo, "--lang", "zh", "--conns", "10", "--requests", "10")
+	noBadVerbs(t, demotest.Run(t, Demo, "--lang", "zh", "--conns", "100", "--active", "2", "--requests", "10"))
+}
+
+// noBadVerbs fails on a %!verb(…) anywhere in the output: a format and its
+// arguments that do not match.
+func noBadVerbs(t *testing.T, o *demotest.Output) {
+	t.Helper()
+	for _, e := range o.Events {
+		b, _ := json.Marshal(e)
+		if strings.Contains(string(b), "%!") {
+			t.Errorf("bad format in %s", b)
+		}
+	}
 }
 
 func TestBadFlags(t *testing.T) {

@@ -116,20 +116,28 @@ func showCPU(r *demo.Run, c *curve, lo, hi int) {
 	rl := ratio(float64(sl.CPUPer1k()), float64(el.CPUPer1k()))
 	rh := ratio(float64(sh.CPUPer1k()), float64(eh.CPUPer1k()))
 	r.Set("cpu_ratio_lo", round2(rl))
+	r.Set("min_conns", lo)
 	r.Measure("select_epoll_cpu_ratio", round2(rh), fmt.Sprintf(r.T("select / %s CPU per request at %d connections", "select / %s 每请求 CPU（%d 个连接）"), echo.EventMechanism, hi))
+	ep := name(r, echo.Epoll)
+
+	// Arguments in the same order for both languages: connections, busy
+	// ones, the ratio, epoll's name.
+	at := fmt.Sprintf(r.T("At %d connections, %d of them busy,", "%d 个连接、其中 %d 个忙碌时，"), lo, sl.Active)
+	allBusy := sl.Active == sl.Conns
+	if allBusy {
+		at = fmt.Sprintf(r.T("At %d connections, all of them busy,", "%d 个连接、全部忙碌时，"), lo)
+	}
 	switch {
 	case rl < 1.25 && rl > 0.8:
-		r.Printf(r.T("  At %d connections, all of them busy, select cost %.2f× what %s did: about the same. With few descriptors, all ready, select is as fast as epoll.",
-			"  %d 个连接、全部忙碌时，select 的开销是 %s 的 %.2f 倍：差不多。描述符少而且都就绪时，select 和 epoll 一样快。"),
-			lo, rl, name(r, echo.Epoll))
+		r.Printf(r.T("  %s select cost %.2f× what %s did: about the same.", "  %sselect 的开销是 %[3]s 的 %.2[2]f 倍：差不多。"), at, rl, ep)
+		if allBusy {
+			r.Printf("%s", r.T("  With few descriptors, all ready, select is as fast as epoll: there is nothing to skip.",
+				"  描述符少而且都就绪时，select 和 epoll 一样快：没有什么可以跳过的。"))
+		}
 	case rl <= 0.8:
-		r.Printf(r.T("  At %d connections, all of them busy, select cost %.2f× what %s did: less. When every descriptor is ready anyway, a ready list saves nothing.",
-			"  %d 个连接、全部忙碌时，select 的开销只有 %s 的 %.2f 倍：更少。描述符本来全部就绪时，epoll 的优势用不上。"),
-			lo, rl, name(r, echo.Epoll))
+		r.Printf(r.T("  %s select cost %.2f× what %s did: less.", "  %sselect 的开销只有 %[3]s 的 %.2[2]f 倍：更少。"), at, rl, ep)
 	default:
-		r.Printf(r.T("  At %d connections, all of them busy, select already cost %.2f× what %s did in this run.",
-			"  %d 个连接、全部忙碌时，本次运行中 select 的开销已是 %s 的 %.2f 倍。"),
-			lo, rl, name(r, echo.Epoll))
+		r.Printf(r.T("  %s select already cost %.2f× what %s did in this run.", "  %s本次运行中 select 的开销已是 %[3]s 的 %.2[2]f 倍。"), at, rl, ep)
 	}
 	if hi == lo {
 		return
@@ -137,14 +145,14 @@ func showCPU(r *demo.Run, c *curve, lo, hi int) {
 	switch {
 	case rh >= 1.5:
 		r.Printf(r.T("  At %d connections, %d busy and the rest idle, select cost %.1f× as much CPU per request as %s: every call copies and checks all %d descriptors to find the few that are ready.",
-			"  %d 个连接、%d 个忙碌其余空闲时，select 每请求的 CPU 是 %s 的 %.1f 倍：每次调用都要复制并检查全部 %d 个描述符，才找出那几个就绪的。"),
-			hi, sh.Active, rh, name(r, echo.Epoll), hi)
+			"  %d 个连接、%d 个忙碌其余空闲时，select 每请求的 CPU 是 %[4]s 的 %.1[3]f 倍：每次调用都要复制并检查全部 %[5]d 个描述符，才找出那几个就绪的。"),
+			hi, sh.Active, rh, ep, hi)
 	case rh >= 1.1:
 		r.Printf(r.T("  At %d connections select cost %.1f× %s's CPU per request: more, though not by much at this size.",
-			"  %d 个连接时，select 每请求的 CPU 是 %s 的 %.1f 倍：更多，但在这个规模上差得不多。"), hi, rh, name(r, echo.Epoll))
+			"  %d 个连接时，select 每请求的 CPU 是 %[3]s 的 %.1[2]f 倍：更多，但在这个规模上差得不多。"), hi, rh, ep)
 	default:
 		r.Printf(r.T("  At %d connections select cost %.2f× %s's CPU per request: no clear difference in this run (try --conns 10000).",
-			"  %d 个连接时，select 每请求的 CPU 是 %s 的 %.2f 倍：本次运行没有明显差别（试试 --conns 10000）。"), hi, rh, name(r, echo.Epoll))
+			"  %d 个连接时，select 每请求的 CPU 是 %[3]s 的 %.2[2]f 倍：本次运行没有明显差别（试试 --conns 10000）。"), hi, rh, ep)
 	}
 }
 
