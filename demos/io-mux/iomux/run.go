@@ -76,13 +76,19 @@ func run(ctx context.Context, r *demo.Run) error {
 			"  没有安装 python3，只运行了 Go 这一边（apt-get install python3 或 brew install python3）。"))
 	} else {
 		pr, err := observePython(ctx, r, pys)
-		if err != nil {
-			return fmt.Errorf("the Python servers: %w", err)
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil:
+			// python3 is there but did not do its part: say so, in one
+			// line, and report no Python numbers.
+			r.Printf(r.T("  python3 is installed but its servers did not answer: %v", "  装了 python3，但它的服务器没有应答：%v"), err)
+		default:
+			showPython(r, pr)
+			res.Python = pr
 		}
-		showPython(r, pr)
-		res.Python = pr
 	}
-	setPlaceholders(r, &res, c)
+	setPlaceholders(r, &res, c, pys != nil)
 	r.Result(res)
 	return nil
 }
@@ -112,15 +118,19 @@ func describe(r *demo.Run, k echo.Kind) string {
 
 // setPlaceholders gives "what you just saw" the values it names beyond the
 // result's own fields.
-func setPlaceholders(r *demo.Run, res *result, c *curve) {
+func setPlaceholders(r *demo.Run, res *result, c *curve, pyFound bool) {
 	r.Set("mechanism", echo.EventMechanism)
 	r.Set("max_conns", c.steps[len(c.steps)-1])
 	r.Set("edge_note", edgeNote(r, res.EdgeTriggered))
 	r.Set("select_note", selectNote(r, res.SelectLimit))
-	if res.Python == nil {
+	switch {
+	case res.Python == nil && !pyFound:
 		r.Set("python_note", r.T("python3 was not installed, so the Python servers did not run",
 			"没有安装 python3，Python 服务器没有运行"))
-	} else {
+	case res.Python == nil:
+		r.Set("python_note", r.T("python3 was installed but its servers did not answer, so there are no Python numbers",
+			"装了 python3，但它的服务器没有应答，所以没有 Python 的数字"))
+	default:
 		p := res.Python
 		if r.Lang == "zh" {
 			r.Set("python_note", fmt.Sprintf("Python %s 选择了 %s；单线程 HTTPServer 因一个空闲连接让请求等了 %.0f ms，ThreadingHTTPServer 为 %d 个空闲连接运行了 %d 个线程",
