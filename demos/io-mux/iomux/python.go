@@ -2,9 +2,9 @@ package iomux
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -138,7 +138,7 @@ func startPythonServers(ctx context.Context, r *demo.Run, py string) *pyServers 
 		go func() { defer wg.Done(); ps.single, errS = startPython(ctx, r, py, "single") }()
 		go func() { defer wg.Done(); ps.threaded, errT = startPython(ctx, r, py, "threaded") }()
 		wg.Wait()
-		ps.err = errors.Join(errS, errT)
+		ps.err = cmp.Or(errS, errT)
 	}()
 	return ps
 }
