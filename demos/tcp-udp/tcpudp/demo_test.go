@@ -264,3 +264,26 @@ func TestRetransmissionsMatchTshark(t *testing.T) {
 		t.Errorf("tshark found %d retransmissions in the pcap, the demo reported %v", got, want)
 	}
 }
+
+// TestBudgetStopsALossyRun: on a link that loses a third of everything,
+// TCP's backed-off timer would keep the run going for minutes; the budget
+// ends the wait, the run still finishes with its result, and says so.
+func TestBudgetStopsALossyRun(t *testing.T) {
+	start := time.Now()
+	o := demotest.Run(t, tcpudp(t), "--seed", "3", "--loss", "0.3", "--messages", "50", "--budget", "1s")
+	if o.Get(t, "tcp.stopped_early") == true {
+		if got := o.Num(t, "tcp.delivered"); got >= 50 {
+			t.Errorf("stopped early but delivered %v of 50", got)
+		}
+		if !strings.Contains(o.Text, "--budget") {
+			t.Errorf("the text does not say the budget stopped the wait")
+		}
+	} else if o.Num(t, "tcp.delivered") != 50 {
+		t.Errorf("not stopped early, yet delivered %v of 50", o.Num(t, "tcp.delivered"))
+	}
+	// The handshake alone may take several seconds of SYN retransmissions;
+	// the delivery wait itself is bounded by the budget.
+	if el := time.Since(start); el > 2*time.Minute {
+		t.Errorf("the run took %v", el)
+	}
+}
