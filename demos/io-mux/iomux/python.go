@@ -184,9 +184,9 @@ func observePython(ctx context.Context, r *demo.Run, ps *pyServers) (*pythonResu
 	}
 	// Each accepted connection gets its thread a moment later: ask until
 	// the main thread, one per idle connection and the one answering are
-	// all there (or a second has passed).
+	// all there (or three seconds have passed).
 	threads := 0
-	for deadline := time.Now().Add(time.Second); threads < pyIdle+2 && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(3 * time.Second); threads < pyIdle+2 && time.Now().Before(deadline); {
 		body, _, err := get(taddr, 2*time.Second)
 		if err != nil {
 			return nil, err
