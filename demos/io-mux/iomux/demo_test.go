@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -19,16 +20,73 @@ import (
 	"github.com/netdemo/netdemo/internal/child"
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/demo/demotest"
+	"golang.org/x/sys/unix"
 )
 
 func TestMain(m *testing.M) {
-	child.Dispatch()
 	if Demo.Docs == nil {
 		// Package demos embeds the explanation; this test binary does not
 		// link it.
 		Demo.Docs = os.DirFS("..")
 	}
+	child.Dispatch()
 	os.Exit(m.Run())
+}
+
+// lowLimit is the RLIMIT_NOFILE the low-limit child runs the demo under.
+const lowLimit = 600
+
+func init() { child.Register("iomux-test-lowlimit", runUnderLowLimit) }
+
+// runUnderLowLimit lowers this process's descriptor limit, hard and soft,
+// and runs the demo with --json.
+func runUnderLowLimit(ctx context.Context, args []string) int {
+	lim := unix.Rlimit{Cur: lowLimit, Max: lowLimit}
+	if err := unix.Setrlimit(unix.RLIMIT_NOFILE, &lim); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	_, err := demo.Execute(ctx, Demo, append([]string{"--json"}, args...), demo.IO{Out: os.Stdout, Err: os.Stderr})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// TestFewDescriptors: with RLIMIT_NOFILE at 600 the curve stops short of
+// --conns 1000 and says so, and select's limit cannot be reached.
+func TestFewDescriptors(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd, err := child.Command(ctx, "iomux-test-lowlimit", []string{"--conns", "1000", "--requests", "10"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("the demo under RLIMIT_NOFILE %d: %v\n%s", lowLimit, err, stderr.String())
+	}
+	lines := bytes.Split(bytes.TrimSpace(out), []byte("\n"))
+	var res result
+	if err := json.Unmarshal(lines[len(lines)-1], &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.NofileLimit != lowLimit {
+		t.Errorf("nofile_limit = %d, want %d", res.NofileLimit, lowLimit)
+	}
+	rows := res.Servers.Epoll.ByConns
+	if len(rows) == 0 || rows[len(rows)-1].Conns != lowLimit-descriptorSlack {
+		t.Errorf("epoll rows %+v: want the last at %d connections", rows, lowLimit-descriptorSlack)
+	}
+	if !bytes.Contains(out, []byte("the curve stops at")) {
+		t.Error("the run did not say that the curve stops early")
+	}
+	if res.SelectLimit.RefusedFD != 0 || res.SelectLimit.Error == "" {
+		t.Errorf("select_limit = %+v under a limit of %d, want no refused descriptor and the reason", res.SelectLimit, lowLimit)
+	}
 }
 
 // TestRun runs the demo small and checks the result against what each
