@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // stepBadInput: every bad request gets the right status, and a problem

@@ -3,8 +3,8 @@ package getpost
 import (
 	"fmt"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // openData opens the database of --data, or returns nil (in memory) when

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/netdemo/netdemo/internal/netx"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -13,10 +12,12 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
+	"github.com/netdemo/netdemo/internal/netx"
+
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/packet"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // labAPI is the orders API on the server host of one lab, with a switch
