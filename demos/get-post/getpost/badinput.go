@@ -181,7 +181,7 @@ func measureSlowloris(ctx context.Context, timeout time.Duration) (*slowloris, e
 
 // headerTimeout is --header-timeout.
 func headerTimeout(r *demo.Run) time.Duration {
-	if d, _ := r.Flag("header-timeout").(time.Duration); d > 0 {
+	if d := demo.ParamsOf[*params](r).HeaderTimeout; d > 0 {
 		return d
 	}
 	return time.Second

@@ -10,7 +10,7 @@ import (
 // openData opens the database of --data, or returns nil (in memory) when
 // the flag is not set. The database is closed when the run ends.
 func openData(r *demo.Run) (*orders.DB, error) {
-	dir, _ := r.Flag("data").(string)
+	dir := demo.ParamsOf[*params](r).Data
 	if dir == "" {
 		return nil, nil
 	}

@@ -57,7 +57,7 @@ const labBase = "http://server.test"
 // round trip and 250 ms are margin. A lost SYN, resent only after 1 s
 // (§2.1, §5.7), does not fit: such a try counts as lost.
 func clientTimeout(r *demo.Run) time.Duration {
-	if d, _ := r.Flag("client-timeout").(time.Duration); d > 0 {
+	if d := demo.ParamsOf[*params](r).ClientTimeout; d > 0 {
 		return d
 	}
 	return 6*r.Link.RTT + 250*time.Millisecond
