@@ -13,6 +13,7 @@ import (
 	"github.com/netdemo/netdemo/demos/tcp-udp/tcpudp"
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo"
 	"github.com/netdemo/netdemo/demos/trace/tracedemo"
+	"github.com/netdemo/netdemo/demos/workers/workers"
 	"github.com/netdemo/netdemo/internal/demo"
 )
 
@@ -28,6 +29,7 @@ var tour = []*demo.Demo{
 	tlsdemo.Demo,
 	getpost.Demo,
 	tracedemo.Demo,
+	workers.Demo,
 }
 
 func init() {

@@ -1,0 +1,88 @@
+# The GIL workloads of the netdemo workers demo, run by the real python3.
+# Prints one JSON object. Arguments: total loop iterations, IO waits, wait ms.
+import json
+import multiprocessing
+import os
+import socket
+import sys
+import sysconfig
+import threading
+import time
+
+
+def spin(n):
+    # CPU-bound pure Python: every iteration runs bytecode, which needs the GIL.
+    x = 0
+    for i in range(n):
+        x ^= i
+    return x
+
+
+def wait(count, seconds):
+    # IO-bound: recv on a UDP socket nobody sends to. The thread blocks in
+    # the kernel with the GIL released until the timeout.
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    s.settimeout(seconds)
+    try:
+        for _ in range(count):
+            try:
+                s.recv(1)
+            except socket.timeout:
+                pass
+    finally:
+        s.close()
+
+
+def threads(fn, k, *args):
+    ts = [threading.Thread(target=fn, args=args) for _ in range(k)]
+    t0 = time.perf_counter()
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return time.perf_counter() - t0
+
+
+def processes(fn, k, *args):
+    ps = [multiprocessing.Process(target=fn, args=args) for _ in range(k)]
+    t0 = time.perf_counter()
+    for p in ps:
+        p.start()
+    for p in ps:
+        p.join()
+    return time.perf_counter() - t0
+
+
+def main():
+    loops, waits, wait_ms = (int(a) for a in sys.argv[1:4])
+    free = sysconfig.get_config_var("Py_GIL_DISABLED") == 1
+    if hasattr(sys, "_is_gil_enabled"):
+        gil, gil_from = sys._is_gil_enabled(), "sys._is_gil_enabled()"
+    else:
+        gil, gil_from = True, "no sys._is_gil_enabled before 3.13: the GIL is always on"
+    out = {
+        "python": sys.version,
+        "executable": sys.executable,
+        "free_threaded": free,
+        "gil_enabled": gil,
+        "gil_enabled_from": gil_from,
+        "switch_interval_s": sys.getswitchinterval(),
+        "start_method": multiprocessing.get_start_method(),
+        "cpus": os.cpu_count(),
+        "cpu": {
+            "threads1_s": threads(spin, 1, loops),
+            "threads4_s": threads(spin, 4, loops // 4),
+            "processes4_s": processes(spin, 4, loops // 4),
+        },
+        "io": {
+            "threads1_s": threads(wait, 1, waits, wait_ms / 1000),
+            "threads4_s": threads(wait, 4, waits // 4, wait_ms / 1000),
+        },
+    }
+    json.dump(out, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()
