@@ -12,6 +12,7 @@ const (
 	childIdle     = "workers-idle"     // memory.go: waits for stdin to close
 	childStack    = "workers-stack"    // memory.go: reads the runtime's stack sizes
 	childPingPong = "workers-pingpong" // pingpong.go: echoes bytes between two pipes
+	childSwitch   = "workers-switch"   // pingpong.go: the kernel switch measurements
 	childCounter  = "workers-counter"  // isolation.go: changes its own copy of a counter
 	childRace     = "workers-race"     // isolation.go: four goroutines on one counter
 	childPanic    = "workers-panic"    // crash.go: a goroutine panics
@@ -24,6 +25,7 @@ func init() {
 	child.Register(childIdle, idleChild)
 	child.Register(childStack, stackChild)
 	child.Register(childPingPong, pingPongChild)
+	child.Register(childSwitch, switchChild)
 	child.Register(childCounter, counterChild)
 	child.Register(childRace, raceChild)
 	child.Register(childPanic, panicChild)

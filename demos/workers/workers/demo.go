@@ -49,7 +49,7 @@ func defaultParams() *params {
 		RaceFor:    20 * time.Millisecond,
 		Workers:    4,
 		Requests:   100,
-		PyLoop:     2000000,
-		GoLoop:     100000000,
+		PyLoop:     3000000,
+		GoLoop:     50000000,
 	}
 }

@@ -25,8 +25,8 @@ type goWorkReport struct {
 }
 
 // goWorkChild runs the GIL workloads in Go: args[0] total iterations of a
-// CPU-bound loop split over 4 goroutines, then ioWaits socket waits split
-// over 4 goroutines. GOMAXPROCS comes from its environment, set by the
+// CPU-bound loop split over 4 goroutines (the best of bestOf runs), then
+// ioWaits socket waits split over 4 goroutines. GOMAXPROCS comes from its environment, set by the
 // parent before the runtime started.
 func goWorkChild(ctx context.Context, args []string) int {
 	if len(args) != 1 {
@@ -39,17 +39,21 @@ func goWorkChild(ctx context.Context, args []string) int {
 	rep := goWorkReport{GOMAXPROCS: runtime.GOMAXPROCS(0)}
 	var wg sync.WaitGroup
 	sums := make([]uint64, 4)
-	start := time.Now()
-	for g := 0; g < 4; g++ {
-		wg.Add(1)
-		go func() { defer wg.Done(); sums[g] = spin(loops / 4) }()
+	for try := 0; try < bestOf; try++ {
+		start := time.Now()
+		for g := 0; g < 4; g++ {
+			wg.Add(1)
+			go func() { defer wg.Done(); sums[g] = spin(loops / 4) }()
+		}
+		wg.Wait()
+		if s := time.Since(start).Seconds(); try == 0 || s < rep.CPUS {
+			rep.CPUS = s
+		}
 	}
-	wg.Wait()
-	rep.CPUS = time.Since(start).Seconds()
 	for _, s := range sums {
 		rep.Sum ^= s
 	}
-	start = time.Now()
+	start := time.Now()
 	for g := 0; g < 4; g++ {
 		wg.Add(1)
 		go func() { defer wg.Done(); socketWaits(ioWaits/4, ioWaitMS*time.Millisecond) }()

@@ -3,7 +3,9 @@
 package workers
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -224,4 +226,58 @@ func switchGoroutines(n int) time.Duration {
 	close(ping)
 	<-pong
 	return d / time.Duration(2*n)
+}
+
+// switchReport is what a workers-switch child measured.
+type switchReport struct {
+	ProcessNS float64 `json:"process_ns"`
+	ThreadNS  float64 `json:"thread_ns"`
+	Pinned    bool    `json:"pinned"`
+}
+
+// switchChild measures the kernel's switches, between this child and a
+// ping-pong grandchild and between two of its own threads. It runs in a
+// child because pinning is contagious: a thread the runtime clones while a
+// pinned thread runs inherits the one-CPU mask and keeps it, and so would
+// every process later started from it. Here such threads end with the
+// child.
+func switchChild(ctx context.Context, args []string) int {
+	if len(args) != 1 {
+		return 2
+	}
+	n, err := strconv.Atoi(args[0])
+	if err != nil || n < 1 {
+		return 2
+	}
+	proc, pinnedP, err := switchProcesses(ctx, n)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "workers-switch:", err)
+		return 1
+	}
+	thr, pinnedT, err := switchThreads(n)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "workers-switch:", err)
+		return 1
+	}
+	json.NewEncoder(os.Stdout).Encode(switchReport{ProcessNS: float64(proc), ThreadNS: float64(thr), Pinned: pinnedP && pinnedT})
+	return 0
+}
+
+// measureKernelSwitches runs switchChild.
+func measureKernelSwitches(ctx context.Context, n int) (switchReport, error) {
+	cmd, err := child.Command(ctx, childSwitch, []string{strconv.Itoa(n)}, nil)
+	if err != nil {
+		return switchReport{}, err
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return switchReport{}, fmt.Errorf("switch child: %v: %s", err, firstLine(stderr.String()))
+	}
+	var rep switchReport
+	if err := json.Unmarshal(out, &rep); err != nil {
+		return rep, fmt.Errorf("switch child printed %q: %w", out, err)
+	}
+	return rep, nil
 }

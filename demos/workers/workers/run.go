@@ -144,9 +144,18 @@ func stepMemory(ctx context.Context, r *demo.Run, p *params, res *result) error 
 			"  一个空闲子进程常驻 %.0f KiB，但按比例只有 %.0f KiB：程序代码和库是共享页，RSS 在每个进程里都整份计入，PSS 则按 %d 个共享者均分。"), pm.RSSKB, pm.PSSKB, p.IdleProcs)
 	}
 	if tm.OK {
-		r.Printf(r.T("  %d idle OS threads added %d threads to this process and %.1f KiB resident each (stack pages actually touched); C's pthread_create would reserve RLIMIT_STACK = %d KiB of address space for each stack, Go's runtime gives its threads small stacks of its own.",
-			"  %d 个空闲 OS 线程让本进程多了 %d 个线程，每个常驻 %.1f KiB（真正碰到的栈页）；C 的 pthread_create 默认为每个栈预留 RLIMIT_STACK = %d KiB 的地址空间，Go 运行时给自己的线程用的是小栈。"),
-			p.Idle, tm.Added, tm.RSSKB, res.Memory.RLimitStackKB)
+		r.Printf(r.T("  %d idle OS threads added %d threads to this process and %.1f KiB resident each: the pages each one actually touched (its stacks, the kernel's own per-thread memory is not in RSS).",
+			"  %d 个空闲 OS 线程让本进程多了 %d 个线程，每个常驻 %.1f KiB：每个线程真正碰到的页（它的栈；内核为每个线程分配的内存不计入 RSS）。"),
+			p.Idle, tm.Added, tm.RSSKB)
+		rl := float64(res.Memory.RLimitStackKB)
+		switch {
+		case rl > 0 && tm.VirtKB >= 0.9*rl:
+			r.Printf(r.T("  Address space grew %.0f KiB per thread, about RLIMIT_STACK (%d KiB): this binary starts its threads through the C library (cgo), and pthread_create reserves a stack that size, touched only as it is used.",
+				"  每个线程让地址空间增长 %.0f KiB，约等于 RLIMIT_STACK（%d KiB）：这个程序通过 C 库（cgo）创建线程，pthread_create 预留这么大的栈，用到才真正占内存。"), tm.VirtKB, res.Memory.RLimitStackKB)
+		default:
+			r.Printf(r.T("  Address space grew only %.0f KiB per thread: Go's runtime (without cgo) gives its threads small stacks of its own, where C's pthread_create would reserve RLIMIT_STACK = %d KiB each.",
+				"  每个线程只让地址空间增长 %.0f KiB：不用 cgo 时 Go 运行时自己给线程分配小栈，而 C 的 pthread_create 会为每个线程预留 RLIMIT_STACK = %d KiB。"), tm.VirtKB, res.Memory.RLimitStackKB)
+		}
 	}
 	r.Printf(r.T("  Goroutine stacks, read from the runtime (runtime/metrics /gc/stack/starting-size:bytes): minimum %d bytes (a child with GODEBUG=adaptivestackstart=0); a fresh child started goroutines at %d bytes and used %.0f bytes of stack each; after a GC had scanned 1000 deep stacks, new goroutines start at %d bytes (adaptive start); in this process now: %d bytes.",
 		"  goroutine 栈大小，从运行时读出（runtime/metrics /gc/stack/starting-size:bytes）：最小 %d 字节（GODEBUG=adaptivestackstart=0 的子进程）；一个新子进程里初始栈 %d 字节，每个 goroutine 实际用栈 %.0f 字节；GC 扫描过 1000 个深栈之后，新 goroutine 的初始栈变成 %d 字节（自适应初始大小）；本进程当前为 %d 字节。"),
@@ -156,23 +165,21 @@ func stepMemory(ctx context.Context, r *demo.Run, p *params, res *result) error 
 
 func stepSwitch(ctx context.Context, r *demo.Run, p *params, res *result) error {
 	r.Step("switch", r.T("A context switch: ping-pong", "上下文切换：乒乓往返"))
-	proc, pinned, err := switchProcesses(ctx, p.Switches)
-	if err != nil {
-		return err
-	}
-	thr, pinnedT, err := switchThreads(p.Switches)
+	ks, err := measureKernelSwitches(ctx, p.Switches)
 	if err != nil {
 		return err
 	}
 	gor := switchGoroutines(p.Switches)
-	res.SwitchUS = perKind{Process: us(proc), Thread: us(thr), Goroutine: us(gor)}
-	res.Pinned = pinned && pinnedT
+	res.SwitchUS = perKind{Process: us(time.Duration(ks.ProcessNS)), Thread: us(time.Duration(ks.ThreadNS)), Goroutine: us(gor)}
+	res.Pinned = ks.Pinned
 	t := event.NewTable("switch", r.T("between", "两端"), r.T("via", "通过"), r.T("round trips", "往返次数"), r.T("per switch|µs", "每次切换|µs")).
 		Titled(r.T("one switch = half a round trip", "一次切换 = 半个往返")).AlignLeft(1)
 	t.Row(r.T("two processes", "两个进程"), r.T("2 pipes, read/write", "2 条管道，read/write"), p.Switches, res.SwitchUS.Process)
 	t.Row(r.T("two OS threads", "两个 OS 线程"), r.T("2 pipes, read/write", "2 条管道，read/write"), p.Switches, res.SwitchUS.Thread)
 	t.Row(r.T("two goroutines", "两个 goroutine"), r.T("unbuffered channel", "无缓冲 channel"), p.Switches, res.SwitchUS.Goroutine)
 	r.Table(t)
+	r.Printf("%s", r.T("  (The two kernel ping-pongs ran in a child process: its pinned threads, and any thread the runtime cloned from them, end with it.)",
+		"  （两个内核乒乓在一个子进程里进行：被绑核的线程，以及运行时从它们克隆出的线程，都随它结束。）"))
 	r.Measure("switch_us.process", res.SwitchUS.Process, "µs")
 	r.Measure("switch_us.thread", res.SwitchUS.Thread, "µs")
 	r.Measure("switch_us.goroutine", res.SwitchUS.Goroutine, "µs")
@@ -400,7 +407,7 @@ func stepGIL(ctx context.Context, r *demo.Run, p *params, res *result) error {
 		r.Printf(r.T("  sys.getswitchinterval() = %g s: a thread waiting for the GIL asks the holder to drop it after this long.",
 			"  sys.getswitchinterval() = %g 秒：等待 GIL 的线程等这么久后会请求持有者释放它。"), g.SwitchIntervalS)
 		t := event.NewTable("gil", r.T("work", "工作"), r.T("split over", "分给"), r.T("wall|s", "耗时|s"), r.T("speed-up|×", "加速|×")).
-			Titled(fmt.Sprintf(r.T("the same total work (%d loop iterations; %d socket waits of %d ms)", "同样的总工作量（%d 次循环；%d 次 %d ms 的套接字等待）"), p.PyLoop, ioWaits, ioWaitMS)).AlignLeft(1)
+			Titled(fmt.Sprintf(r.T("the same total work (%d loop iterations; %d socket waits of %d ms), best of %d", "同样的总工作量（%d 次循环；%d 次 %d ms 的套接字等待），取 %d 次中最快"), p.PyLoop, ioWaits, ioWaitMS, bestOf)).AlignLeft(1)
 		cpu, io := r.T("CPU: pure Python loop", "CPU：纯 Python 循环"), r.T("IO: socket waits", "IO：套接字等待")
 		t.Row(cpu, r.T("1 thread", "1 个线程"), g.CPU.Threads1S, 1.0)
 		t.Row(cpu, r.T("4 threads", "4 个线程"), g.CPU.Threads4S, ratio(g.CPU.Threads1S, g.CPU.Threads4S))
@@ -425,7 +432,7 @@ func stepGIL(ctx context.Context, r *demo.Run, p *params, res *result) error {
 	res.Go.CPU.GOMAXPROCS1S, res.Go.CPU.GOMAXPROCSNS = round3f(one.CPUS), round3f(all.CPUS)
 	res.Go.IO.GOMAXPROCS1S, res.Go.IO.GOMAXPROCSNS = round3f(one.IOS), round3f(all.IOS)
 	t := event.NewTable("go-gil", r.T("work, over 4 goroutines", "工作（4 个 goroutine）"), "GOMAXPROCS", r.T("wall|s", "耗时|s"), r.T("speed-up|×", "加速|×")).
-		Titled(fmt.Sprintf(r.T("%d loop iterations; %d socket waits of %d ms; each row a child process", "%d 次循环；%d 次 %d ms 的套接字等待；每行一个子进程"), p.GoLoop, ioWaits, ioWaitMS))
+		Titled(fmt.Sprintf(r.T("%d loop iterations (best of %d); %d socket waits of %d ms; one child process per GOMAXPROCS", "%d 次循环（取 %d 次中最快）；%d 次 %d ms 的套接字等待；每个 GOMAXPROCS 一个子进程"), p.GoLoop, bestOf, ioWaits, ioWaitMS))
 	t.Row(r.T("CPU loop", "CPU 循环"), one.GOMAXPROCS, res.Go.CPU.GOMAXPROCS1S, 1.0)
 	t.Row(r.T("CPU loop", "CPU 循环"), all.GOMAXPROCS, res.Go.CPU.GOMAXPROCSNS, ratio(one.CPUS, all.CPUS))
 	t.Row(r.T("socket waits", "套接字等待"), one.GOMAXPROCS, res.Go.IO.GOMAXPROCS1S, 1.0)
