@@ -9,7 +9,7 @@ import (
 // Demo is registered in package demos.
 var Demo = &demo.Demo{
 	Name:     "workers",
-	Question: demo.Question{Zh: "项目里涉及到的多线程/多进程；线程和进程的区别，python多线程，GIL", En: "Processes, threads, goroutines and Python's GIL: how does a server use them?"},
+	Question: demo.Question{Zh: "线程和进程的区别，python多线程，GIL", En: "What is the difference between a thread and a process? Python threads and the GIL? (And: where does your project use threads or processes?)"},
 	Summary: demo.Text{
 		En: "processes vs threads vs goroutines, measured: cost, memory, switches, isolation, a pre-fork server, the GIL",
 		Zh: "进程、线程、协程实测：开销、内存、切换、隔离、pre-fork 服务器、GIL",

@@ -139,9 +139,11 @@ func TestDefaults(t *testing.T) {
 		if v, _ := o.Get(t, "gil.python").(string); !strings.HasPrefix(v, "3.") {
 			t.Errorf("gil.python = %q, want sys.version", v)
 		}
+		// CPU time over wall time does not depend on how busy the machine
+		// is: under the GIL it stays at about one core.
 		if o.Get(t, "gil.gil_enabled") == true {
-			if t1, t4 := o.Num(t, "gil.cpu.threads1_s"), o.Num(t, "gil.cpu.threads4_s"); t1/t4 > 1.4 {
-				t.Errorf("with the GIL on, 4 threads ran the CPU loop %.2f× faster than 1, want no speed-up", t1/t4)
+			if c := o.Num(t, "gil.cpu.threads4_cores"); c <= 0 || c > 1.3 {
+				t.Errorf("with the GIL on, 4 CPU-bound threads kept %.2f CPUs busy, want about 1 at most", c)
 			}
 		}
 		if t1, t4 := o.Num(t, "gil.io.threads1_s"), o.Num(t, "gil.io.threads4_s"); t4 >= t1 {

@@ -18,7 +18,7 @@ func TestLostUpdates(t *testing.T) {
 	// when there are two cores.
 	for try := 0; try < 5; try++ {
 		var err error
-		if rr, err = observeLostUpdates(context.Background(), 4, 20*time.Millisecond); err != nil {
+		if rr, err = observeLostUpdates(context.Background(), 4, 100*time.Millisecond); err != nil {
 			t.Fatal(err)
 		}
 		if rr.Unsynchronised > 0 {

@@ -112,6 +112,9 @@ type gilResult struct {
 		Threads1S   float64 `json:"threads1_s"`
 		Threads4S   float64 `json:"threads4_s"`
 		Processes4S float64 `json:"processes4_s"`
+		// Threads4Cores is CPU time over wall time of the 4 threads (the
+		// most of any repetition): how many cores they used at once.
+		Threads4Cores float64 `json:"threads4_cores"`
 	} `json:"cpu"`
 	IO struct {
 		Threads1S float64 `json:"threads1_s"`
