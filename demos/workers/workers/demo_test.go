@@ -267,7 +267,7 @@ func TestMasterRespawn(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no worker was reaped 5s after SIGKILL")
 	}
-	if ex.PID != victim || ex.Signal != "killed" || ex.Replacement == 0 || ex.ReplaceErr != nil {
+	if ex.PID != victim || ex.Signal != "SIGKILL" || ex.Replacement == 0 || ex.ReplaceErr != nil {
 		t.Fatalf("reaped %+v, want PID %d killed and replaced", ex, victim)
 	}
 	seen := map[int]bool{}

@@ -66,7 +66,8 @@ def main():
     if hasattr(sys, "_is_gil_enabled"):
         gil, gil_from = sys._is_gil_enabled(), "sys._is_gil_enabled()"
     else:
-        gil, gil_from = True, "no sys._is_gil_enabled before 3.13: the GIL is always on"
+        # Before 3.13 there is no free-threaded build: the GIL is always on.
+        gil, gil_from = not free, "version"
     out = {
         "python": sys.version,
         "executable": sys.executable,

@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/netdemo/netdemo/internal/child"
 )
 
@@ -49,7 +51,7 @@ type workerProc struct {
 type exited struct {
 	PID    int
 	Code   int    // exit status, -1 when a signal ended it
-	Signal string // the signal, when one did
+	Signal string // the signal, when one did ("SIGKILL")
 	Stderr string // its last words, e.g. "panic: ..."
 	At     time.Time
 	// Replacement is the PID started in its place (0: none), ready at
@@ -150,7 +152,7 @@ func (m *master) watch(w *workerProc) {
 	<-w.p.Done()
 	ex := exited{PID: w.p.PID(), Code: w.p.ExitCode(), Stderr: firstLine(w.stderr.String()), At: time.Now()}
 	if ws, ok := w.p.Cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		ex.Signal = ws.Signal().String()
+		ex.Signal = unix.SignalName(ws.Signal())
 	}
 	m.mu.Lock()
 	delete(m.workers, ex.PID)

@@ -61,3 +61,26 @@ func readMem(pid int) (memOf, bool) {
 	}
 	return memOf{}, false
 }
+
+// loadAverage is the 1-minute load average from /proc/loadavg (proc(5)):
+// how many tasks, on average, were running or waiting for a CPU. ok is
+// false where there is no /proc.
+func loadAverage() (float64, bool) {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0, false
+	}
+	return parseLoadAvg(string(b))
+}
+
+func parseLoadAvg(s string) (float64, bool) {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil || v < 0 || v != v {
+		return 0, false
+	}
+	return v, true
+}

@@ -32,3 +32,13 @@ func FuzzParseKB(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseLoadAvg(f *testing.F) {
+	f.Add("0.52 0.58 0.59 1/467 12345\n")
+	f.Add("NaN")
+	f.Fuzz(func(t *testing.T, s string) {
+		if v, ok := parseLoadAvg(s); ok && (v < 0 || v != v) {
+			t.Fatalf("parseLoadAvg(%q) = %v", s, v)
+		}
+	})
+}

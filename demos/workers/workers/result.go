@@ -4,9 +4,10 @@ package workers
 // contract (issue 14, §5): tests and classroom scripts read them. Fields may
 // be added but never renamed.
 type result struct {
-	CPUs       int         `json:"cpus"`       // runtime.NumCPU: no speed-up is claimed beyond it
-	GOMAXPROCS int         `json:"gomaxprocs"` // of the demo process
-	CreateUS   perKind     `json:"create_us"`  // create + wait for one unit, µs
+	CPUs       int         `json:"cpus"`         // runtime.NumCPU: no speed-up is claimed beyond it
+	GOMAXPROCS int         `json:"gomaxprocs"`   // of the demo process
+	LoadAvg    *float64    `json:"load_average"` // 1-minute load average when the run started (null: not known)
+	CreateUS   perKind     `json:"create_us"`    // create + wait for one unit, µs
 	MemoryKB   memPerKind  `json:"memory_kb_per_unit"`
 	SwitchUS   perKind     `json:"switch_us"` // one switch = half a ping-pong round trip, µs
 	Pinned     bool        `json:"switch_pinned"`

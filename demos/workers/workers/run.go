@@ -35,6 +35,14 @@ func run(ctx context.Context, r *demo.Run) error {
 	r.Printf(r.T("  %d CPUs, GOMAXPROCS %d: at most %d things run at the same instant here; no speed-up below is claimed beyond %d×.",
 		"  %d 个 CPU，GOMAXPROCS 为 %d：这里同一时刻最多只有 %d 个执行流在跑；下面任何加速都不会超过 %d 倍。"),
 		res.CPUs, res.GOMAXPROCS, res.CPUs, res.CPUs)
+	if la, ok := loadAverage(); ok {
+		la = round2(la)
+		res.LoadAvg = &la
+		if la > float64(res.CPUs)/2 {
+			r.Printf(r.T("  Load average %.2f on %d CPUs: other programs are competing for them, so the timings below are slower and noisier than on an idle machine, and speed-ups may not appear.",
+				"  负载均值 %.2f（%d 个 CPU）：有别的程序在抢 CPU，所以下面的耗时会比空闲机器上慢、波动大，加速也可能看不出来。"), la, res.CPUs)
+		}
+	}
 
 	if err := stepCreate(ctx, r, p, &res); err != nil {
 		return err
@@ -397,13 +405,19 @@ func stepGIL(ctx context.Context, r *demo.Run, p *params, res *result) error {
 		g.CPU.Threads4Cores = round2(g.CPU.Threads4Cores)
 		res.GIL = &g
 		r.Printf("  %s: %s", g.Executable, firstLine(g.Python))
+		from := r.T("sys._is_gil_enabled()", "sys._is_gil_enabled()")
+		if g.GILEnabledFrom != "sys._is_gil_enabled()" {
+			from = r.T("Python before 3.13 has no sys._is_gil_enabled; a build without free threading always has the GIL",
+				"3.13 之前的 Python 没有 sys._is_gil_enabled；不是自由线程的构建总是有 GIL")
+		}
+		g.GILEnabledFrom = from
 		switch {
 		case g.FreeThreaded && !g.GILEnabled:
-			r.Printf(r.T("  A free-threaded build (PEP 703) with the GIL off (%s).", "  自由线程构建（PEP 703），GIL 已关闭（%s）。"), g.GILEnabledFrom)
+			r.Printf(r.T("  A free-threaded build (PEP 703) with the GIL off (%s).", "  自由线程构建（PEP 703），GIL 已关闭（%s）。"), from)
 		case g.FreeThreaded:
-			r.Printf(r.T("  A free-threaded build (PEP 703), but the GIL is on (%s).", "  自由线程构建（PEP 703），但 GIL 是开着的（%s）。"), g.GILEnabledFrom)
+			r.Printf(r.T("  A free-threaded build (PEP 703), but the GIL is on (%s).", "  自由线程构建（PEP 703），但 GIL 是开着的（%s）。"), from)
 		default:
-			r.Printf(r.T("  Not a free-threaded build: the GIL is on (%s).", "  不是自由线程构建：GIL 开着（%s）。"), g.GILEnabledFrom)
+			r.Printf(r.T("  Not a free-threaded build: the GIL is on (%s).", "  不是自由线程构建：GIL 开着（%s）。"), from)
 		}
 		r.Printf(r.T("  sys.getswitchinterval() = %g s: a thread waiting for the GIL asks the holder to drop it after this long.",
 			"  sys.getswitchinterval() = %g 秒：等待 GIL 的线程等这么久后会请求持有者释放它。"), g.SwitchIntervalS)
@@ -441,9 +455,20 @@ func stepGIL(ctx context.Context, r *demo.Run, p *params, res *result) error {
 	r.Table(t)
 	sp := ratio(one.CPUS, all.CPUS)
 	r.Set("go_speedup", sp)
-	r.Printf(r.T("  With GOMAXPROCS=%d the CPU loop ran %.2f× faster than with 1 (%d CPUs here): goroutines run Go code in parallel, there is no global lock. The socket waits took %.3f s even with GOMAXPROCS=1 (%d × %d ms over 4 goroutines): a waiting goroutine holds no P.",
-		"  GOMAXPROCS=%d 时 CPU 循环比 1 时快 %.2f 倍（这里有 %d 个 CPU）：goroutine 并行执行 Go 代码，没有全局锁。即使 GOMAXPROCS=1，套接字等待也只用了 %.3f 秒（%d × %d ms 分给 4 个 goroutine）：等待中的 goroutine 不占 P。"),
-		all.GOMAXPROCS, sp, res.CPUs, one.IOS, ioWaits, ioWaitMS)
+	switch {
+	case all.GOMAXPROCS < 2:
+		r.Printf("%s", r.T("  This machine has one CPU: GOMAXPROCS=NumCPU is GOMAXPROCS=1, and there is no parallelism to show.",
+			"  这台机器只有一个 CPU：GOMAXPROCS=NumCPU 就是 GOMAXPROCS=1，没有并行可以展示。"))
+	case sp >= 1.3:
+		r.Printf(r.T("  With GOMAXPROCS=%d the CPU loop ran %.2f× faster than with 1 (%d CPUs here): goroutines run Go code in parallel, there is no global lock.",
+			"  GOMAXPROCS=%d 时 CPU 循环比 1 时快 %.2f 倍（这里有 %d 个 CPU）：goroutine 并行执行 Go 代码，没有全局锁。"), all.GOMAXPROCS, sp, res.CPUs)
+	default:
+		r.Printf(r.T("  With GOMAXPROCS=%d the CPU loop ran only %.2f× as fast as with 1: the goroutines could run in parallel, but the other CPUs were busy with other programs during this run (see the load average).",
+			"  GOMAXPROCS=%d 时 CPU 循环的速度只有 1 时的 %.2f 倍：goroutine 本可以并行，但这次运行期间其他 CPU 被别的程序占着（见负载均值）。"), all.GOMAXPROCS, sp)
+	}
+	r.Printf(r.T("  The socket waits took %.3f s with GOMAXPROCS=1 (%d × %d ms over 4 goroutines, %.3f s if done one after another): a waiting goroutine holds no P.",
+		"  GOMAXPROCS=1 时套接字等待用了 %.3f 秒（%d × %d ms 分给 4 个 goroutine，依次做要 %.3f 秒）：等待中的 goroutine 不占 P。"),
+		one.IOS, ioWaits, ioWaitMS, float64(ioWaits*ioWaitMS)/1000)
 	return nil
 }
 
@@ -463,7 +488,12 @@ func gilSummary(r *demo.Run, g *gilResult, cpus int) string {
 	} else {
 		s += fmt.Sprintf(r.T("4 threads ran the CPU-bound loop %.2f× faster than 1 (in wall time; on a busy machine a single run can be slowed by other programs)", "4 个线程跑 CPU 密集循环比 1 个线程快 %.2f 倍（墙钟时间；机器繁忙时单次运行可能被其他程序拖慢）"), thr)
 	}
-	s += fmt.Sprintf(r.T("; 4 processes ran it %.2f× faster (%d CPUs)", "；4 个进程快 %.2f 倍（%d 个 CPU）"), proc, cpus)
+	if proc >= 1.3 {
+		s += fmt.Sprintf(r.T("; 4 processes ran it %.2f× faster (%d CPUs)", "；4 个进程快 %.2f 倍（%d 个 CPU）"), proc, cpus)
+	} else {
+		s += fmt.Sprintf(r.T("; 4 processes ran it at %.2f× the speed of 1 thread: no speed-up this time (with %d CPUs, either the other CPUs were busy or starting the processes outweighed the work; try a larger --py-loop)",
+			"；4 个进程的速度是 1 个线程的 %.2f 倍：这次没有加速（%d 个 CPU 上，要么其他 CPU 正忙，要么启动进程的开销超过了工作量；试试更大的 --py-loop）"), proc, cpus)
+	}
 	s += fmt.Sprintf(r.T("; 4 threads did the socket waits %.2f× faster than 1 (a thread waiting in the kernel has released the GIL).", "；4 个线程做套接字等待比 1 个线程快 %.2f 倍（在内核里等待的线程已释放 GIL）。"), io)
 	return s
 }
