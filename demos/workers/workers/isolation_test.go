@@ -27,6 +27,11 @@ func TestLostUpdates(t *testing.T) {
 	}
 	t.Logf("lost: %+v", rr)
 	if runtime.NumCPU() >= 2 && rr.Unsynchronised <= 0 {
+		// Losses need two goroutines running at the same instant on two
+		// cores; a machine this busy may never give them two.
+		if la, ok := loadAverage(); ok && la > 2*float64(runtime.NumCPU()) {
+			t.Skipf("no update lost in 5 tries, at load average %.1f on %d CPUs: the goroutines had no two cores at once", la, runtime.NumCPU())
+		}
 		t.Errorf("unsynchronised lost %d updates in 5 tries on %d CPUs, want > 0", rr.Unsynchronised, runtime.NumCPU())
 	}
 	if rr.Mutex != 0 || rr.Atomic != 0 {
