@@ -19,10 +19,10 @@ var Demo = &demo.Demo{
 	// dominant: the numbers read as multiples of the RTT. No loss, so that
 	// the race shows the handshakes alone (the head-of-line experiment has
 	// its own --hol-loss).
-	Link:  lab.Link{RTT: 100 * time.Millisecond},
-	Flags: flags,
-	Run:   run,
-	Serve: serve,
+	Link:   lab.Link{RTT: 100 * time.Millisecond},
+	Params: defaultOptions,
+	Run:    run,
+	Serve:  serve,
 }
 
 // result is the contract of the last JSON line.
@@ -53,10 +53,7 @@ type holResult struct {
 }
 
 func run(ctx context.Context, r *demo.Run) error {
-	o := runOptions(r)
-	if err := o.check(); err != nil {
-		return err
-	}
+	o := demo.ParamsOf[*options](r)
 	l, err := r.NewLab()
 	if err != nil {
 		return err
@@ -75,11 +72,11 @@ func run(ctx context.Context, r *demo.Run) error {
 	}
 
 	r.Step("race", r.T("The handshake race: time to the first response byte", "握手竞速：到第一个响应字节的时间"))
-	rows, used, err := runRace(ctx, b, srv, r.Link.RTT, o.tries)
+	rows, used, err := runRace(ctx, b, srv, r.Link.RTT, o.Tries)
 	if err != nil {
 		return fmt.Errorf("handshake race: %w", err)
 	}
-	showRace(r, rows, o.tries)
+	showRace(r, rows, o.Tries)
 	res.TTFB = ttfbOf(rows)
 	res.ZeroRTTUsed = used
 

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"net"
 
-	"github.com/netdemo/netdemo/demos/tcp-udp/tcpudp/echo"
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/servers/echo"
 )
 
 // serve keeps the two echo servers up on --addr (127.0.0.1:9000 by default)

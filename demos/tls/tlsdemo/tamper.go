@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
+	"github.com/netdemo/netdemo/internal/servers"
 )
 
 // flipper is an on-path TCP relay that changes one byte of the client's
@@ -19,6 +20,7 @@ import (
 type flipper struct {
 	ln       net.Listener
 	upstream string
+	stop     func() // closes ln and waits for the relays
 
 	mu      sync.Mutex
 	flipped int // offset in the client's byte stream, -1 until done
@@ -30,20 +32,12 @@ func startFlipper(ctx context.Context, upstream string) (*flipper, error) {
 		return nil, fmt.Errorf("tampering relay: %w", err)
 	}
 	f := &flipper{ln: ln, upstream: upstream, flipped: -1}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go f.relay(ctx, c)
-		}
-	}()
+	f.stop = servers.Accept(ln, func(c net.Conn) { f.relay(ctx, c) })
 	return f, nil
 }
 
 func (f *flipper) Addr() string { return f.ln.Addr().String() }
-func (f *flipper) Close()       { f.ln.Close() }
+func (f *flipper) Close()       { f.stop() }
 
 func (f *flipper) relay(ctx context.Context, c net.Conn) {
 	defer c.Close()
@@ -127,9 +121,9 @@ func (w *world) stepTampered(ctx context.Context) error {
 	}
 	// Print: the server decrypted, the client heard about it.
 	r.Printf("  %s", r.T("the server (it decrypts the record):", "服务器（由它解密这条记录）："))
-	r.Printf("    %s", r.Style().Red(o.ServerError))
+	r.Printf("    %s", o.ServerError)
 	r.Printf("  %s", r.T("the client (it receives the server's alert):", "客户端（收到服务器的告警）："))
-	r.Printf("    %s", r.Style().Red(o.ClientError))
+	r.Printf("    %s", o.ClientError)
 	r.Printf(r.T("  delivered to the application instead: nothing — the connection is dead: %v", "  交给应用的改动后的数据：没有——连接直接断开：%v"), o.Blocked)
 	r.Event("attack", map[string]any{"attack": "tampered", "blocked": o.Blocked, "error": o.Error, "client_error": o.ClientError, "flipped_offset": at})
 	w.res.Attacks.Tampered = o
