@@ -30,3 +30,12 @@ func pinThread(cpu int) (pinned int, restore func(), ok bool) {
 	}
 	return cpu, func() { unix.SchedSetaffinity(0, &old) }, true
 }
+
+// allowedCPUs is how many CPUs the calling thread may run on (0: unknown).
+func allowedCPUs() int {
+	var set unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &set); err != nil {
+		return 0
+	}
+	return set.Count()
+}

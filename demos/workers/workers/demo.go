@@ -46,7 +46,7 @@ func defaultParams() *params {
 		IdleProcs:  8,
 		Idle:       1000,
 		Switches:   10000,
-		RaceFor:    20 * time.Millisecond,
+		RaceFor:    50 * time.Millisecond,
 		Workers:    4,
 		Requests:   100,
 		PyLoop:     3000000,

@@ -24,19 +24,23 @@ import (
 
 func TestMain(m *testing.M) {
 	child.Dispatch()
-	if Demo.Docs == nil {
-		// The demos registry embeds the explanation; the package's own
-		// tests read it from the folder.
-		Demo.Docs = os.DirFS("..")
-	}
 	os.Exit(m.Run())
 }
+
+// testDemo is Demo with its explanation read from the folder, a copy the
+// way the demos registry makes one (which this package cannot import: the
+// registry imports it).
+var testDemo = func() *demo.Demo {
+	d := *Demo
+	d.Docs = os.DirFS("..")
+	return &d
+}()
 
 // TestDefaults runs the demo as a user would and checks every claim it
 // makes against the result.
 func TestDefaults(t *testing.T) {
 	before := childrenOf(t, os.Getpid())
-	o := demotest.Run(t, Demo)
+	o := demotest.Run(t, testDemo)
 
 	if got := o.Num(t, "cpus"); int(got) != runtime.NumCPU() {
 		t.Errorf("cpus = %v, want runtime.NumCPU() = %d", got, runtime.NumCPU())
@@ -166,7 +170,7 @@ func TestDefaults(t *testing.T) {
 
 // TestZh: the Chinese run is Chinese and fills the same explanation.
 func TestZh(t *testing.T) {
-	o := demotest.Run(t, Demo, quick("--lang", "zh")...)
+	o := demotest.Run(t, testDemo, quick("--lang", "zh")...)
 	for _, e := range o.Kind("step") {
 		if title, _ := e["title"].(string); !hasHan(title) {
 			t.Errorf("step %v title %q has no Chinese", e["id"], title)
@@ -179,7 +183,7 @@ func TestInterrupt(t *testing.T) {
 	before := childrenOf(t, os.Getpid())
 	for _, after := range []time.Duration{50 * time.Millisecond, 300 * time.Millisecond, 700 * time.Millisecond} {
 		ctx, cancel := context.WithTimeout(context.Background(), after)
-		_, err := demo.Execute(ctx, Demo, append([]string{"--json"}, quick()...), demo.IO{Out: io.Discard, Err: io.Discard})
+		_, err := demo.Execute(ctx, testDemo, append([]string{"--json"}, quick()...), demo.IO{Out: io.Discard, Err: io.Discard})
 		cancel()
 		if err == nil {
 			t.Logf("run finished within %v", after)
@@ -196,7 +200,7 @@ func TestServe(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		_, err := demo.Execute(ctx, Demo, []string{"--serve", "--json", "--addr", "127.0.0.1:0", "--workers", "2"}, demo.IO{Out: pw, Err: io.Discard})
+		_, err := demo.Execute(ctx, testDemo, []string{"--serve", "--json", "--addr", "127.0.0.1:0", "--workers", "2"}, demo.IO{Out: pw, Err: io.Discard})
 		pw.CloseWithError(err)
 		done <- err
 	}()
@@ -231,7 +235,7 @@ func TestServePortInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	_, err = demo.Execute(context.Background(), Demo, []string{"--serve", "--addr", ln.Addr().String()}, demo.IO{Out: io.Discard, Err: io.Discard})
+	_, err = demo.Execute(context.Background(), testDemo, []string{"--serve", "--addr", ln.Addr().String()}, demo.IO{Out: io.Discard, Err: io.Discard})
 	if err == nil || !strings.Contains(err.Error(), "already in use") || !strings.Contains(err.Error(), "--addr") {
 		t.Errorf("--serve on a taken port: %v, want \"already in use\" and a hint to use --addr", err)
 	}
@@ -240,7 +244,7 @@ func TestServePortInUse(t *testing.T) {
 // TestBadFlags: out-of-range counts are usage errors before anything runs.
 func TestBadFlags(t *testing.T) {
 	for _, args := range [][]string{{"--workers", "1"}, {"--procs", "0"}, {"--race-for", "0s"}} {
-		_, err := demo.Execute(context.Background(), Demo, args, demo.IO{Out: io.Discard, Err: io.Discard})
+		_, err := demo.Execute(context.Background(), testDemo, args, demo.IO{Out: io.Discard, Err: io.Discard})
 		var ue *demo.UsageError
 		if !asUsage(err, &ue) {
 			t.Errorf("%v: err = %v, want a usage error", args, err)

@@ -136,6 +136,7 @@ type raceReport struct {
 	Atomic         int    `json:"atomic"`
 	Increments     [3]int `json:"increments"` // made, all goroutines together, per way
 	RaceDetector   bool   `json:"race_detector"`
+	AllowedCPUs    int    `json:"allowed_cpus"` // CPUs the child may run on (sched_getaffinity; 0: unknown)
 }
 
 // raceChild runs args[0] goroutines incrementing one counter for args[1]
@@ -182,6 +183,7 @@ func raceChild(ctx context.Context, args []string) int {
 	rep.Mutex, rep.Increments[1] = run(addMutex)
 	rep.Atomic, rep.Increments[2] = run(addAtomic)
 	rep.RaceDetector = raceEnabled
+	rep.AllowedCPUs = allowedCPUs()
 	json.NewEncoder(os.Stdout).Encode(rep)
 	return 0
 }

@@ -59,8 +59,9 @@ type lostUpdates struct {
 	Mutex          int     `json:"mutex"`
 	Atomic         int     `json:"atomic"`
 	Goroutines     int     `json:"goroutines"`
-	Increments     int     `json:"increments"`  // made without synchronisation, all goroutines together
-	RaceForMS      float64 `json:"race_for_ms"` // how long each way ran
+	Increments     int     `json:"increments"`   // made without synchronisation, all goroutines together
+	RaceForMS      float64 `json:"race_for_ms"`  // how long each way ran
+	AllowedCPUs    int     `json:"allowed_cpus"` // CPUs the race child could run on (0: unknown)
 	RaceDetector   bool    `json:"race_detector"`
 }
 

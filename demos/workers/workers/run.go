@@ -231,7 +231,8 @@ func stepIsolation(ctx context.Context, r *demo.Run, p *params, res *result) err
 		return err
 	}
 	res.LostUpdates = lostUpdates{Unsynchronised: rr.Unsynchronised, Mutex: rr.Mutex, Atomic: rr.Atomic,
-		Goroutines: goroutines, Increments: rr.Increments[0], RaceForMS: float64(p.RaceFor) / float64(time.Millisecond), RaceDetector: rr.RaceDetector}
+		Goroutines: goroutines, Increments: rr.Increments[0], RaceForMS: float64(p.RaceFor) / float64(time.Millisecond), RaceDetector: rr.RaceDetector,
+		AllowedCPUs: rr.AllowedCPUs}
 	total := rr.Increments[0]
 	t := event.NewTable("lost-updates", r.T("increment", "自增方式"), r.T("made", "执行次数"), r.T("counter", "计数器"), r.T("lost", "丢失")).
 		Titled(fmt.Sprintf(r.T("%d goroutines increment one counter for %v, each way (in a child process)", "%d 个 goroutine 对同一个计数器自增 %v，每种方式各一次（在子进程里）"), goroutines, p.RaceFor))
@@ -248,6 +249,10 @@ func stepIsolation(ctx context.Context, r *demo.Run, p *params, res *result) err
 	default:
 		r.Printf("%s", r.T("  This time no plain increment was lost: the race is still there (nothing orders the accesses), it just did not bite in this run; try a longer --race-for.",
 			"  这次普通自增一个也没丢：竞态依然存在（没有任何东西给访问排序），只是这次没有表现出来；试试更长的 --race-for。"))
+		if res.LoadAvg != nil && *res.LoadAvg > float64(res.CPUs) {
+			r.Printf(r.T("  (At load average %.2f on %d CPUs the goroutines may never have had two CPUs at the same instant, and one core alone cannot interrupt the single instruction c.n++ compiles to.)",
+				"  （在负载均值 %.2f、%d 个 CPU 的情况下，这些 goroutine 可能从没同时拿到两个 CPU；而单个核无法打断 c.n++ 编译成的那一条指令。）"), *res.LoadAvg, res.CPUs)
+		}
 	}
 	if rr.Mutex == 0 && rr.Atomic == 0 {
 		r.Printf("%s", r.T("  With a mutex or an atomic add, none was lost.", "  用互斥锁或原子加，一次也没丢。"))
@@ -345,9 +350,9 @@ func stepPrefork(ctx context.Context, r *demo.Run, p *params, res *result) error
 	case kr.ReplaceFailed != nil:
 		r.Printf(r.T("  Worker %d was killed; no replacement started: %v", "  %d 号工作进程被杀；替补没能启动：%v"), kr.Killed, kr.ReplaceFailed)
 	default:
-		r.Printf(r.T("  After %d%% of the requests, worker %d got SIGKILL (%s). The master received %d SIGCHLD, reaped it with wait4 and started worker %d, ready %.1f ms after the kill.",
-			"  完成 %d%% 的请求后，%d 号工作进程收到 SIGKILL（%s）。master 收到 %d 个 SIGCHLD，用 wait4 回收了它，并启动了 %d 号工作进程，杀掉后 %.1f ms 就绪。"),
-			40, kr.Killed, kr.Reaped.Signal, kr.Sigchld, kr.Reaped.Replacement, kr.RespawnMS)
+		r.Printf(r.T("  After %d%% of the requests, worker %d was sent SIGKILL and ended (wait status: %s). The master received %d SIGCHLD, reaped it with wait4 and started worker %d, ready %.1f ms after the kill.",
+			"  完成 %d%% 的请求后，向 %d 号工作进程发送 SIGKILL，它结束了（wait 状态：%s）。master 收到 %d 个 SIGCHLD，用 wait4 回收了它，并启动了 %d 号工作进程，杀掉后 %.1f ms 就绪。"),
+			40, kr.Killed, exitWords(r, kr.Reaped), kr.Sigchld, kr.Reaped.Replacement, kr.RespawnMS)
 	}
 	r.Printf(r.T("  %d requests were sent after the replacement was ready: %d failed. Before it: %d failed (in flight at the killed worker).",
 		"  替补就绪后发出了 %d 个请求：失败 %d 个。在那之前：失败 %d 个（正在被杀掉的进程处理中）。"), kr.SentAfter, kr.FailedAfter, kr.FailedBefore)
@@ -539,4 +544,12 @@ func ptr(p *float64) any {
 		return nil
 	}
 	return *p
+}
+
+// exitWords says how a reaped worker ended: its signal or its status.
+func exitWords(r *demo.Run, ex exited) string {
+	if ex.Signal != "" {
+		return ex.Signal
+	}
+	return fmt.Sprintf(r.T("exit status %d", "退出状态 %d"), ex.Code)
 }
