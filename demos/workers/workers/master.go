@@ -27,7 +27,9 @@ import (
 // sends the master SIGCHLD; wait4 collects its status) and, unless the
 // master is stopping, replaced by a new one.
 type master struct {
-	ctx     context.Context
+	ctx     context.Context // the run's: no respawn once it is done
+	kids    context.Context // the workers': outlives ctx until Stop has been graceful
+	endKids context.CancelFunc
 	ln      *net.TCPListener
 	lnFile  *os.File
 	respawn bool
@@ -78,8 +80,11 @@ func startMaster(ctx context.Context, addr string, n int, respawn bool) (*master
 		ln.Close()
 		return nil, fmt.Errorf("getting the listening socket's descriptor: %w", err)
 	}
+	// The workers are not killed the moment ctx ends (Ctrl-C): Stop first
+	// asks them to finish what they are doing.
+	kids, endKids := context.WithCancel(context.WithoutCancel(ctx))
 	m := &master{
-		ctx: ctx, ln: ln.(*net.TCPListener), lnFile: f, respawn: respawn,
+		ctx: ctx, kids: kids, endKids: endKids, ln: ln.(*net.TCPListener), lnFile: f, respawn: respawn,
 		workers: map[int]*workerProc{},
 		exits:   make(chan exited, 256),
 		sigs:    make(chan os.Signal, 16),
@@ -104,7 +109,7 @@ func (m *master) Addr() string { return m.ln.Addr().String() }
 
 // spawn starts one worker and waits until it says it is serving.
 func (m *master) spawn() (int, error) {
-	cmd, err := child.Command(m.ctx, childHTTP, nil, child.Files{"listener": m.lnFile})
+	cmd, err := child.Command(m.kids, childHTTP, nil, child.Files{"listener": m.lnFile})
 	if err != nil {
 		return 0, err
 	}
@@ -223,6 +228,7 @@ func (m *master) Stop(grace time.Duration) map[int]int {
 		}
 		codes[w.p.PID()] = w.p.ExitCode()
 	}
+	m.endKids()
 	m.ln.Close()
 	m.lnFile.Close()
 	signal.Stop(m.sigs)

@@ -36,9 +36,9 @@ func serve(ctx context.Context, r *demo.Run) error {
 	r.Event("listening", map[string]any{"addr": m.Addr(), "workers": m.PIDs()})
 	r.Printf(r.T("pre-fork server on http://%s: master %s, workers %v", "pre-fork 服务器 http://%s：master %s，工作进程 %v"), m.Addr(), r.T("(this process)", "（本进程）"), m.PIDs())
 	r.Printf("%s", r.T("Try, in another terminal:", "在另一个终端里试试："))
-	r.Pre("  for i in $(seq 10); do curl -s http://%s/; done   # %s", m.Addr(), r.T("which PIDs answer", "看是哪些 PID 在回答"))
-	r.Pre("  kill -9 <PID>                                          # %s", r.T("the master starts a replacement", "master 会启动替补"))
-	r.Pre("  curl -s 'http://%s/slow?ms=3000' & then Ctrl-C here    # %s", m.Addr(), r.T("graceful: it still completes", "优雅退出：它仍会完成"))
+	r.Pre("  for i in $(seq 10); do curl -s http://%s/; done    # %s", m.Addr(), r.T("which PIDs answer", "看是哪些 PID 在回答"))
+	r.Pre("  kill -9 <PID>    # %s", r.T("the master starts a replacement", "master 会启动替补"))
+	r.Pre("  curl -s 'http://%s/slow?ms=3000'    # %s", m.Addr(), r.T("then Ctrl-C here: it still completes (graceful)", "然后在这里按 Ctrl-C：它仍会完成（优雅退出）"))
 	for {
 		select {
 		case ex := <-m.exits:
@@ -54,7 +54,7 @@ func serve(ctx context.Context, r *demo.Run) error {
 		case <-ctx.Done():
 			stopped = true
 			codes := m.Stop(10 * time.Second)
-			r.Printf(r.T("stopped: SIGTERM to every worker; exit statuses %v", "已停止：向每个工作进程发送 SIGTERM；退出状态 %v"), codes)
+			r.Printf(r.T("stopped: SIGTERM to every worker; exit status by PID: %s", "已停止：向每个工作进程发送 SIGTERM；各 PID 的退出状态：%s"), servedList(codes))
 			return nil
 		}
 	}
