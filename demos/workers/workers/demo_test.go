@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"runtime"
@@ -217,13 +216,34 @@ func TestServe(t *testing.T) {
 	if addr == "" {
 		t.Fatalf("no listening event: %v", <-done)
 	}
-	pid, err := get(ctx, newClient(), "http://"+addr+"/")
+	pid, err := get(context.Background(), newClient(), "http://"+addr+"/")
 	if err != nil || pid <= 0 {
 		t.Fatalf("GET http://%s/ = %d, %v", addr, pid, err)
 	}
+	// A slow request in flight when Ctrl-C comes still completes.
+	slow := make(chan error, 1)
+	headers := make(chan struct{})
+	go func() {
+		resp, err := newClient().Get("http://" + addr + "/slow?ms=300")
+		close(headers)
+		if err != nil {
+			slow <- err
+			return
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err == nil {
+			_, err = parsePID(string(b))
+		}
+		slow <- err
+	}()
+	<-headers
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("--serve ended with %v, want nil", err)
+	}
+	if err := <-slow; err != nil {
+		t.Errorf("a request in flight at Ctrl-C: %v, want it completed", err)
 	}
 	assertNoLeftovers(t, before)
 }
@@ -407,9 +427,48 @@ func assertNoLeftovers(t *testing.T, before map[int]string) {
 	if len(extra) > 0 {
 		t.Errorf("child processes left after the demo: %v", extra)
 	}
+	if py := processesMatching("netdemo-workers-"); len(py) > 0 {
+		t.Errorf("python processes of gil.py left after the demo: %v", py)
+	}
 	if st, ok := procKB("self", "status"); ok && st["Threads"] > 64 {
 		t.Errorf("%d threads in the test process after the demo, want its idle threads gone", st["Threads"])
 	}
 }
 
-var _ = http.MethodGet
+// processesMatching lists live processes whose command line contains s
+// (gil.py runs from a temporary folder named netdemo-workers-*, so its
+// multiprocessing children match too, whoever their parent now is).
+func processesMatching(s string) []string {
+	ents, _ := os.ReadDir("/proc")
+	var out []string
+	for _, e := range ents {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err == nil && strings.Contains(string(b), s) {
+			out = append(out, e.Name()+": "+strings.ReplaceAll(string(b), "\x00", " "))
+		}
+	}
+	return out
+}
+
+// TestPythonInterrupted: a cancelled GIL run leaves no python process,
+// multiprocessing's children included.
+func TestPythonInterrupted(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 not installed: apt-get install python3")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if _, err := runPython(ctx, 1000000000); err == nil {
+		t.Fatal("a billion-iteration GIL run finished in 300 ms")
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for len(processesMatching("netdemo-workers-")) > 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if py := processesMatching("netdemo-workers-"); len(py) > 0 {
+		t.Errorf("python processes left after cancelling: %v", py)
+	}
+}
