@@ -28,7 +28,7 @@ type params struct {
 	Procs      int           `flag:"procs" help:"child processes to create and wait for, one after another (create cost)" min:"1" max:"10000"`
 	Threads    int           `flag:"threads" help:"OS threads to create and end, one after another (create cost)" min:"1" max:"100000"`
 	Goroutines int           `flag:"goroutines" help:"goroutines to create and wait for (create cost)" min:"1" max:"10000000"`
-	IdleProcs  int           `flag:"idle-procs" help:"idle child processes whose memory is read from /proc" min:"1" max:"200"`
+	IdleProcs  int           `flag:"idle-procs" help:"idle child processes whose memory is read from /proc (each a few MiB)" min:"1" max:"1000"`
 	Idle       int           `flag:"idle" help:"idle OS threads and idle goroutines whose memory is measured" min:"1" max:"9000"`
 	Switches   int           `flag:"switches" help:"ping-pong round trips per kind (2 switches each)" min:"10" max:"10000000"`
 	RaceFor    time.Duration `flag:"race-for" help:"how long 4 goroutines increment one counter, each of the 3 ways" min:"1ms" max:"10s"`

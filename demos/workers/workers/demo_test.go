@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -20,6 +21,13 @@ import (
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/demo/demotest"
 )
+
+func init() {
+	child.Register("workers-test-broken", func(ctx context.Context, args []string) int {
+		fmt.Fprintln(os.Stderr, "workers-test-broken: no database at db.test:5432")
+		return 3
+	})
+}
 
 func TestMain(m *testing.M) {
 	child.Dispatch()
@@ -270,6 +278,21 @@ func TestBadFlags(t *testing.T) {
 			t.Errorf("%v: err = %v, want a usage error", args, err)
 		}
 	}
+}
+
+// TestWorkerFailsToStart: a worker that exits before it is ready is an
+// error naming it and quoting what it said.
+func TestWorkerFailsToStart(t *testing.T) {
+	before := childrenOf(t, os.Getpid())
+	m, err := startMasterOf(context.Background(), "workers-test-broken", "127.0.0.1:0", 2, true)
+	if err == nil {
+		m.Stop(time.Second)
+		t.Fatal("startMaster with a worker that exits at once succeeded")
+	}
+	if !strings.Contains(err.Error(), "did not start") || !strings.Contains(err.Error(), "no database at db.test:5432") {
+		t.Errorf("err = %v, want \"did not start\" and the worker's own message", err)
+	}
+	assertNoLeftovers(t, before)
 }
 
 // TestMasterRespawn: the master replaces a killed worker, and the new one

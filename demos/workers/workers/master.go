@@ -30,6 +30,7 @@ type master struct {
 	ctx     context.Context // the run's: no respawn once it is done
 	kids    context.Context // the workers': outlives ctx until Stop has been graceful
 	endKids context.CancelFunc
+	worker  string // the child each worker runs: childHTTP
 	ln      *net.TCPListener
 	lnFile  *os.File
 	respawn bool
@@ -68,6 +69,12 @@ var errAddrInUse = errors.New("address already in use")
 
 // startMaster listens on addr and starts n workers.
 func startMaster(ctx context.Context, addr string, n int, respawn bool) (*master, error) {
+	return startMasterOf(ctx, childHTTP, addr, n, respawn)
+}
+
+// startMasterOf is startMaster with the workers' child named (tests start
+// a worker that cannot start).
+func startMasterOf(ctx context.Context, worker, addr string, n int, respawn bool) (*master, error) {
 	ln, err := net.Listen("tcp", addr)
 	if errors.Is(err, syscall.EADDRINUSE) {
 		return nil, fmt.Errorf("%s: %w", addr, errAddrInUse)
@@ -84,7 +91,7 @@ func startMaster(ctx context.Context, addr string, n int, respawn bool) (*master
 	// asks them to finish what they are doing.
 	kids, endKids := context.WithCancel(context.WithoutCancel(ctx))
 	m := &master{
-		ctx: ctx, kids: kids, endKids: endKids, ln: ln.(*net.TCPListener), lnFile: f, respawn: respawn,
+		ctx: ctx, kids: kids, endKids: endKids, worker: worker, ln: ln.(*net.TCPListener), lnFile: f, respawn: respawn,
 		workers: map[int]*workerProc{},
 		exits:   make(chan exited, 256),
 		sigs:    make(chan os.Signal, 16),
@@ -109,7 +116,7 @@ func (m *master) Addr() string { return m.ln.Addr().String() }
 
 // spawn starts one worker and waits until it says it is serving.
 func (m *master) spawn() (int, error) {
-	cmd, err := child.Command(m.kids, childHTTP, nil, child.Files{"listener": m.lnFile})
+	cmd, err := child.Command(m.kids, m.worker, nil, child.Files{"listener": m.lnFile})
 	if err != nil {
 		return 0, err
 	}
@@ -119,7 +126,7 @@ func (m *master) spawn() (int, error) {
 	}
 	head := &headBuffer{}
 	cmd.Stderr = head
-	p, err := child.StartCmd(childHTTP, cmd)
+	p, err := child.StartCmd(m.worker, cmd)
 	if err != nil {
 		return 0, err
 	}
