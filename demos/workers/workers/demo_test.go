@@ -169,6 +169,9 @@ func TestDefaults(t *testing.T) {
 	}
 
 	want := "cores create memory switch isolation crash prefork compare graceful gil go-gil"
+	if _, err := exec.LookPath("python3"); err != nil {
+		want = "cores create memory switch isolation crash prefork compare graceful go-gil"
+	}
 	if got := strings.Join(o.Report.Steps, " "); got != want {
 		t.Errorf("steps = %s, want %s", got, want)
 	}
@@ -493,5 +496,41 @@ func TestPythonInterrupted(t *testing.T) {
 	}
 	if py := processesMatching("netdemo-workers-"); len(py) > 0 {
 		t.Errorf("python processes left after cancelling: %v", py)
+	}
+}
+
+// TestWithoutPython: with no python3 on PATH the run says so in one line,
+// with how to install it, and shows nothing Python-shaped; the Go half
+// still runs.
+func TestWithoutPython(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	o := demotest.Run(t, testDemo, quick()...)
+	if g := o.Get(t, "gil"); g != nil {
+		t.Errorf("gil = %v with no python3, want null", g)
+	}
+	mentions := 0
+	for _, e := range o.Kind("say") {
+		if text, _ := e["text"].(string); strings.Contains(text, "python3") {
+			mentions++
+			if !strings.Contains(text, "apt-get install python3") {
+				t.Errorf("the no-python line %q does not say how to install it", text)
+			}
+		}
+	}
+	if mentions != 1 {
+		t.Errorf("%d lines mention python3, want exactly one", mentions)
+	}
+	for _, e := range o.Kind("table") {
+		if e["id"] == "gil" {
+			t.Errorf("a GIL table was shown without python3")
+		}
+	}
+	for _, id := range o.Report.Steps {
+		if id == "gil" {
+			t.Errorf("the gil step ran without python3")
+		}
+	}
+	if got := o.Num(t, "go.cpu.gomaxprocs1_s"); got <= 0 {
+		t.Errorf("go.cpu.gomaxprocs1_s = %v, want the Go half to run", got)
 	}
 }

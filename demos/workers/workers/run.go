@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os/exec"
 	"runtime"
 	"sort"
 	"time"
@@ -389,13 +390,20 @@ func stepPrefork(ctx context.Context, r *demo.Run, p *params, res *result) error
 }
 
 func stepGIL(ctx context.Context, r *demo.Run, p *params, res *result) error {
-	r.Step("gil", r.T("Python's GIL, with the real python3", "Python 的 GIL，用真正的 python3"))
-	py, err := runPython(ctx, p.PyLoop)
+	// Without python3 there is no GIL step at all: one line, in the Go
+	// step, says so.
+	var py *pythonReport
+	err := errNoPython
+	if _, lookErr := exec.LookPath("python3"); lookErr == nil {
+		r.Step("gil", r.T("Python's GIL, with the real python3", "Python 的 GIL，用真正的 python3"))
+		py, err = runPython(ctx, p.PyLoop)
+	}
 	switch {
 	case errors.Is(err, errNoPython):
-		r.Printf("%s", r.T("  python3 is not installed, so the Python half is skipped (apt-get install python3, or brew install python).",
-			"  没有安装 python3，跳过 Python 部分（apt-get install python3，或 brew install python）。"))
-		r.Set("gil_summary", r.T("python3 was not installed, so CPython was not measured", "没有安装 python3，所以没有测 CPython"))
+		r.Step("go-gil", r.T("The same work in Go: GOMAXPROCS=1 and NumCPU", "同样的工作用 Go：GOMAXPROCS=1 与 NumCPU"))
+		r.Printf("%s", r.T("  python3 is not installed, so CPython's GIL is not measured here (apt-get install python3, or brew install python).",
+			"  没有安装 python3，这里不测 CPython 的 GIL（apt-get install python3，或 brew install python）。"))
+		r.Set("gil_summary", r.T("not measured (python3 is not installed).", "未测（没有安装 python3）。"))
 	case err != nil:
 		return err
 	default:
@@ -437,9 +445,8 @@ func stepGIL(ctx context.Context, r *demo.Run, p *params, res *result) error {
 		r.Table(t)
 		r.Set("gil_summary", gilSummary(r, &g, res.CPUs))
 		r.Printf("  %s", gilSummary(r, &g, res.CPUs))
+		r.Step("go-gil", r.T("The same work in Go: GOMAXPROCS=1 and NumCPU", "同样的工作用 Go：GOMAXPROCS=1 与 NumCPU"))
 	}
-
-	r.Step("go-gil", r.T("The same work in Go: GOMAXPROCS=1 and NumCPU", "同样的工作用 Go：GOMAXPROCS=1 与 NumCPU"))
 	one, err := runGoWork(ctx, p.GoLoop, 1)
 	if err != nil {
 		return err
