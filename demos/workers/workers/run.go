@@ -148,7 +148,7 @@ func stepMemory(ctx context.Context, r *demo.Run, p *params, res *result) error 
 	t.Row(r.T("goroutine (runtime stack in use)", "goroutine（运行时栈占用）"), p.Idle, res.MemoryKB.Goroutine, nil, nil)
 	r.Table(t)
 
-	if pm.OK && pm.HasPSS {
+	if pm.OK && pm.HasPSS && pm.PSSKB < 0.8*pm.RSSKB {
 		r.Printf(r.T("  An idle child process is %.0f KiB resident but only %.0f KiB proportional: its program text and libraries are shared pages, counted whole in each process's RSS and divided among the %d sharers in PSS.",
 			"  一个空闲子进程常驻 %.0f KiB，但按比例只有 %.0f KiB：程序代码和库是共享页，RSS 在每个进程里都整份计入，PSS 则按 %d 个共享者均分。"), pm.RSSKB, pm.PSSKB, p.IdleProcs)
 	}
@@ -211,17 +211,17 @@ func stepIsolation(ctx context.Context, r *demo.Run, p *params, res *result) err
 	}
 	res.ChildCounterChangedParent = iso.AfterChild != iso.Before
 	res.SameAddress = iso.ChildAddr == iso.ParentAddr
-	if res.SameAddress {
+	switch {
+	case res.ChildCounterChangedParent:
+		r.Printf(r.T("  The child set its counter (at %s) to %d, and the parent's counter (at %s) changed too (%d → %d): something in this process wrote it meanwhile.",
+			"  子进程把它的计数器（%s）设成了 %d，父进程的计数器（%s）也变了（%d → %d）：这期间本进程里有代码写了它。"), iso.ChildAddr, iso.ChildValue, iso.ParentAddr, iso.Before, iso.AfterChild)
+	case res.SameAddress:
 		r.Printf(r.T("  The child set its counter at %s to %d; the parent's counter at the same virtual address %s is still %d: two address spaces, the same numbers naming different memory.",
 			"  子进程把位于 %s 的计数器设成了 %d；父进程在同一个虚拟地址 %s 上的计数器仍是 %d：两个地址空间，同一个地址指向不同的内存。"),
 			iso.ChildAddr, iso.ChildValue, iso.ParentAddr, iso.AfterChild)
-	} else {
-		r.Printf(r.T("  The child set its counter (at %s) to %d; the parent's (at %s) is still %d.",
-			"  子进程把它的计数器（%s）设成了 %d；父进程的（%s）仍是 %d。"), iso.ChildAddr, iso.ChildValue, iso.ParentAddr, iso.AfterChild)
-	}
-	if res.ChildCounterChangedParent {
-		r.Printf(r.T("  The parent's counter changed (%d → %d): something else in this process wrote it meanwhile.",
-			"  父进程的计数器变了（%d → %d）：这期间本进程里有别的代码写了它。"), iso.Before, iso.AfterChild)
+	default:
+		r.Printf(r.T("  The child set its counter (at %s) to %d; the parent's (at %s) is still %d: two address spaces (this binary is position-independent, so the addresses differ).",
+			"  子进程把它的计数器（%s）设成了 %d；父进程的（%s）仍是 %d：两个地址空间（本程序是位置无关的，所以地址不同）。"), iso.ChildAddr, iso.ChildValue, iso.ParentAddr, iso.AfterChild)
 	}
 	r.Printf(r.T("  A goroutine of the parent added 1000: the parent now reads %d. Goroutines and threads share one address space.",
 		"  父进程里的一个 goroutine 加了 1000：父进程现在读到 %d。goroutine 和线程共享同一个地址空间。"), iso.AfterGoroutine)
@@ -276,8 +276,8 @@ func stepCrash(ctx context.Context, r *demo.Run, res *result) error {
 	res.Crash.CrashedWorkerExitStatus = wc.ExitStatus
 	r.Printf(r.T("  3 worker processes on one socket; worker %d was asked to crash and exited with status %d (%s).",
 		"  3 个工作进程共享一个套接字；让 %d 号工作进程崩溃，它以状态 %d 退出（%s）。"), wc.CrashedPID, wc.ExitStatus, wc.Message)
-	r.Printf(r.T("  Then %d of %d requests were answered, by %d surviving worker(s) (%s).",
-		"  之后 %d / %d 个请求得到了回答，由 %d 个幸存的工作进程处理（%s）。"), wc.OK, wc.Requests, wc.Survivors, servedList(wc.Served))
+	r.Printf(r.T("  %d workers were still running; then %d of %d requests were answered, by %d of them (PID: requests %s).",
+		"  还有 %d 个工作进程在运行；之后 %d / %d 个请求得到了回答，由其中 %d 个处理（PID：请求数 %s）。"), wc.Survivors, wc.OK, wc.Requests, len(wc.Served), servedList(wc.Served))
 
 	gp, err := observeGoroutinePanic(ctx)
 	if err != nil {
@@ -355,8 +355,12 @@ func stepPrefork(ctx context.Context, r *demo.Run, p *params, res *result) error
 			"  完成 %d%% 的请求后，向 %d 号工作进程发送 SIGKILL，它结束了（wait 状态：%s）。master 收到 %d 个 SIGCHLD，用 wait4 回收了它，并启动了 %d 号工作进程，杀掉后 %.1f ms 就绪。"),
 			40, kr.Killed, exitWords(r, kr.Reaped), kr.Sigchld, kr.Reaped.Replacement, kr.RespawnMS)
 	}
-	r.Printf(r.T("  %d requests were sent after the replacement was ready: %d failed. Before it: %d failed (in flight at the killed worker).",
-		"  替补就绪后发出了 %d 个请求：失败 %d 个。在那之前：失败 %d 个（正在被杀掉的进程处理中）。"), kr.SentAfter, kr.FailedAfter, kr.FailedBefore)
+	r.Printf(r.T("  %d requests were sent after the replacement was ready: %d failed. Before it: %d failed.",
+		"  替补就绪后发出了 %d 个请求：失败 %d 个。在那之前：失败 %d 个。"), kr.SentAfter, kr.FailedAfter, kr.FailedBefore)
+	if kr.FailedBefore > 0 {
+		r.Printf("%s", r.T("  (A connection the killed worker had already accepted dies with it: the client sees a reset or an empty reply.)",
+			"  （被杀的工作进程已经 accept 的连接随它一起消失：客户端看到连接被重置或空响应。）"))
+	}
 	r.Measure("prefork.failed_requests", kr.FailedAfter, r.T("failed after the restart", "个请求在重启后失败"))
 
 	// The same load on one process with a goroutine per connection.
@@ -474,9 +478,12 @@ func stepGIL(ctx context.Context, r *demo.Run, p *params, res *result) error {
 	case sp >= 1.3:
 		r.Printf(r.T("  With GOMAXPROCS=%d the CPU loop ran %.2f× faster than with 1 (%d CPUs here): goroutines run Go code in parallel, there is no global lock.",
 			"  GOMAXPROCS=%d 时 CPU 循环比 1 时快 %.2f 倍（这里有 %d 个 CPU）：goroutine 并行执行 Go 代码，没有全局锁。"), all.GOMAXPROCS, sp, res.CPUs)
+	case res.LoadAvg != nil && *res.LoadAvg > float64(res.CPUs)/2:
+		r.Printf(r.T("  With GOMAXPROCS=%d the CPU loop ran only %.2f× as fast as with 1: the goroutines could run in parallel, but other programs were using the CPUs (load average %.2f).",
+			"  GOMAXPROCS=%d 时 CPU 循环的速度只有 1 时的 %.2f 倍：goroutine 本可以并行，但别的程序在用这些 CPU（负载均值 %.2f）。"), all.GOMAXPROCS, sp, *res.LoadAvg)
 	default:
-		r.Printf(r.T("  With GOMAXPROCS=%d the CPU loop ran only %.2f× as fast as with 1: the goroutines could run in parallel, but the other CPUs were busy with other programs during this run (see the load average).",
-			"  GOMAXPROCS=%d 时 CPU 循环的速度只有 1 时的 %.2f 倍：goroutine 本可以并行，但这次运行期间其他 CPU 被别的程序占着（见负载均值）。"), all.GOMAXPROCS, sp)
+		r.Printf(r.T("  With GOMAXPROCS=%d the CPU loop ran only %.2f× as fast as with 1: something else had the other CPUs during this run, or the loop was too short; try a larger --go-loop.",
+			"  GOMAXPROCS=%d 时 CPU 循环的速度只有 1 时的 %.2f 倍：这次运行期间其他 CPU 被别的东西占着，或者循环太短；试试更大的 --go-loop。"), all.GOMAXPROCS, sp)
 	}
 	r.Printf(r.T("  The socket waits took %.3f s with GOMAXPROCS=1 (%d × %d ms over 4 goroutines, %.3f s if done one after another): a waiting goroutine holds no P.",
 		"  GOMAXPROCS=1 时套接字等待用了 %.3f 秒（%d × %d ms 分给 4 个 goroutine，依次做要 %.3f 秒）：等待中的 goroutine 不占 P。"),
@@ -506,7 +513,11 @@ func gilSummary(r *demo.Run, g *gilResult, cpus int) string {
 		s += fmt.Sprintf(r.T("; 4 processes ran it at %.2f× the speed of 1 thread: no speed-up this time (with %d CPUs, either the other CPUs were busy or starting the processes outweighed the work; try a larger --py-loop)",
 			"；4 个进程的速度是 1 个线程的 %.2f 倍：这次没有加速（%d 个 CPU 上，要么其他 CPU 正忙，要么启动进程的开销超过了工作量；试试更大的 --py-loop）"), proc, cpus)
 	}
-	s += fmt.Sprintf(r.T("; 4 threads did the socket waits %.2f× faster than 1 (a thread waiting in the kernel has released the GIL).", "；4 个线程做套接字等待比 1 个线程快 %.2f 倍（在内核里等待的线程已释放 GIL）。"), io)
+	if io >= 1.3 {
+		s += fmt.Sprintf(r.T("; 4 threads did the socket waits %.2f× faster than 1 (a thread waiting in the kernel has released the GIL).", "；4 个线程做套接字等待比 1 个线程快 %.2f 倍（在内核里等待的线程已释放 GIL）。"), io)
+	} else {
+		s += fmt.Sprintf(r.T("; 4 threads did the socket waits at only %.2f× the speed of 1: this run did not show the waits overlapping.", "；4 个线程做套接字等待的速度只有 1 个线程的 %.2f 倍：这次没有看到等待重叠。"), io)
+	}
 	return s
 }
 
