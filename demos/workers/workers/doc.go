@@ -18,9 +18,11 @@
 //     parent's; four goroutines racing on one counter lose updates;
 //   - crash.go: a worker process that crashes leaves the others serving, a
 //     goroutine that panics ends its whole process;
-//   - prefork.go: a pre-fork server (gunicorn's model): a master, N worker
-//     processes accepting from one inherited listening socket, kill -9 and
-//     respawn, graceful SIGTERM;
+//   - a pre-fork server (gunicorn's model): master.go binds, starts and
+//     reaps the workers (worker.go) that accept from one inherited listening
+//     socket; prefork.go kills one under load (load.go) and watches it
+//     respawn, compares with one process, and stops them with SIGTERM;
+//     serve.go keeps it up for curl (--serve);
 //   - gil.go: CPython's GIL with the real python3 (gil.py) and the same
 //     workloads in Go under GOMAXPROCS=1 and NumCPU (gowork.go).
 //
