@@ -20,6 +20,7 @@ import (
 
 	"github.com/netdemo/netdemo/demos/get-post/getpost"
 	"github.com/netdemo/netdemo/demos/http-tcp/httptcp"
+	"github.com/netdemo/netdemo/demos/io-mux/iomux"
 	"github.com/netdemo/netdemo/demos/quic/quicdemo"
 	"github.com/netdemo/netdemo/demos/tcp-udp/tcpudp"
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo"
@@ -40,6 +41,7 @@ var tour = []*demo.Demo{
 	tlsdemo.Demo,
 	getpost.Demo,
 	tracedemo.Demo,
+	iomux.Demo,
 	workers.Demo,
 }
 

@@ -106,11 +106,11 @@ func checkParams(fields []paramField) error {
 		if x != x || low || high { // x != x: NaN
 			switch {
 			case f.min != "" && f.max != "":
-				return usagef("--%s must be between %s and %s, got %s", f.name, show(lo), show(hi), show(x))
+				return usage2("--%s must be between %s and %s, got %s", "--%s 必须在 %s 到 %s 之间，收到的是 %s", f.name, show(lo), show(hi), show(x))
 			case f.min != "":
-				return usagef("--%s must be at least %s, got %s", f.name, show(lo), show(x))
+				return usage2("--%s must be at least %s, got %s", "--%s 至少是 %s，收到的是 %s", f.name, show(lo), show(x))
 			default:
-				return usagef("--%s must be at most %s, got %s", f.name, show(hi), show(x))
+				return usage2("--%s must be at most %s, got %s", "--%s 最多是 %s，收到的是 %s", f.name, show(hi), show(x))
 			}
 		}
 	}

@@ -22,7 +22,8 @@ import (
 // datagram size limit), then on the lab's lossy link (the handshake, loss,
 // order, latency and header bytes, seen packet by packet in the tap).
 func run(ctx context.Context, r *demo.Run) error {
-	n := demo.ParamsOf[*params](r).Messages
+	p := demo.ParamsOf[*params](r)
+	n := p.Messages
 	var res result
 
 	// 1. Real echo servers on the kernel's loopback.
@@ -107,9 +108,18 @@ func run(ctx context.Context, r *demo.Run) error {
 
 	// 5. N numbered messages over each.
 	r.Step("delivery", r.T(fmt.Sprintf("%d numbered messages over each, one every %v", n, gap), fmt.Sprintf("各发 %d 条编号消息，每 %v 一条", n, gap)))
-	td, err := sendTCP(ctx, op.Client, op.Server, n)
+	td, err := sendTCP(ctx, op.Client, op.Server, n, p.Budget, func(got int) {
+		r.Progress(r.T("TCP: messages delivered so far", "TCP：已送达的消息"), got, n)
+	})
+	r.ProgressDone()
 	if err != nil {
 		return fmt.Errorf("TCP messages: %w", err)
+	}
+	if td.StoppedAfter > 0 {
+		r.Printf(r.T("  Stopped waiting after %.1f s (--budget %v): TCP had delivered %d of %d messages; on a link this lossy its retransmission timer doubles after each loss, and it would keep trying for minutes. The figures below are for what arrived.",
+			"  等了 %.1f 秒后不再等待（--budget %v）：TCP 已送达 %d/%d 条消息；在丢包这么严重的链路上，它的重传定时器每丢一次就翻倍，还会再试好几分钟。下面的数字只算已经到达的。"),
+			td.StoppedAfter.Seconds(), p.Budget, td.Delivered, n)
+		res.TCP.StoppedEarly = true
 	}
 	// How long UDP's receiver listens after the last send at most: the
 	// trip, the jitter, a reordered datagram's hold, with --rate the time for

@@ -135,7 +135,11 @@ func showDelivery(r *demo.Run, res result) {
 		Row("TCP", t.Sent, t.Delivered, t.Sent-t.Delivered, t.InOrder, t.DroppedData, t.Retransmissions).
 		Row("UDP", u.Sent, u.Delivered, u.Lost, u.Reordered == 0, u.DroppedData, nil))
 	outcome := fmt.Sprintf(r.T("%d of %d arrived (in order: %s)", "%d/%d 条送达（按序：%s）"), t.Delivered, t.Sent, yesNo(r, t.InOrder))
-	if t.Delivered == t.Sent && t.InOrder {
+	switch {
+	case t.StoppedEarly:
+		outcome = fmt.Sprintf(r.T("%d of %d arrived before the demo stopped waiting (--budget); TCP was still retransmitting the rest",
+			"在演示停止等待（--budget）之前送达了 %d/%d 条；其余的 TCP 仍在重传"), t.Delivered, t.Sent)
+	case t.Delivered == t.Sent && t.InOrder:
 		outcome = fmt.Sprintf(r.T("all %d arrived, in the order sent", "%d 条全部送达，且顺序与发送一致"), t.Sent)
 	}
 	r.Set("tcp_outcome", outcome)
