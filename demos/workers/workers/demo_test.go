@@ -48,6 +48,7 @@ var testDemo = func() *demo.Demo {
 func TestDefaults(t *testing.T) {
 	before := childrenOf(t, os.Getpid())
 	o := demotest.Run(t, testDemo)
+	noBadVerbs(t, o)
 
 	if got := o.Num(t, "cpus"); int(got) != runtime.NumCPU() {
 		t.Errorf("cpus = %v, want runtime.NumCPU() = %d", got, runtime.NumCPU())
@@ -181,6 +182,7 @@ func TestDefaults(t *testing.T) {
 // TestZh: the Chinese run is Chinese and fills the same explanation.
 func TestZh(t *testing.T) {
 	o := demotest.Run(t, testDemo, quick("--lang", "zh")...)
+	noBadVerbs(t, o)
 	for _, e := range o.Kind("step") {
 		if title, _ := e["title"].(string); !hasHan(title) {
 			t.Errorf("step %v title %q has no Chinese", e["id"], title)
@@ -360,6 +362,18 @@ func FuzzParsePID(f *testing.F) {
 			t.Fatalf("parsePID(%q) = %d without error", s, pid)
 		}
 	})
+}
+
+// noBadVerbs fails on a %!verb(…) anywhere in the output: a format whose
+// arguments do not match it.
+func noBadVerbs(t *testing.T, o *demotest.Output) {
+	t.Helper()
+	for _, e := range o.Events {
+		b, _ := json.Marshal(e)
+		if strings.Contains(string(b), "%!") {
+			t.Errorf("bad format in %s", b)
+		}
+	}
 }
 
 // quick are flags that keep a test run short.
