@@ -15,9 +15,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/event"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // closingServer is a raw HTTP/1.1 server built to trip Go's Transport: on
