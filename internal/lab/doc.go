@@ -63,20 +63,37 @@
 //
 // # Determinism
 //
-// Every random choice comes from [Config.Seed]. Each direction has its own
-// ChaCha8 generator, keyed by the seed and the direction, and consumes
-// exactly four numbers per frame (loss, reorder, duplicate, jitter) in the
-// order the frames reach the link, whatever a [Lab.SetRule] rule decides. So
-// with the same seed and link, the n-th frame of each direction meets the
-// same fate, and traffic in one direction does not shift the fates of the
-// other. gVisor's own randomness (initial sequence numbers, ephemeral ports)
-// is seeded from the same seed.
+// Every random choice comes from [Config.Seed]. A frame's fate (and its
+// jitter) is a keyed hash of the seed and the frame's identity, not of its
+// place in the link's queue:
+//
+//   - a UDP datagram is the n-th datagram of its flow (addresses, ports,
+//     direction);
+//   - a TCP segment that carries data, SYN or FIN is its sequence number
+//     relative to the sender's initial one, its length, and which
+//     transmission it is: the first transmission of a segment always meets
+//     the same fate, and each retransmission gets a draw of its own;
+//   - a pure ACK is its relative sequence and acknowledgment numbers and how
+//     many identical ACKs preceded it; anything else is the n-th frame of its
+//     kind between two addresses.
+//
+// So with the same seed and link, every UDP datagram and every first
+// transmission of a TCP segment meets the same fate run after run, whatever
+// else shares the link: one more ACK in the queue shifts nothing, and
+// neither does a [Lab.SetRule] verdict. gVisor's own randomness (ephemeral
+// ports, and the secret part of initial sequence numbers) is seeded from the
+// same seed, so the flows themselves are the same when the program opens
+// them in the same order. The hash is SipHash-2-4, written out in rand.go;
+// it is not hash/maphash, whose seed is random in every process.
 //
 // What the seed does not fix is time. gVisor's timers (retransmission,
-// delayed ACKs, pacing) and the Go scheduler decide when a stack sends, so
-// the frame sequence of a TCP transfer can differ from run to run, and with
-// it which segment is the n-th. Traffic whose frames do not depend on timing,
-// such as a burst of UDP datagrams, meets exactly the same fates every run.
+// delayed ACKs, pacing), the clock in its initial sequence numbers, and the
+// Go scheduler decide when a stack sends, so how many ACKs and
+// retransmissions a TCP transfer takes, and where a sender cuts its
+// segments, can differ from run to run; the retransmissions' fates, and the
+// times every measurement reports, differ with them. Sockets opened
+// concurrently may also swap their ephemeral ports, and with them their
+// flows' fates.
 //
 // # Watching
 //

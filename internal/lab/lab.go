@@ -41,13 +41,15 @@ type Lab struct {
 
 	// mu orders the frames: everything that must see them in one sequence
 	// (numbering, the random model, taps, the pcap) happens under it.
-	mu     sync.Mutex
-	closed bool
-	frames int     // frames seen so far, both directions
-	lines  [2]line // by netx.Direction
-	taps   []tap   // called in the order they were added
-	nextID int     // of the next tap
-	pcap   *pcapWriter
+	mu      sync.Mutex
+	closed  bool
+	frames  int       // frames seen so far, both directions
+	flows   flowTable // what the link knows of each flow, to identify frames
+	fateKey fateKey   // turns a frame's identity into its fate
+	lines   [2]line   // by netx.Direction
+	taps    []tap     // called in the order they were added
+	nextID  int       // of the next tap
+	pcap    *pcapWriter
 
 	closeOnce sync.Once
 	closeErr  error
@@ -58,7 +60,7 @@ func New(cfg Config) (*Lab, error) {
 	if err := cfg.Link.validate(); err != nil {
 		return nil, fmt.Errorf("lab: %w", err)
 	}
-	l := &Lab{link: cfg.Link, start: time.Now()}
+	l := &Lab{link: cfg.Link, start: time.Now(), fateKey: newFateKey(cfg.Seed, 0)}
 	if cfg.Pcap != nil {
 		p, err := newPcapWriter(cfg.Pcap)
 		if err != nil {
@@ -74,7 +76,7 @@ func New(cfg Config) (*Lab, error) {
 	}
 	for d := range l.lines {
 		to := nics[1-d] // a frame leaves one host's NIC and enters the other's
-		l.lines[d] = line{rng: lineRand(cfg.Seed, netx.Direction(d)), dl: newDelayLine(to)}
+		l.lines[d] = line{dl: newDelayLine(to)}
 	}
 
 	var err error

@@ -1,9 +1,9 @@
 package lab
 
 import (
-	"github.com/netdemo/netdemo/internal/netx"
-	"math/rand/v2"
 	"time"
+
+	"github.com/netdemo/netdemo/internal/netx"
 
 	"gvisor.dev/gvisor/pkg/buffer"
 )
@@ -11,15 +11,14 @@ import (
 // line is the state of one direction of the link. Apart from dl, which has
 // its own lock, it is guarded by Lab.mu.
 type line struct {
-	rng       *rand.Rand // the direction's fates, consumed in frame order
 	busyUntil time.Time  // when the sender's transmitter is free (RateBPS)
 	lastDue   time.Time  // delivery time of the last in-order frame (FIFO)
 	dl        *delayLine // carries the frames to the receiving host
 }
 
 // transmit is the link: one IPv4 packet, just handed over by the sending
-// stack in direction d, is numbered, judged, shown to the taps and the pcap,
-// and put on its way. The lab takes buf.
+// stack in direction d, is numbered, identified, judged, shown to the taps
+// and the pcap, and put on its way. The lab takes buf.
 func (l *Lab) transmit(d netx.Direction, buf buffer.Buffer) {
 	now := time.Now()
 	size := int(buf.Size())
@@ -32,6 +31,9 @@ func (l *Lab) transmit(d netx.Direction, buf buffer.Buffer) {
 		return
 	}
 	l.frames++
+	var hdr [peekSize]byte
+	n, _ := buf.ReadAt(hdr[:], 0)
+	id := l.flows.identify(d, hdr[:n])
 	rule := l.rule.Load()
 	f := Frame{N: l.frames, At: now, Dir: d}
 	if len(l.taps) > 0 || l.pcap != nil || rule != nil {
@@ -41,7 +43,7 @@ func (l *Lab) transmit(d netx.Direction, buf buffer.Buffer) {
 	if rule != nil {
 		v = (*rule)(f)
 	}
-	dec := decide(ln.rng, &l.link, v)
+	dec := decide(l.fateKey.draws(d, id), &l.link, v)
 	f.Fate = dec.fate
 	l.stats.count(d, size, dec.fate)
 	if l.pcap != nil {
