@@ -1,6 +1,7 @@
-// Package lab is the virtual network: two hosts, client and server, each with
-// its own real user-space TCP/IP stack (gVisor netstack), joined by a link
-// whose delay, jitter, loss, reordering, duplication, rate and MTU we control.
+// Package lab is the virtual network: hosts, each with its own real
+// user-space TCP/IP stack (gVisor netstack), joined by links whose delay,
+// jitter, loss, reordering, duplication, rate and MTU we control. By
+// default it is two hosts, client and server, on one link.
 //
 // Typical usage:
 //
@@ -14,9 +15,25 @@
 // A [Host] implements netx.Network, and what it returns are the standard
 // library's net.Conn, net.Listener and net.PacketConn, so net/http,
 // crypto/tls and quic-go run over the lab unchanged. The addresses
-// ([ClientAddr], [ServerAddr], from RFC 5737) and the names "client.test"
-// and "server.test" exist only inside the process: nothing touches the
-// kernel's network, and no privileges are needed.
+// ([ClientAddr], [ServerAddr], from RFC 5737) and the names [ClientName]
+// and [ServerName] ("client.test" and "server.test") exist only inside the
+// process: nothing touches the kernel's network, and no privileges are
+// needed. They are defined once, in topology.go, and the demo PKI (certs)
+// and the demos take them from there.
+//
+// # Topologies
+//
+// [Config.Topology] builds any number of named hosts and links instead, for
+// example client → proxy → server: each [Cable] joins two hosts and has its
+// own [Link] parameters and its own fates. A host gets an address on each
+// of its links, from one /24 per link ([LinkSubnet], [LinkAddr]: link 0 is
+// 192.0.2.0/24, link 1 198.51.100.0/24, link 2 203.0.113.0/24), and a route
+// to each of those subnets, so a host in the middle reaches both sides.
+// Hosts do not forward: the client reaches the server only through a
+// program on the proxy. [Lab.Host] finds a host by name ("proxy" or
+// "proxy.test"), every host resolves every host's name, and [Frame.Link]
+// says which link a frame was on. [Lab.Client] and [Lab.Server] are the
+// hosts named client.test and server.test, when there are such.
 //
 // # Why real stacks
 //
@@ -25,13 +42,14 @@
 // of TCP would show what its author believed. gVisor's netstack is the
 // TCP/IP stack that runs production workloads in gVisor sandboxes, written in
 // pure Go: it builds with CGO_ENABLED=0 on Linux, macOS and Windows, and a
-// stack is just a value, so the lab can own two. Both run with SACK on and
+// stack is just a value, so the lab can own several. All run with SACK on and
 // with buffers large enough for gigabit rates at tens of milliseconds RTT.
 //
 // # The link
 //
-// Each host has one NIC speaking raw IPv4 (no Ethernet, no ARP). Every packet
-// a stack sends becomes a [Frame]: it is numbered, its fate is decided
+// Each host has one NIC per link, speaking raw IPv4 (no Ethernet, no
+// ARP). Every packet a stack sends becomes a [Frame]: it is numbered
+// (across all links), its fate is decided
 // ([Delivered], [Dropped], [Duplicated] or [Reordered]), the taps and the
 // pcap see it, and it is scheduled for delivery:
 //
@@ -47,7 +65,7 @@
 //     Reorder does, by holding a frame back past its slot (by half the
 //     one-way delay, at least 1 ms) while the frames behind it pass.
 //
-// One goroutine per direction delivers the frames, sleeping on one timer
+// One goroutine per direction of each link delivers the frames, sleeping on one timer
 // until the earliest is due, so thousands of frames in flight cost memory,
 // not goroutines or timers. On a link with no delay the frames are due at
 // once and no timer is armed; they still go through the goroutine rather
@@ -102,7 +120,7 @@
 // can override the random model for chosen frames, for example to drop
 // exactly one segment; [Lab.Stats] counts; and [Config.Pcap] receives a
 // capture of every frame the sender put on the wire, dropped ones included,
-// duplicated ones twice. The capture is classic pcap with link type 101
+// duplicated ones twice, the frames of all links in one file. The capture is classic pcap with link type 101
 // (LINKTYPE_RAW: each packet starts with its IPv4 header) and wall-clock
 // microsecond timestamps; Wireshark, tshark and tcpdump open it. It is
 // flushed by [Lab.Close].
@@ -117,7 +135,7 @@
 //
 // # Closing
 //
-// [Lab.Close] stops both stacks: blocked Accept, Read and Write calls return
+// [Lab.Close] stops every stack: blocked Accept, Read and Write calls return
 // errors, and every goroutine the lab started, gVisor's included, has ended
 // when Close returns.
 package lab

@@ -105,7 +105,9 @@ func mixedExchange(t *testing.T, seed int64) exchange {
 	ex := exchange{udp: map[uint32]Fate{}, tcp: map[tcpSeg]Fate{}}
 	var isn [2]uint32
 	var sent [2]uint32 // relative sequence past the highest byte sent, by direction
-	l.AddTap(func(f Frame) {
+	// Removed before the caller reads ex: frames (the FINs) still flow
+	// after the exchange.
+	defer l.AddTap(func(f Frame) {
 		if p, ok := udpPayload(f.Data); ok && len(p) >= 4 && f.Dir == netx.ClientToServer {
 			ex.udp[binary.BigEndian.Uint32(p)] = f.Fate
 			return
@@ -132,7 +134,7 @@ func mixedExchange(t *testing.T, seed int64) exchange {
 		} else {
 			ex.retransmissions++
 		}
-	})
+	})()
 
 	ln, err := l.Server().Listen(ctx, "tcp", ":7")
 	if err != nil {

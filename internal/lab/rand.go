@@ -24,7 +24,9 @@ const (
 func newChaCha8(seed int64, stream string) *rand.ChaCha8 {
 	var key [32]byte
 	binary.LittleEndian.PutUint64(key[:8], uint64(seed))
-	copy(key[8:], stream) // names are short; a longer one would be cut, not mixed
+	for i := range len(stream) { // a name longer than 24 bytes is folded in
+		key[8+i%24] ^= stream[i] + byte(i/24)
+	}
 	return rand.NewChaCha8(key)
 }
 
