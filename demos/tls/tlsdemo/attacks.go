@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/netdemo/netdemo/internal/lab"
 )
 
 // The attack steps share this: an attacker, a proxy per certificate, and
@@ -136,8 +138,8 @@ func (w *world) stepWrongHost(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r.Printf("%s", r.T("The attacker owns server.test and got a genuine certificate for it from the same CA; it presents that for localhost.",
-		"攻击者拥有 server.test，并从同一个 CA 拿到了它的真证书；现在拿它冒充 localhost。"))
+	r.Printf(r.T("The attacker owns %s and got a genuine certificate for it from the same CA; it presents that for localhost.",
+		"攻击者拥有 %s，并从同一个 CA 拿到了它的真证书；现在拿它冒充 localhost。"), lab.ServerName)
 	o, _, err := w.throughProxy(ctx, a.ownName, w.client("localhost"))
 	if err != nil {
 		return err
