@@ -264,3 +264,27 @@ func TestFateDoesNotAllocate(t *testing.T) {
 		t.Errorf("a frame's fate took %v allocations, want 0", allocs)
 	}
 }
+
+// FuzzIdentify feeds identify arbitrary bytes, as frames and as the first
+// bytes of frames: it must not panic, and the same frames in the same order
+// must get the same identities.
+func FuzzIdentify(f *testing.F) {
+	cli := endpoint{addr: ClientAddr.As4(), port: 40000}
+	srv := endpoint{addr: ServerAddr.As4(), port: 80}
+	f.Add(tcpFrame(cli, srv, 1, 0, header.TCPFlagSyn, 0), tcpFrame(srv, cli, 9, 2, header.TCPFlagSyn|header.TCPFlagAck, 0))
+	f.Add(tcpFrame(cli, srv, 2, 10, header.TCPFlagAck, 100), []byte{0x45, 0, 0, 20})
+	f.Add([]byte{0x4f, 0, 0, 60, 0, 0, 0x20, 0}, []byte{})
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		var t1, t2 flowTable
+		for _, d := range []netx.Direction{netx.ClientToServer, netx.ServerToClient} {
+			for _, p := range [][]byte{a, b, a} {
+				if len(p) > peekSize {
+					p = p[:peekSize]
+				}
+				if x, y := t1.identify(d, p), t2.identify(d, p); x != y {
+					t.Fatalf("the same frame got identities %+v and %+v", x, y)
+				}
+			}
+		}
+	})
+}
