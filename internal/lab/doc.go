@@ -109,9 +109,11 @@
 // Go scheduler decide when a stack sends, so how many ACKs and
 // retransmissions a TCP transfer takes, and where a sender cuts its
 // segments, can differ from run to run; the retransmissions' fates, and the
-// times every measurement reports, differ with them. Sockets opened
-// concurrently may also swap their ephemeral ports, and with them their
-// flows' fates.
+// times every measurement reports, differ with them. The same holds for
+// a protocol over UDP that sends on timers, such as QUIC with its ACK-only
+// packets: the n-th datagram of its flow always meets the same fate, but
+// which packet is the n-th can vary. Sockets opened concurrently may also
+// swap their ephemeral ports, and with them their flows' fates.
 //
 // # Watching
 //
