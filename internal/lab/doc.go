@@ -101,7 +101,7 @@
 // neither does a [Lab.SetRule] verdict. gVisor's own randomness (ephemeral
 // ports, and the secret part of initial sequence numbers) is seeded from the
 // same seed, so the flows themselves are the same when the program opens
-// them in the same order. The hash is SipHash-2-4, written out in rand.go;
+// them in the same order. The hash is SipHash-1-3, written out in rand.go;
 // it is not hash/maphash, whose seed is random in every process.
 //
 // What the seed does not fix is time. gVisor's timers (retransmission,

@@ -114,6 +114,10 @@ const maxRetransmitted = 1 << 16
 type flowTable struct {
 	conns map[connKey]*conn
 	junk  [2]uint32 // frames that are not IPv4, by direction
+	// The flow of the last frame, by direction: a bulk transfer finds its
+	// flow here without hashing the key.
+	lastKey  [2]connKey
+	lastConn [2]*conn
 }
 
 // peekSize is how many bytes of a frame identify it: the longest IPv4
@@ -150,13 +154,16 @@ func (t *flowTable) identify(d netx.Direction, hdr []byte) frameID {
 		fk.dst.port = binary.BigEndian.Uint16(l4[2:])
 	}
 	ck, side := fk.conn()
-	c := t.conns[ck]
-	if c == nil {
-		if t.conns == nil {
-			t.conns = make(map[connKey]*conn)
+	c := t.lastConn[d]
+	if c == nil || t.lastKey[d] != ck {
+		if c = t.conns[ck]; c == nil {
+			if t.conns == nil {
+				t.conns = make(map[connKey]*conn)
+			}
+			c = &conn{}
+			t.conns[ck] = c
 		}
-		c = &conn{}
-		t.conns[ck] = c
+		t.lastKey[d], t.lastConn[d] = ck, c
 	}
 	h, peer := &c.half[side], &c.half[1-side]
 	id := frameID{flow: fk, kind: kind}
