@@ -21,14 +21,14 @@ import (
 	"fmt"
 	"net/netip"
 
-	"github.com/netdemo/netdemo/internal/lab"
+	"github.com/netdemo/netdemo/internal/lab/names"
 	"github.com/netdemo/netdemo/internal/packet"
 )
 
 // The lab's two hosts (internal/lab): the addresses its frames carry.
 var (
-	ClientAddr = lab.ClientAddr
-	ServerAddr = lab.ServerAddr
+	ClientAddr = names.ClientAddr
+	ServerAddr = names.ServerAddr
 )
 
 // Client and Server are the lab hosts' endpoints on port.
