@@ -190,3 +190,11 @@ func BenchmarkRace(b *testing.B) {
 		b.ReportMetric(sum/float64(b.N), key+"/theory")
 	}
 }
+
+// TestRunChinese runs the demo in Chinese on a short link with one seed for
+// the head-of-line experiment, and checks the run is Chinese throughout.
+func TestRunChinese(t *testing.T) {
+	o := demotest.Run(t, demos.Lookup("quic"), "--lang", "zh", "--seed", "1", "--rtt", "20ms", "--hol-seeds", "1", "--streams", "2", "--tries", "1")
+	// QUIC's packet types, a TLS message and an HTTP status (RFC 8470).
+	demotest.CheckChinese(t, o, "Initial", "Handshake", "Finished", "Too Early")
+}

@@ -336,3 +336,10 @@ func (c *cancelOnWrite) Write(p []byte) (int, error) {
 	}
 	return c.w.Write(p)
 }
+
+// TestChinese runs the default exchange in Chinese and checks the run is
+// Chinese throughout.
+func TestChinese(t *testing.T) {
+	o := demotest.Run(t, traceDemo(t), "--lang", "zh", "--seed", "1")
+	demotest.CheckChinese(t, o)
+}
