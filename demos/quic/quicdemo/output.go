@@ -154,6 +154,18 @@ func showReplay(r *demo.Run, unsafe, safe *replayed) {
 	} else {
 		r.Printf(r.T("  The handler charged %d time(s): this run did not see the replay executed.", "  处理函数扣款 %d 次：本次运行没有观察到重放被执行。"), charged)
 	}
+	early := 0
+	for _, c := range unsafe.Charges {
+		if c.Early {
+			early++
+		}
+	}
+	if early > 1 {
+		// The demo runs one server instance: two early executions of one
+		// first flight are one instance accepting the same 0-RTT twice.
+		r.Printf(r.T("  This one server instance accepted the same 0-RTT early data %d times: that breaks RFC 9846 §8, under which each server instance MUST accept 0-RTT for the same 0-RTT handshake at most once.",
+			"  这一个服务器实例把同一份 0-RTT 早期数据接受了 %d 次：这违反了 RFC 9846 §8 的要求——每个服务器实例对同一次 0-RTT 握手最多只能接受一次 0-RTT（MUST）。"), early)
+	}
 
 	r.Printf(r.T("  The same attack on %s, which follows RFC 8470 (early data → 425 Too Early):",
 		"  同样的攻击打到遵循 RFC 8470（早期数据 → 425 Too Early）的 %s："), safe.Path)

@@ -43,7 +43,7 @@ func (w *world) stepKeys(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r.Printf(r.T("HKDF-Expand-Label (RFC 8446 §7.1, §7.3) with %s:", "用 %s 做 HKDF-Expand-Label（RFC 8446 §7.1、§7.3）："), suite.Name)
+	r.Printf(r.T("HKDF-Expand-Label (RFC 9846 §7.1, §7.3) with %s:", "用 %s 做 HKDF-Expand-Label（RFC 9846 §7.1、§7.3）："), suite.Name)
 	r.Printf(`  key = HKDF-Expand-Label(secret, "key", "", %d) = %s`, suite.KeyLen, hex.EncodeToString(keys.Key))
 	r.Printf(`  iv  = HKDF-Expand-Label(secret, "iv",  "", %d) = %s`, record.IVLen, hex.EncodeToString(keys.IV))
 
