@@ -104,7 +104,7 @@ func showHOL(r *demo.Run, o *options, trials []holTrial) holResult {
 	if len(trials) > 1 {
 		r.Printf(r.T("  The same experiment with %d seeds (each its own lab and its own losses):", "  同样的实验换 %d 个种子（各自独立的实验网络，各自的丢包）："), len(trials))
 	}
-	seeds := event.NewTable("hol-seeds", r.T("seed", "种子"), "HTTP/2 p50|ms", "HTTP/2 max|ms", "HTTP/3 p50|ms", "HTTP/3 max|ms", r.T("frames dropped", "丢弃帧数"))
+	seeds := event.NewTable("hol-seeds", r.T("seed", "种子"), "HTTP/2 p50|ms", r.T("HTTP/2 max|ms", "HTTP/2 最大|ms"), "HTTP/3 p50|ms", r.T("HTTP/3 max|ms", "HTTP/3 最大|ms"), r.T("frames dropped", "丢弃帧数"))
 	for _, t := range trials {
 		h2p, h2m, h3p, h3m := percentile(t.H2, 50), percentile(t.H2, 100), percentile(t.H3, 50), percentile(t.H3, 100)
 		if ahead(h3p, h2p) {
