@@ -91,6 +91,17 @@ func TestRun(t *testing.T) {
 	if got := runs["/charge"][200]; got != 2 {
 		t.Errorf("/charge ran %d times with 200, want 2 (the client's early request and its replay); runs %v", got, runs)
 	}
+	// Two early executions on the one server instance break RFC 9846 §8's
+	// MUST, and the run says so.
+	broke := false
+	for _, e := range o.Kind("say") {
+		if s, _ := e["text"].(string); strings.Contains(s, "breaks RFC 9846 §8") {
+			broke = true
+		}
+	}
+	if broke != (runs["/charge"][200] >= 2) {
+		t.Errorf("the run says the server broke RFC 9846 §8: %v, with /charge runs %v", broke, runs)
+	}
 	if got := runs["/charge-safe"][200]; got != 1 {
 		t.Errorf("/charge-safe charged %d times, want 1 (only the retry after the handshake); runs %v", got, runs)
 	}
