@@ -16,20 +16,15 @@ import (
 var latinWords = map[string]bool{
 	// Programs, projects, systems.
 	"Go": true, "Linux": true, "Wireshark": true, "tshark": true, "tcpdump": true,
-	"netdemo": true, "quic-go": true, "Chromium": true, "Mermaid": true, "curl": true,
-	"nginx": true, "openssl": true, "python3": true, "netstack": true, "Nagle": true,
-	// Protocol words written in lower case, and the demo's host names.
-	"keep-alive": true, "chunked": true, "localhost": true, "prior": true, "knowledge": true,
-	"h2c": true, "draining": true, "pinning": true, "sslstrip": true,
+	"netdemo": true, "quic-go": true, "netstack": true, "Nagle": true, "Mermaid": true,
+	// Protocol words written in lower case, and the demos' host name.
+	"keep-alive": true, "chunked": true, "h2c": true, "localhost": true,
 	"over": true, // in protocol names: DNS over UDP, HTTP over QUIC
 	// Header names (RFC 9110 spells them capitalised).
-	"Host": true, "Connection": true, "Expect": true, "Priority": true,
-	"Content-Length": true, "Content-Type": true, "User-Agent": true,
-	"Strict-Transport-Security": true, "Upgrade": true,
-	// Units.
-	"ms": true, "s": true, "B": true, "KiB": true, "MiB": true, "bits": true,
-	// File formats.
-	"pcap": true, "pcapng": true,
+	"Host": true, "Connection": true, "Content-Length": true, "Content-Type": true,
+	"User-Agent": true, "Strict-Transport-Security": true, "Upgrade": true,
+	// Units and file formats.
+	"ms": true, "B": true, "KiB": true, "MiB": true, "pcap": true, "pcapng": true,
 }
 
 var (
