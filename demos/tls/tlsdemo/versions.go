@@ -18,7 +18,7 @@ import (
 // trip costs --rtt, and counts round trips from the measured handshake time.
 func (w *world) stepVersions(ctx context.Context) error {
 	r := w.r
-	r.Step("versions", r.T("TLS 1.2 beside TLS 1.3 on the lab's link", "在实验室链路上对比 TLS 1.2 与 TLS 1.3"))
+	r.Step("versions", r.T("TLS 1.2 beside TLS 1.3 on the lab's link", "在实验网络链路上对比 TLS 1.2 与 TLS 1.3"))
 	l, err := r.NewLab()
 	if err != nil {
 		return err
@@ -91,7 +91,7 @@ func (w *world) stepVersions(ctx context.Context) error {
 	}
 	visible13 := t13.Has("Certificate")
 	r.Printf(r.T("  TLS 1.3: an observer without keys sees %d encrypted records after ServerHello and no Certificate: %v",
-		"  TLS 1.3：没有密钥的旁观者在 ServerHello 之后看到 %d 条加密记录，看不到 Certificate：%v"), t13.Undecrypted, !visible13)
+		"  TLS 1.3：没有密钥的旁观者在 ServerHello 之后看到 %d 条加密记录，看不到 Certificate：%v"), t13.Undecrypted, yesNo(r, !visible13))
 	r.Set("tls12_cert_visible", visible12)
 	r.Set("tls13_cert_visible", visible13)
 	return nil
