@@ -18,8 +18,9 @@ import (
 type Main func(ctx context.Context, args []string) int
 
 const (
-	envName  = "NETDEMO_CHILD"
-	envFiles = "NETDEMO_CHILD_FILES"
+	envName   = "NETDEMO_CHILD"
+	envFiles  = "NETDEMO_CHILD_FILES"
+	envParent = "NETDEMO_CHILD_PARENT"
 )
 
 var (
@@ -48,6 +49,8 @@ func Dispatch() {
 	}
 	// Grandchildren start clean.
 	os.Unsetenv(envName)
+	parent, _ := strconv.Atoi(os.Getenv(envParent))
+	os.Unsetenv(envParent)
 	mu.Lock()
 	m := registry[name]
 	mu.Unlock()
@@ -55,7 +58,9 @@ func Dispatch() {
 		fmt.Fprintf(os.Stderr, "netdemo child: no child named %q in this binary\n", name)
 		os.Exit(2)
 	}
-	go watchParent(os.Getppid())
+	if parent > 0 {
+		go watchParent(parent)
+	}
 	os.Exit(m(signalContext(), os.Args[1:]))
 }
 
@@ -66,11 +71,14 @@ func Dispatch() {
 // exits, and Go ends threads (a goroutine that exits while locked to its
 // thread): a child started from such a thread would be killed with its
 // parent alive.
+// The parent's pid comes from the parent itself (NETDEMO_CHILD_PARENT):
+// a parent that exits before the child first looks must count as gone.
 func watchParent(ppid int) {
-	for range time.Tick(200 * time.Millisecond) {
+	for {
 		if os.Getppid() != ppid {
 			os.Exit(3)
 		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
 
@@ -124,7 +132,7 @@ func Command(ctx context.Context, name string, args []string, files Files) (*exe
 		return nil, fmt.Errorf("finding this program to start child %s: %w", name, err)
 	}
 	cmd := exec.CommandContext(ctx, exe, args...)
-	cmd.Env = append(os.Environ(), envName+"="+name)
+	cmd.Env = append(os.Environ(), envName+"="+name, envParent+"="+strconv.Itoa(os.Getpid()))
 	if len(files) > 0 {
 		names := make([]string, 0, len(files))
 		for n := range files {
