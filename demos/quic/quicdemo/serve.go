@@ -25,20 +25,12 @@ func serve(ctx context.Context, r *demo.Run) error {
 		return fmt.Errorf("making the demo certificates: %w", err)
 	}
 	s := &site{}
-	// UDP first: with port 0 the kernel picks a UDP port, and TCP takes the
-	// same number, so that Alt-Svc can say "same port".
-	pc, err := netx.Loopback.ListenPacket(ctx, "udp", r.Addr)
+	pc, ln, port, err := listenSamePort(ctx, r.Addr)
 	if err != nil {
-		return inUse(r.Addr, "udp", err)
+		return err
 	}
-	port := netx.Port(pc.LocalAddr())
 	host, _, _ := net.SplitHostPort(r.Addr)
-	addr := net.JoinHostPort(host, strconv.Itoa(int(port)))
-	ln, err := netx.Loopback.Listen(ctx, "tcp", addr)
-	if err != nil {
-		pc.Close()
-		return inUse(addr, "tcp", err)
-	}
+	addr := netx.Bound(r.Addr, ln.Addr())
 	altSvc := fmt.Sprintf(`h3=":%d"; ma=3600`, port)
 	mux := s.handler()
 	h := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
@@ -85,6 +77,35 @@ func serve(ctx context.Context, r *demo.Run) error {
 }
 
 // inUse gives a taken port the runner's one-line advice.
+// listenSamePort listens on addr for UDP and TCP with one port number, so
+// that Alt-Svc can say "same port". UDP goes first: with port 0 the kernel
+// picks a UDP port, and TCP takes the same number; when that number is
+// already taken for TCP, another is picked (a few times), since the user
+// asked for any free port.
+func listenSamePort(ctx context.Context, addr string) (net.PacketConn, net.Listener, uint16, error) {
+	host, p, _ := net.SplitHostPort(addr)
+	tries := 1
+	if p == "0" {
+		tries = 10
+	}
+	var err error
+	for i := 0; i < tries; i++ {
+		pc, uerr := netx.Loopback.ListenPacket(ctx, "udp", addr)
+		if uerr != nil {
+			return nil, nil, 0, inUse(addr, "udp", uerr)
+		}
+		port := netx.Port(pc.LocalAddr())
+		tcpAddr := net.JoinHostPort(host, strconv.Itoa(int(port)))
+		ln, terr := netx.Loopback.Listen(ctx, "tcp", tcpAddr)
+		if terr == nil {
+			return pc, ln, port, nil
+		}
+		pc.Close()
+		err = inUse(tcpAddr, "tcp", terr)
+	}
+	return nil, nil, 0, err
+}
+
 func inUse(addr, network string, err error) error {
 	if errors.Is(err, syscall.EADDRINUSE) {
 		return fmt.Errorf("%s/%s is already in use; pick another with --addr, e.g. --addr 127.0.0.1:0", addr, network)
