@@ -9,6 +9,7 @@ import (
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/explain"
 	"github.com/netdemo/netdemo/internal/term"
+	"github.com/netdemo/netdemo/internal/view"
 )
 
 var cmdRun = &command{
@@ -62,9 +63,28 @@ var cmdExplain = &command{
 			return err
 		}
 		st := term.NewStyle(stdio.Out, o.NoColor)
+		width := view.Width(stdio.Out)
 		fmt.Fprintf(stdio.Out, "%s\n\n", st.Bold(doc.Title))
+		// Without a run there are no numbers: each placeholder shows as
+		// "…", and a line before the section says where the numbers come
+		// from, instead of {{name}}.
+		unmeasured := map[string]any{}
 		for _, id := range doc.Order {
-			fmt.Fprintf(stdio.Out, "%s\n\n", explain.Render(doc.Sections[id], st))
+			for _, name := range explain.Placeholders(doc.Sections[id]) {
+				unmeasured[name] = "…"
+			}
+		}
+		for _, id := range doc.Order {
+			text, missing := explain.Fill(doc.Sections[id], unmeasured)
+			if len(explain.Placeholders(doc.Sections[id])) > 0 || len(missing) > 0 {
+				text = explain.WithHeadingNote(text, o.T(
+					"(Each … is a number measured when you run it: go run ./demos/"+d.Name+")",
+					"（每个 … 都是运行时测得的数字：go run ./demos/"+d.Name+"）"))
+			}
+			for _, line := range view.Markdown(text, width, st) {
+				fmt.Fprintln(stdio.Out, line)
+			}
+			fmt.Fprintln(stdio.Out)
 		}
 		return nil
 	},

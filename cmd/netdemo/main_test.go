@@ -95,6 +95,9 @@ func TestExplainBothLanguages(t *testing.T) {
 			if strings.Contains(out, "<!--") || strings.Contains(out, "\x1b[") {
 				t.Errorf("explain %s --lang %s: markers or colour codes in plain output", d.Name, lang)
 			}
+			if i := strings.Index(out, "{{"); i >= 0 {
+				t.Errorf("explain %s --lang %s: a raw placeholder in the output: %q", d.Name, lang, out[i:min(len(out), i+40)])
+			}
 		}
 	}
 	zh, _, _ := netdemo(t, "explain", "tcp-udp", "--lang", "zh")

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"runtime"
@@ -121,6 +122,9 @@ func ExecuteOptions(ctx context.Context, d *Demo, o *Options, stdio IO) (rep *Re
 		if d.Serve == nil {
 			return nil, usagef("%s has no servers to keep up (--serve)", d.Name)
 		}
+		if w := exposure(o.Addr); w != "" && stdio.Err != nil {
+			fmt.Fprintf(stdio.Err, "netdemo: warning: %s\n", o.T(w, exposureZh(o.Addr)))
+		}
 		r.header(doc, false)
 		return r.report(), d.Serve(ctx, r)
 	}
@@ -229,4 +233,33 @@ func printUsage(w io.Writer, d *Demo, fs *flag.FlagSet) {
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	fs.SetOutput(io.Discard)
+}
+
+// exposure says who can reach a server bound to addr when that is more
+// than this machine, or "" for a loopback address.
+func exposure(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || isLoopback(host) {
+		return ""
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		return fmt.Sprintf("--addr %s listens on every interface: anyone who can reach this machine on port %s can use these demo servers", addr, port)
+	}
+	return fmt.Sprintf("--addr %s is not loopback: anyone who can reach %s on port %s can use these demo servers", addr, host, port)
+}
+
+func exposureZh(addr string) string {
+	host, port, _ := net.SplitHostPort(addr)
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		return fmt.Sprintf("--addr %s 监听所有网络接口：任何能访问本机 %s 端口的人都能使用这些演示服务器", addr, port)
+	}
+	return fmt.Sprintf("--addr %s 不是回环地址：任何能访问 %s 的 %s 端口的人都能使用这些演示服务器", addr, host, port)
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -31,6 +31,14 @@ type Options struct {
 	params any           // the demo's Params struct, filled (see ParamsOf)
 }
 
+// T picks the English or Chinese string by --lang.
+func (o *Options) T(en, zh string) string {
+	if o.Lang == "zh" {
+		return zh
+	}
+	return en
+}
+
 // UsageError is a bad flag or argument: the CLI prints it on one line and
 // exits with code 2.
 type UsageError struct{ Msg string }

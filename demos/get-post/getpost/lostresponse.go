@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/netdemo/netdemo/internal/netx"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -76,7 +77,7 @@ func startLab(ctx context.Context, r *demo.Run) (*labAPI, error) {
 	// Drop every server→client segment that carries data on the victim's
 	// connection: dropping just one would only make TCP retransmit it.
 	l.SetRule(func(f lab.Frame) lab.Verdict {
-		if f.Dir != lab.ServerToClient {
+		if f.Dir != netx.ServerToClient {
 			return lab.Default
 		}
 		v := la.victim.Load()

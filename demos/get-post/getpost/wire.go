@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/netdemo/netdemo/internal/netx"
 	"net"
 	"net/http"
 	"strings"
@@ -35,7 +36,7 @@ func capture(ctx context.Context, la *localAPI, method, path, body string) (repl
 	if err != nil {
 		return rep, nil, 0, err
 	}
-	return rep, tc.Bytes(wiretap.ClientToServer), tc.Writes(), nil
+	return rep, tc.Bytes(netx.ClientToServer), tc.Writes(), nil
 }
 
 // stepWire: query string vs body, in the bytes and in the access log.
@@ -90,6 +91,6 @@ func showBytes(r *demo.Run, title string, b []byte) {
 		if line == "" {
 			continue
 		}
-		r.Printf("    %s", r.Style().Dim(fmt.Sprintf("%q", line)))
+		r.Printf("    %s", fmt.Sprintf("%q", line))
 	}
 }

@@ -3,6 +3,7 @@ package httptcp
 import (
 	"context"
 	"fmt"
+	"github.com/netdemo/netdemo/internal/netx"
 	"io"
 	"net/http"
 	"net/http/httptrace"
@@ -11,7 +12,6 @@ import (
 	"time"
 
 	"github.com/netdemo/netdemo/demos/http-tcp/httptcp/h2wire"
-	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
 // h2Paths are the five resources fetched at once, like a page's style
@@ -172,7 +172,7 @@ func (c *concurrent) connections(tapped bool) int {
 func (c *concurrent) headerBlocks() []int {
 	var out []int
 	for _, f := range c.Exchange.Frames {
-		if f.Dir == wiretap.ClientToServer && f.Type == "HEADERS" {
+		if f.Dir == netx.ClientToServer && f.Type == "HEADERS" {
 			out = append(out, f.BlockLen)
 		}
 	}

@@ -1,6 +1,7 @@
 package httptcp
 
 import (
+	"github.com/netdemo/netdemo/internal/netx"
 	"net/netip"
 	"sync"
 
@@ -15,7 +16,7 @@ type wire struct {
 	mu   sync.Mutex
 	syns map[synKey]bool
 	sent int    // SYN frames in all: more than len(syns) when SYNs were resent
-	data [2]int // segments with payload, by lab.Direction
+	data [2]int // segments with payload, by netx.Direction
 }
 
 // synKey tells a new connection's SYN from a retransmitted one: the same
@@ -51,7 +52,7 @@ func (w *wire) see(f lab.Frame) {
 	defer w.mu.Unlock()
 	// A client's SYN (without ACK) opens a connection (RFC 9293 §3.5), so
 	// distinct SYNs are connections; a SYN seen again was resent.
-	if f.Dir == lab.ClientToServer && seg.Flags.Has(packet.SYN) && !seg.Flags.Has(packet.ACK) {
+	if f.Dir == netx.ClientToServer && seg.Flags.Has(packet.SYN) && !seg.Flags.Has(packet.ACK) {
 		w.syns[synKey{seg.SrcAddrPort(), seg.Seq}] = true
 		w.sent++
 	}

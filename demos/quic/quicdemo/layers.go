@@ -3,6 +3,7 @@ package quicdemo
 import (
 	"context"
 	"fmt"
+	"github.com/netdemo/netdemo/internal/netx"
 	"net/http"
 	"strings"
 	"sync"
@@ -67,7 +68,7 @@ func showLayers(ctx context.Context, r *demo.Run, l *lab.Lab, b bed, srv *server
 			break
 		}
 		arrow := "→"
-		if d.Dir == lab.ServerToClient {
+		if d.Dir == netx.ServerToClient {
 			arrow = "←"
 		}
 		r.Printf("    %s %5d B  UDP[%s]", arrow, len(d.Payload), strings.Join(d.Packets, " + "))
@@ -81,8 +82,8 @@ func showLayers(ctx context.Context, r *demo.Run, l *lab.Lab, b bed, srv *server
 	return nil
 }
 
-func dirName(d lab.Direction) string {
-	if d == lab.ServerToClient {
+func dirName(d netx.Direction) string {
+	if d == netx.ServerToClient {
 		return "server-to-client"
 	}
 	return "client-to-server"

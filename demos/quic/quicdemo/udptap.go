@@ -1,6 +1,7 @@
 package quicdemo
 
 import (
+	"github.com/netdemo/netdemo/internal/netx"
 	"sync"
 	"time"
 
@@ -17,7 +18,7 @@ type udpTap struct {
 
 // datagram is one UDP datagram the tap saw.
 type datagram struct {
-	Dir     lab.Direction
+	Dir     netx.Direction
 	At      time.Time
 	Payload []byte
 	Packets []string // QUIC packets coalesced in it
@@ -26,7 +27,7 @@ type datagram struct {
 
 func (t *udpTap) see(f lab.Frame) {
 	src, dst, payload, ok := udpIn(f.Data)
-	if !ok || (f.Dir == lab.ClientToServer && src != t.port) || (f.Dir == lab.ServerToClient && dst != t.port) {
+	if !ok || (f.Dir == netx.ClientToServer && src != t.port) || (f.Dir == netx.ServerToClient && dst != t.port) {
 		return
 	}
 	p := append([]byte(nil), payload...)
@@ -47,7 +48,7 @@ func (t *udpTap) all() []datagram {
 func (t *udpTap) firstFlight() []datagram {
 	var out []datagram
 	for _, d := range t.all() {
-		if d.Dir == lab.ServerToClient {
+		if d.Dir == netx.ServerToClient {
 			break
 		}
 		if !d.Dropped {

@@ -61,7 +61,7 @@ func openTCP(ctx context.Context, l *lab.Lab, w *wire, ln net.Listener) (opened,
 	// has seen it.
 	isFinalACK := func(f seen) bool {
 		p := f.Pkt
-		return f.Dir == lab.ClientToServer && p.Proto == packet.TCP && p.SrcPort == cport &&
+		return f.Dir == netx.ClientToServer && p.Proto == packet.TCP && p.SrcPort == cport &&
 			p.Flags.Has(packet.ACK) && !p.Flags.Has(packet.SYN)
 	}
 	w.waitFor(5*time.Second, isFinalACK)
@@ -89,7 +89,7 @@ func handshakeNames(frames []seen) []string {
 func countSYNs(frames []seen) int {
 	n := 0
 	for _, f := range frames {
-		if f.Dir == lab.ClientToServer && f.Pkt.Flags.Has(packet.SYN) {
+		if f.Dir == netx.ClientToServer && f.Pkt.Flags.Has(packet.SYN) {
 			n++
 		}
 	}

@@ -1,6 +1,7 @@
 package tcpudp
 
 import (
+	"github.com/netdemo/netdemo/internal/netx"
 	"slices"
 	"time"
 
@@ -57,7 +58,7 @@ func splitTCP(frames []seen, isn uint32, n int, link lab.Link, writeAt, readAt [
 	total := int64(n) * msgSize
 	for _, f := range frames {
 		p := f.Pkt
-		if f.Dir != lab.ClientToServer || p.Proto != packet.TCP || len(p.Payload) == 0 || f.Fate == lab.Dropped {
+		if f.Dir != netx.ClientToServer || p.Proto != packet.TCP || len(p.Payload) == 0 || f.Fate == lab.Dropped {
 			continue
 		}
 		start := int64(p.Seq - (isn + 1)) // the SYN took one sequence number

@@ -20,10 +20,7 @@ import (
 // datagram size limit), then on the lab's lossy link (the handshake, loss,
 // order, latency and header bytes, seen packet by packet in the tap).
 func run(ctx context.Context, r *demo.Run) error {
-	n, _ := r.Flag("messages").(int)
-	if n < 1 || n > maxMessages {
-		return &demo.UsageError{Msg: fmt.Sprintf("--messages must be between 1 and %d, got %d", maxMessages, n)}
-	}
+	n := demo.ParamsOf[*params](r).Messages
 	var res result
 
 	// 1. Real echo servers on the kernel's loopback.
@@ -126,7 +123,7 @@ func run(ctx context.Context, r *demo.Run) error {
 	onWire := func() int {
 		k := 0
 		for _, f := range flow(w.snapshot(), packet.UDP, uport, sport) {
-			if f.Dir == lab.ClientToServer && f.Fate != lab.Dropped {
+			if f.Dir == netx.ClientToServer && f.Fate != lab.Dropped {
 				k++
 			}
 		}

@@ -2,6 +2,7 @@ package tcpudp
 
 import (
 	"fmt"
+	"github.com/netdemo/netdemo/internal/netx"
 	"sync"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 type seen struct {
 	N    int
 	At   time.Time
-	Dir  lab.Direction
+	Dir  netx.Direction
 	Fate lab.Fate
 	Pkt  packet.Packet
 }
@@ -89,8 +90,8 @@ func flow(frames []seen, proto int, clientPort, serverPort uint16) []seen {
 		if p.Proto != proto {
 			continue
 		}
-		if (f.Dir == lab.ClientToServer && p.SrcPort == clientPort && p.DstPort == serverPort) ||
-			(f.Dir == lab.ServerToClient && p.SrcPort == serverPort && p.DstPort == clientPort) {
+		if (f.Dir == netx.ClientToServer && p.SrcPort == clientPort && p.DstPort == serverPort) ||
+			(f.Dir == netx.ServerToClient && p.SrcPort == serverPort && p.DstPort == clientPort) {
 			out = append(out, f)
 		}
 	}
@@ -107,7 +108,7 @@ func seqBefore(a, b uint32) bool { return int32(a-b) < 0 }
 // sender did send them. SYN and FIN each take one sequence number.
 func retransmissions(frames []seen) int {
 	type key struct {
-		dir      lab.Direction
+		dir      netx.Direction
 		src, dst uint16
 	}
 	sentUpTo := map[key]uint32{}
@@ -152,7 +153,7 @@ func countWire(frames []seen) wireCount {
 		c.Frames++
 		c.Bytes += f.Pkt.Total
 		c.PayloadBytes += len(f.Pkt.Payload)
-		if f.Dir == lab.ServerToClient && f.Pkt.Proto == packet.TCP && len(f.Pkt.Payload) == 0 && f.Pkt.Flags == packet.ACK {
+		if f.Dir == netx.ServerToClient && f.Pkt.Proto == packet.TCP && len(f.Pkt.Payload) == 0 && f.Pkt.Flags == packet.ACK {
 			c.PureACKs++
 		}
 		if len(f.Pkt.Payload) > 0 {

@@ -1,6 +1,7 @@
 package tcpudp
 
 import (
+	"github.com/netdemo/netdemo/internal/netx"
 	"testing"
 	"time"
 
@@ -10,9 +11,9 @@ import (
 )
 
 // seg is a decoded TCP frame for the analysis tests.
-func seg(dir lab.Direction, seq uint32, flags packet.Flags, payload int, fate lab.Fate, at time.Duration) seen {
+func seg(dir netx.Direction, seq uint32, flags packet.Flags, payload int, fate lab.Fate, at time.Duration) seen {
 	src, dst := uint16(40000), uint16(9000)
-	if dir == lab.ServerToClient {
+	if dir == netx.ServerToClient {
 		src, dst = dst, src
 	}
 	return seen{At: time.Unix(0, 0).Add(at), Dir: dir, Fate: fate, Pkt: packet.Packet{
@@ -20,7 +21,7 @@ func seg(dir lab.Direction, seq uint32, flags packet.Flags, payload int, fate la
 		SrcPort: src, DstPort: dst, Seq: seq, Flags: flags}}
 }
 
-const c2s, s2c = lab.ClientToServer, lab.ServerToClient
+const c2s, s2c = netx.ClientToServer, netx.ServerToClient
 
 func TestRetransmissions(t *testing.T) {
 	const isn = 1000

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"github.com/netdemo/netdemo/internal/netx"
 
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
 )
@@ -54,7 +55,7 @@ func (w *world) stepVersions(ctx context.Context) error {
 	t12, _ := record.Dissect(xs[0].Chunks, nil)
 	t13, _ := record.Dissect(xs[1].Chunks, nil)
 	visible12 := false
-	if it, ok := t12.Find(record.ServerToClient, "Certificate"); ok && !it.Encrypted {
+	if it, ok := t12.Find(netx.ServerToClient, "Certificate"); ok && !it.Encrypted {
 		if cs, err := record.Certificates12(it.Body); err == nil && len(cs) > 0 {
 			visible12 = true
 			r.Printf(r.T("  TLS 1.2: an observer parses the Certificate message in clear: %q issued by %q, names %v",

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/netdemo/netdemo/internal/netx"
 	"io"
 	"net/http"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/lab"
 	ippacket "github.com/netdemo/netdemo/internal/packet" // the package type packet is a captured packet
 )
@@ -56,11 +58,11 @@ type postPackets struct {
 
 // measurePost runs one case on a fresh lab with link (MTU 1500) and counts
 // the client's data segments from the tap.
-func measurePost(ctx context.Context, link lab.Link, seed int64, pc postCase) (postCount, error) {
+func measurePost(ctx context.Context, r *demo.Run, link lab.Link, pc postCase) (postCount, error) {
 	var out postCount
-	l, err := lab.New(lab.Config{Link: link, Seed: seed})
+	l, err := r.NewLabWith(link, r.Seed)
 	if err != nil {
-		return out, fmt.Errorf("starting a lab: %w", err)
+		return out, err
 	}
 	defer l.Close()
 
@@ -94,7 +96,7 @@ func measurePost(ctx context.Context, link lab.Link, seed int64, pc postCase) (p
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		if f.Dir == lab.ServerToClient {
+		if f.Dir == netx.ServerToClient {
 			if len(seg.Payload) > 0 && bytes.HasPrefix(seg.Payload, []byte("HTTP/1.1 100")) {
 				got100 = true
 			}

@@ -2,6 +2,7 @@ package record_test
 
 import (
 	"crypto/tls"
+	"github.com/netdemo/netdemo/internal/netx"
 	"testing"
 
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
@@ -10,7 +11,7 @@ import (
 
 func flatten(chunks []wiretap.Chunk) (c2s, s2c []byte) {
 	for _, c := range chunks {
-		if c.Dir == wiretap.ClientToServer {
+		if c.Dir == netx.ClientToServer {
 			c2s = append(c2s, c.Data...)
 		} else {
 			s2c = append(s2c, c.Data...)
@@ -34,9 +35,9 @@ func FuzzDissect(f *testing.F) {
 		keys, _ := record.ParseKeyLog(kl)
 		cut := int(cutAt % uint(len(c2s)+1))
 		in := []wiretap.Chunk{
-			{Dir: wiretap.ClientToServer, Data: c2s[:cut]},
-			{Dir: wiretap.ServerToClient, Data: s2c},
-			{Dir: wiretap.ClientToServer, Data: c2s[cut:]},
+			{Dir: netx.ClientToServer, Data: c2s[:cut]},
+			{Dir: netx.ServerToClient, Data: s2c},
+			{Dir: netx.ClientToServer, Data: c2s[cut:]},
 		}
 		tr, err := record.Dissect(in, keys)
 		if err != nil {
