@@ -16,9 +16,11 @@ import (
 	"github.com/netdemo/netdemo/internal/web"
 )
 
+const webUsage = "web [--addr HOST:PORT]"
+
 var cmdWeb = &command{
-	UsageLine: "web [--addr HOST:PORT] [--lang en|zh]",
-	Short:     "every demo in the browser, live, for a class (presenter keys: Space/→ ← l Esc)",
+	UsageLine: webUsage,
+	Short:     "every demo in a browser, live, for a class and a projector",
 	Run:       runWeb,
 }
 
@@ -29,7 +31,7 @@ func runWeb(ctx context.Context, args []string, stdio demo.IO) error {
 	lang := fs.String("lang", demo.DefaultLang(), "first language of the page and of runs: en or zh")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stdio.Out, "usage: netdemo %s\n\nflags:\n", cmdWeb.UsageLine)
+			fmt.Fprintf(stdio.Out, "usage: netdemo %s\n\nflags:\n", webUsage)
 			fs.SetOutput(stdio.Out)
 			fs.PrintDefaults()
 			return err
