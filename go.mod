@@ -3,7 +3,9 @@ module github.com/netdemo/netdemo
 go 1.26.3
 
 require (
+	github.com/chromedp/chromedp v0.23.0
 	github.com/gopacket/gopacket v1.7.7
+	github.com/mattn/go-runewidth v0.0.31
 	github.com/quic-go/quic-go v0.65.0
 	golang.org/x/crypto v0.58.0
 	golang.org/x/net v0.62.0
@@ -13,11 +15,9 @@ require (
 
 require (
 	github.com/chromedp/cdproto v0.159.0 // indirect
-	github.com/chromedp/chromedp v0.23.0 // indirect
 	github.com/clipperhouse/uax29/v2 v2.2.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/google/btree v1.1.2 // indirect
-	github.com/mattn/go-runewidth v0.0.31 // indirect
 	github.com/quic-go/qpack v0.6.0 // indirect
 	golang.org/x/exp v0.0.0-20250711185948-6ae5c78190dc // indirect
 	golang.org/x/sys v0.50.0 // indirect
