@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -100,7 +102,7 @@ func poll(t *testing.T, ctx context.Context, what, js string, timeout time.Durat
 	deadline := time.Now().Add(timeout)
 	var last error
 	for time.Now().Before(deadline) {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!(` + js + `)`))
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!(`+js+`)`))
 		if err == nil && ok {
 			return
 		}
@@ -181,6 +183,43 @@ func droppedInJSON(t *testing.T, d *demo.Demo, args ...string) (frames, dropped 
 	return frames, dropped
 }
 
+// seedFixed names the tcp-udp result fields that are the same in every run
+// with --loss 0.1 --seed 3: the link, the loopback experiments, and what the
+// protocols guarantee whatever the losses. Times, what TCP's timers decide,
+// and (for now) UDP's losses are left out: the lab draws fates per frame of
+// a direction, so the number of TCP frames before the datagrams (which TCP's
+// timers vary) moves UDP's draws — udp.lost is 22 in most runs of seed 3
+// and 19 in some.
+func seedFixed(k string) bool {
+	switch {
+	case strings.HasSuffix(k, "_ms"):
+		return false
+	case strings.HasPrefix(k, "link."), strings.HasPrefix(k, "boundaries."):
+		return true
+	}
+	switch k {
+	case "tcp.sent", "tcp.delivered", "tcp.in_order", "tcp.handshake", "tcp.syns", "tcp.header_bytes", "tcp.payload_bytes",
+		"udp.sent", "udp.frames", "udp.header_bytes", "udp.payload_bytes", "udp.wire_bytes", "udp.max_datagram",
+		"udp.first_payload", "udp.dial_frames", "udp.truncated", "udp.duplicates", "udp.reordered":
+		return true
+	}
+	return false
+}
+
+func getBody(t *testing.T, url string) []byte {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %s %s", url, resp.Status, b)
+	}
+	return b
+}
+
 var hanRE = regexp.MustCompile(`\p{Han}`)
 
 // The classroom path end to end, in a real browser: open the index with the
@@ -250,12 +289,11 @@ func TestBrowserRunsTCPUDP(t *testing.T) {
 		t.Logf("tcp-udp --loss 0.1 --seed 3 emits %d frames, none dropped: its frames events cover the handshake only", jsonFrames)
 	}
 
-	// The result on the page, against --json of the same seed. Fields the
-	// seed fixes (counts, losses, the handshake) must be equal; fields
-	// that differ between two --json runs of one seed (timings, frame
-	// counts that depend on TCP's timers) must be there with a number.
-	var page [][]string
-	page = eval[[][]string](t, ctx, `Array.from(document.querySelectorAll('[data-result]')).map(td => [td.dataset.result, td.dataset.json, td.textContent])`)
+	// The result on the page is the run's result line, every field; and
+	// the fields the seed fixes (the lab's losses, counts, the handshake)
+	// equal those of --json runs of the same seed. Timings and what TCP's
+	// timers decide (retransmissions, ACK counts) vary from run to run.
+	page := eval[[][]string](t, ctx, `Array.from(document.querySelectorAll('[data-result]')).map(td => [td.dataset.result, td.dataset.json, td.textContent])`)
 	shown := map[string]any{}
 	for _, row := range page {
 		var v any
@@ -263,38 +301,48 @@ func TestBrowserRunsTCPUDP(t *testing.T) {
 			t.Fatalf("result %s carries %q: %v", row[0], row[1], err)
 		}
 		shown[row[0]] = v
+		if want := strings.TrimSpace(row[2]); want == "" {
+			t.Errorf("result %s shows nothing", row[0])
+		}
+	}
+	runID := eval[string](t, ctx, `document.body.dataset.run`)
+	var own map[string]any
+	if err := json.Unmarshal(getBody(t, hs.URL+"/api/runs/"+runID+"/result"), &own); err != nil {
+		t.Fatal(err)
+	}
+	delete(own, "kind")
+	delete(own, "seq")
+	ownFlat := map[string]any{}
+	flattenLeaves("", own, ownFlat)
+	delete(ownFlat, "demo")
+	for k, v := range ownFlat {
+		if fmt.Sprint(shown[k]) != fmt.Sprint(v) {
+			t.Errorf("result %s: page %v, the run's result line %v", k, shown[k], v)
+		}
+	}
+	if len(shown) != len(ownFlat) {
+		t.Errorf("the page shows %d result fields, the run's result line has %d", len(shown), len(ownFlat))
 	}
 	a, b := map[string]any{}, map[string]any{}
 	flattenLeaves("", jsonResult(t, tcpudp, "--loss", "0.1", "--seed", "3", "--lang", "en"), a)
 	flattenLeaves("", jsonResult(t, tcpudp, "--loss", "0.1", "--seed", "3", "--lang", "en"), b)
-	delete(a, "demo")
 	fixed := 0
 	for k, v := range a {
-		got, ok := shown[k]
-		if !ok {
-			t.Errorf("the page's result lacks %s", k)
+		if !seedFixed(k) {
 			continue
 		}
-		if fmt.Sprint(v) == fmt.Sprint(b[k]) {
-			fixed++
-			if fmt.Sprint(got) != fmt.Sprint(v) {
-				t.Errorf("result %s: page %v, --json %v", k, got, v)
-			}
-		} else if _, num := v.(float64); num {
-			if _, pnum := got.(float64); !pnum {
-				t.Errorf("result %s: page %v (%T), want a number like --json's %v", k, got, got, v)
-			}
+		fixed++
+		if fmt.Sprint(v) != fmt.Sprint(b[k]) {
+			t.Errorf("result %s differs between two --json runs of seed 3 (%v, %v)", k, v, b[k])
+		}
+		if fmt.Sprint(shown[k]) != fmt.Sprint(v) {
+			t.Errorf("result %s: page %v, --json of seed 3 %v", k, shown[k], v)
 		}
 	}
-	if len(shown) != len(a) {
-		t.Errorf("the page shows %d result fields, --json has %d", len(shown), len(a))
+	if fixed < 18 {
+		t.Errorf("only %d seed-fixed result fields compared", fixed)
 	}
-	for _, k := range []string{"udp.lost", "tcp.handshake", "udp.delivered", "tcp.delivered", "link.seed"} {
-		if fmt.Sprint(a[k]) != fmt.Sprint(b[k]) {
-			t.Errorf("result %s differs between two --json runs of seed 3 (%v, %v): the comparison lost its point", k, a[k], b[k])
-		}
-	}
-	t.Logf("%d result fields equal to --json of seed 3, %d timing fields checked as numbers", fixed, len(a)-fixed)
+	t.Logf("%d result fields equal to the run's result line; %d seed-fixed ones equal to --json of seed 3", len(ownFlat), fixed)
 
 	// Presenter keys. The deck followed the run to its last slide.
 	state := func() (int, int, string) {

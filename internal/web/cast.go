@@ -35,6 +35,7 @@ type castView struct {
 	waiting   bool
 	steps     int
 	wake      chan struct{} // closed when the log grows
+	result    []byte        // the result event, as a --json line
 }
 
 func newCastView(ctx context.Context, r *renderer, pause bool, limit int) *castView {
@@ -55,9 +56,24 @@ func (v *castView) Emit(e event.Event) {
 			v.wait()
 		}
 	}
+	if res, ok := e.(*event.Result); ok {
+		if b, err := event.Marshal(res); err == nil {
+			v.mu.Lock()
+			v.result = b
+			v.mu.Unlock()
+		}
+	}
 	for _, m := range v.render.render(e) {
 		v.append(m)
 	}
+}
+
+// resultLine returns the run's result as --json prints it, or nil before
+// the run has one.
+func (v *castView) resultLine() []byte {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.result
 }
 
 func (v *castView) wait() {

@@ -15,7 +15,7 @@ import (
 const (
 	ladderWidth  = 760.0
 	ladderTop    = 48.0  // below the host names
-	ladderLeft   = 70.0  // room for the time axis
+	ladderLeft   = 120.0 // room for the time axis
 	ladderRight  = 40.0  //
 	ladderMinGap = 22.0  // wanted space between two frames
 	ladderMaxH   = 1400. // tallest drawing before frames may crowd

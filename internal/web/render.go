@@ -205,9 +205,9 @@ func (r *renderer) say(x *event.Say) string {
 
 // saw renders "what you just saw": the run's own text with the values it
 // measured marked, and the other language's text filled with the same
-// values. A value the events do not carry (a demo may set one without
-// reporting it) leaves the other language showing the run's text: a
-// sentence is never printed with a number the run did not give it.
+// values (a phrase the run set stays in the run's language). When the
+// values cannot all be told by name, the other language shows the run's
+// text: a sentence is never printed with a number the run did not give it.
 func (r *renderer) saw(x *event.Explain, result map[string]any) message {
 	m := message{Seq: x.Seq, Kind: x.Kind, New: true, Anchor: r.anchor("saw")}
 	r.slide++
@@ -221,6 +221,17 @@ func (r *renderer) saw(x *event.Explain, result map[string]any) message {
 	mine := ""
 	if d := r.docs[r.lang]; d != nil {
 		src := explain.StripComments(d.Sections["saw"])
+		// Measured lists the filled values in the order of the sorted
+		// placeholder names; when every one was filled it names them all,
+		// including values the demo set without reporting them (a phrase
+		// in the run's language, say).
+		if names := explain.Placeholders(src); len(names) == len(x.Measured) {
+			for i, name := range names {
+				if _, ok := vals[name]; !ok {
+					vals[name] = x.Measured[i]
+				}
+			}
+		}
 		if filled, missing := explain.Fill(src, vals); len(missing) == 0 && filled == x.Text {
 			_, body := splitHeading(src)
 			mine = fillMarked(body, vals)

@@ -116,6 +116,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/runs", s.listRuns)
 	m.HandleFunc("POST /api/runs", s.needToken(s.start))
 	m.HandleFunc("GET /api/runs/{id}/events", s.events)
+	m.HandleFunc("GET /api/runs/{id}/result", s.result)
 	m.HandleFunc("POST /api/runs/{id}/cancel", s.needToken(s.cancelRun))
 	m.HandleFunc("POST /api/runs/{id}/continue", s.needToken(s.continueRun))
 	s.mux = m
@@ -226,6 +227,23 @@ func (s *Server) continueRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "running"})
+}
+
+// result serves the run's result line, byte for byte what --json prints
+// last, for a class that wants the numbers.
+func (s *Server) result(w http.ResponseWriter, r *http.Request) {
+	run := s.runs.get(r.PathValue("id"))
+	if run == nil {
+		jsonError(w, http.StatusNotFound, "no such run")
+		return
+	}
+	b := run.cast.resultLine()
+	if b == nil {
+		jsonError(w, http.StatusNotFound, "the run has no result (yet)")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(append(b, '\n'))
 }
 
 type runInfo struct {

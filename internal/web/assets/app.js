@@ -211,6 +211,7 @@
       $$('li', ov).forEach((li, k) => li.classList.toggle('current', k === i));
       $('#pos').textContent = (i + 1) + ' / ' + slides.length;
       if (slides[i].id) history.replaceState(null, '', '#' + slides[i].id);
+      if (!body.classList.contains('handout')) window.scrollTo(0, 0);
     }
 
     function next() {
@@ -292,7 +293,7 @@
     window.addEventListener('hashchange', () => {
       const want = decodeURIComponent(location.hash.slice(1));
       const i = slides.findIndex((s) => s.id === want);
-      if (i >= 0 && i !== cur) {
+      if (i >= 0) {
         follow = false;
         show(i);
       }
