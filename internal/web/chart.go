@@ -130,7 +130,8 @@ func Chart(c *event.Chart) string {
 	}
 	fmt.Fprintf(&b, `<path class="axis" d="M%s %sV%sH%s"/>`, num(chartL), num(chartT), num(chartH-chartB), num(chartW-chartR))
 	fmt.Fprintf(&b, `<text class="atitle" x="%s" y="%s" text-anchor="middle">%s</text>`, num((chartL+chartW-chartR)/2), num(chartH-12), html.EscapeString(axisTitle(c.X)))
-	fmt.Fprintf(&b, `<text class="atitle" x="%s" y="%s" text-anchor="start">%s</text>`, num(8), num(chartT-16), html.EscapeString(axisTitle(c.Y)))
+	fmt.Fprintf(&b, `<text class="atitle" x="%s" y="%s" text-anchor="start">%s</text>`, num(8), num(chartT-8), html.EscapeString(axisTitle(c.Y)))
+	legendX := chartW - chartR
 	for i, s := range c.Series {
 		colour := seriesColours[i%len(seriesColours)]
 		var pts []string
@@ -150,12 +151,26 @@ func Chart(c *event.Chart) string {
 			fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>`, colour, strings.Join(pts, " "))
 		}
 		b.WriteString(dots.String())
-		// Legend, top right, one line per series.
-		ly := chartT + 4 + float64(i)*18
-		fmt.Fprintf(&b, `<rect x="%s" y="%s" width="14" height="4" fill="%s"/><text class="legend" x="%s" y="%s" text-anchor="end">%s</text>`,
-			num(chartW-chartR-16), num(ly-4), colour, num(chartW-chartR-22), num(ly+1), html.EscapeString(s.Name))
+		// Legend: a row above the plot, from the right.
+		w := legendWidth(s.Name)
+		legendX -= w
+		fmt.Fprintf(&b, `<rect x="%s" y="12" width="14" height="4" fill="%s"/><text class="legend" x="%s" y="18">%s</text>`,
+			num(legendX), colour, num(legendX+18), html.EscapeString(s.Name))
 		b.WriteString(`</g>`)
 	}
 	b.WriteString(`</svg><figcaption>` + inlineHTML(title) + `</figcaption></figure>`)
 	return b.String()
+}
+
+// legendWidth estimates the room a legend entry takes: the swatch, the gap
+// and the name at about 7.5 units a character (twice for wide ones).
+func legendWidth(name string) float64 {
+	w := 0.0
+	for _, r := range name {
+		w += 7.5
+		if wide(r) {
+			w += 7.5
+		}
+	}
+	return w + 18 + 16
 }

@@ -16,7 +16,7 @@ const (
 	ladderWidth  = 760.0
 	ladderTop    = 48.0  // below the host names
 	ladderLeft   = 120.0 // room for the time axis
-	ladderRight  = 40.0  //
+	ladderRight  = 80.0  // room for the right-hand host's name
 	ladderMinGap = 22.0  // wanted space between two frames
 	ladderMaxH   = 1400. // tallest drawing before frames may crowd
 	ladderMinH   = 160.0
@@ -101,7 +101,12 @@ func Ladder(f *event.Frames) string {
 		}
 		fmt.Fprintf(&b, `<line class="axis" x1="%s" y1="%s" x2="%s" y2="%s"/>`, num(ladderLeft-40), num(y(0)), num(ladderLeft-40), num(y(tmax)))
 	}
-	lastLabel := map[bool]float64{false: -1e9, true: -1e9} // by direction, the y of the last label drawn
+	// Frames go into their own builder first: labels pushed down where
+	// frames crowd may need a taller picture.
+	head := b.String()
+	b.Reset()
+	lastLabel := -1e9 // the y of the last label drawn
+	bottom := height
 	for i, fr := range f.Frames {
 		x1, x2 := col[fr.From], col[fr.To]
 		y1 := y(times[i])
@@ -136,14 +141,35 @@ func Ladder(f *event.Frames) string {
 		} else {
 			b.WriteString(arrowHead(x1, y1, ex, ey))
 		}
-		right := x2 >= x1
-		if y1-lastLabel[right] >= labelRoom {
-			lastLabel[right] = y1
+		// The label sits over its arrow; where frames crowd it moves
+		// down below the label before it, numbered so it can be matched
+		// to its arrow (which then carries the number too). A label that
+		// would drift too far is left to the tooltip and the table.
+		want := (y1+y2)/2 - 4
+		ly := math.Max(want, lastLabel+labelRoom)
+		if ly > want {
+			ly = math.Max(ly, math.Max(y1, y2)+labelRoom) // clear of its own arrow
+		}
+		if ly-want <= 4*labelRoom {
+			lastLabel = ly
 			mid := (x1 + x2) / 2
-			fmt.Fprintf(&b, `<text class="flabel" x="%s" y="%s" text-anchor="middle">%s</text>`, num(mid), num((y1+y2)/2-4), html.EscapeString(label))
+			if ly-want > 2 {
+				label = "#" + strconv.Itoa(fr.N) + " " + label
+				anchor, dx := "start", 4.0
+				if x2 < x1 {
+					anchor, dx = "end", -4
+				}
+				fmt.Fprintf(&b, `<text class="fnum" x="%s" y="%s" text-anchor="%s">#%d</text>`, num(x1+dx), num(y1-3), anchor, fr.N)
+			}
+			fmt.Fprintf(&b, `<text class="flabel" x="%s" y="%s" text-anchor="middle">%s</text>`, num(mid), num(ly), html.EscapeString(label))
+			bottom = math.Max(bottom, ly+24)
 		}
 		b.WriteString(`</g>`)
 	}
+	body := b.String()
+	b.Reset()
+	b.WriteString(strings.Replace(head, ` viewBox="0 0 `+num(ladderWidth)+` `+num(height)+`"`, ` viewBox="0 0 `+num(ladderWidth)+` `+num(bottom)+`"`, 1))
+	b.WriteString(body)
 	b.WriteString(`</svg>`)
 	b.WriteString(`<figcaption>` + inlineHTML(ladderTitle(f)) + ` — ` +
 		both("time runs down to scale (when each frame was sent); a cross: dropped by the link; dashed: a retransmission.",
