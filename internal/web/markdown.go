@@ -262,18 +262,25 @@ func inlineHTML(s string) string {
 	return b.String()
 }
 
-// spanHTML renders text without code spans.
+// spanHTML renders text without code spans. Bold applies to the text
+// around links and to a link's text, never inside its address.
 func spanHTML(s string) string {
 	s = html.EscapeString(s)
-	s = mdLinkRE.ReplaceAllStringFunc(s, func(m string) string {
-		p := mdLinkRE.FindStringSubmatch(m)
-		text, href := p[1], p[2]
-		if !safeHref(html.UnescapeString(href)) {
-			return text
+	bold := func(t string) string { return mdBoldRE.ReplaceAllString(t, "<strong>$1</strong>") }
+	var b strings.Builder
+	last := 0
+	for _, m := range mdLinkRE.FindAllStringSubmatchIndex(s, -1) {
+		b.WriteString(bold(s[last:m[0]]))
+		text, href := s[m[2]:m[3]], s[m[4]:m[5]]
+		if safeHref(html.UnescapeString(href)) {
+			b.WriteString(`<a href="` + href + `" rel="noopener noreferrer">` + bold(text) + `</a>`)
+		} else {
+			b.WriteString(bold(text))
 		}
-		return `<a href="` + href + `" rel="noopener noreferrer">` + text + `</a>`
-	})
-	return mdBoldRE.ReplaceAllString(s, "<strong>$1</strong>")
+		last = m[1]
+	}
+	b.WriteString(bold(s[last:]))
+	return b.String()
 }
 
 // safeHref allows web links, mail and links inside the site; anything with
