@@ -277,6 +277,8 @@ func num(v float64) string {
 func tickLabel(v float64) string {
 	a := math.Abs(v)
 	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return "?"
 	case v == 0:
 		return "0"
 	case a >= 1e6 || a < 1e-3:
