@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/netdemo/netdemo/demos"
@@ -71,8 +72,8 @@ func runWeb(ctx context.Context, args []string, stdio demo.IO) error {
 		shown = net.JoinHostPort("127.0.0.1", strconv.Itoa(bound.Port))
 	}
 	fmt.Fprintf(stdio.Out, "netdemo web: open http://%s/?token=%s\n", shown, srv.Token())
-	if ip := net.ParseIP(host); host == "" || ip == nil || !ip.IsLoopback() {
-		fmt.Fprintf(stdio.Err, "netdemo web: warning: listening on %s, not loopback: anyone who can reach it can watch the runs (starting and stopping them still needs the token)\n", bound)
+	if ip := net.ParseIP(host); !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
+		fmt.Fprintf(stdio.Err, "netdemo web: warning: listening on %s, not loopback: anyone who can reach it can watch the runs (starting and stopping them still needs the token)\n", net.JoinHostPort(host, strconv.Itoa(bound.Port)))
 		fmt.Fprintf(stdio.Out, "netdemo web: students open http://%s/ (this machine's address) to watch, without the token\n", net.JoinHostPort(orHost(host), strconv.Itoa(bound.Port)))
 	}
 

@@ -428,7 +428,17 @@ func TestBrowserPresenter(t *testing.T) {
 	var cleaned atomic.Int32
 	s, hs := newTestServer(t, Config{}, fakeDemo(&cleaned))
 	do1(t, ctx, "opening the index", chromedp.Navigate(hs.URL+"/?token=test-token"), chromedp.WaitVisible(chromedp.CSS(`#demo-fake`)))
+	// A bad value: the command line's message, in the page, with 400.
+	do1(t, ctx, "starting with --loss 2",
+		chromedp.SetValue(chromedp.CSS(`#demo-fake input[name="loss"]`), "2"),
+		chromedp.Click(chromedp.CSS(`#demo-fake button.run`)),
+		chromedp.WaitVisible(chromedp.CSS(`#demo-fake .error`)))
+	msg := eval[string](t, ctx, `document.querySelector('#demo-fake .error').textContent`)
+	if code := eval[string](t, ctx, `document.querySelector('#demo-fake .error').dataset.status`); code != "400" || msg != "netdemo: --loss must be between 0 and 1, got 2" {
+		t.Errorf("--loss 2 in the form: %q (HTTP %s), want the CLI's message with 400", msg, code)
+	}
 	do1(t, ctx, "starting a paused run",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#demo-fake input[name="loss"]').value = ''`),
 		chromedp.SetValue(chromedp.CSS(`#demo-fake input[name="messages"]`), "5"),
 		chromedp.Click(chromedp.CSS(`#demo-fake input[name="pause"]`)),
 		chromedp.Click(chromedp.CSS(`#demo-fake button.run`)))
