@@ -10,7 +10,8 @@ import (
 )
 
 // The explanations use a small Markdown: headings, paragraphs, lists,
-// tables, fenced code, block quotes, **bold**, `code` and links. This
+// tables, fenced code, block quotes, **bold**, *emphasis*, `code` and
+// links. This
 // renderer escapes every byte of the source first and only then adds the
 // tags it knows, so nothing in a README (or in a value filled into it) can
 // become markup the page did not intend.
@@ -18,6 +19,7 @@ import (
 var (
 	commentRE  = regexp.MustCompile(`(?s)<!--.*?-->`)
 	mdBoldRE   = regexp.MustCompile(`\*\*([^*]+)\*\*`)
+	mdEmRE     = regexp.MustCompile(`(^|[^*\w])\*([^*\s](?:[^*]*[^*\s])?)\*($|[^*\w])`)
 	mdLinkRE   = regexp.MustCompile(`\[([^\]]+)\]\(([^)\s]+)\)`)
 	mdListRE   = regexp.MustCompile(`^(\s*)([-*+]|\d+[.)])\s+`)
 	mdHeadRE   = regexp.MustCompile(`^(#{1,6})\s+(.*)$`)
@@ -262,11 +264,19 @@ func inlineHTML(s string) string {
 	return b.String()
 }
 
-// spanHTML renders text without code spans. Bold applies to the text
-// around links and to a link's text, never inside its address.
+// spanHTML renders text without code spans. Bold and *emphasis* apply to
+// the text around links and to a link's text, never inside its address.
 func spanHTML(s string) string {
 	s = html.EscapeString(s)
-	bold := func(t string) string { return mdBoldRE.ReplaceAllString(t, "<strong>$1</strong>") }
+	bold := func(t string) string {
+		t = mdBoldRE.ReplaceAllString(t, "<strong>$1</strong>")
+		// Twice: a match takes the character after it, which may be the
+		// one before the next emphasis ("*a* *b*").
+		for range 2 {
+			t = mdEmRE.ReplaceAllString(t, "$1<em>$2</em>$3")
+		}
+		return t
+	}
 	var b strings.Builder
 	last := 0
 	for _, m := range mdLinkRE.FindAllStringSubmatchIndex(s, -1) {

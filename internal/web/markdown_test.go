@@ -16,6 +16,7 @@ func TestMarkdown(t *testing.T) {
 		{"Chinese lines join without a space", "第一行\n第二行", "<p>第一行第二行</p>\n"},
 		{"heading shifted", "## Head", "<h3>Head</h3>\n"},
 		{"heading never past h6", "###### Six", "<h6>Six</h6>\n"},
+		{"emphasis", "The *responses* differ, *a* *b*, 2*3*4 stays", "<p>The <em>responses</em> differ, <em>a</em> <em>b</em>, 2*3*4 stays</p>\n"},
 		{"bold and code", "a **b** `c **d**`", "<p>a <strong>b</strong> <code>c **d**</code></p>\n"},
 		{"link", "[RFC 9293](https://www.rfc-editor.org/rfc/rfc9293#section-3.5)", `<p><a href="https://www.rfc-editor.org/rfc/rfc9293#section-3.5" rel="noopener noreferrer">RFC 9293</a></p>` + "\n"},
 		{"link with a query is escaped", "[x](https://a.example/?a=1&b=2)", `<p><a href="https://a.example/?a=1&amp;b=2" rel="noopener noreferrer">x</a></p>` + "\n"},
@@ -39,7 +40,7 @@ func TestMarkdown(t *testing.T) {
 
 // allowedTag matches every tag the renderers may write; after removing
 // them, no markup may remain.
-var allowedTag = regexp.MustCompile(`</?(p|h[1-6]|ul|li|thead|tbody|tr|pre|code|strong|blockquote|mark)>|</(ol|table|th|td|a)>|<ol( start="\d+")?>|<table class="md">|<(th|td)( class="a[rc]")?>|<a href="[^"<>]*" rel="noopener noreferrer">|<mark class="measured">`)
+var allowedTag = regexp.MustCompile(`</?(p|h[1-6]|ul|li|thead|tbody|tr|pre|code|strong|em|blockquote|mark)>|</(ol|table|th|td|a)>|<ol( start="\d+")?>|<table class="md">|<(th|td)( class="a[rc]")?>|<a href="[^"<>]*" rel="noopener noreferrer">|<mark class="measured">`)
 
 func checkSafe(t *testing.T, src, out string) {
 	t.Helper()

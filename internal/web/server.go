@@ -32,7 +32,8 @@ type Config struct {
 	Heartbeat time.Duration
 	// KeepRuns is how many finished runs stay viewable (default 16).
 	KeepRuns int
-	// MaxLog bounds the events kept per run, in bytes (default 32 MiB).
+	// MaxLog bounds the events kept per run, in bytes (default 16 MiB; a
+	// default run of any demo logs under 150 KB).
 	MaxLog int
 }
 
@@ -71,7 +72,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.KeepRuns = 16
 	}
 	if cfg.MaxLog <= 0 {
-		cfg.MaxLog = 32 << 20
+		cfg.MaxLog = 16 << 20
 	}
 	s := &Server{cfg: cfg, demos: map[string]*demo.Demo{}, runs: newRuns(cfg.KeepRuns)}
 	for _, d := range cfg.Demos {
