@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // csp is the page's Content-Security-Policy. The page satisfies it: no
@@ -22,7 +23,8 @@ const tokenCookie = "netdemo_token"
 //     reaches this server under its own domain name, which is refused.
 //   - A request that carries Origin (every POST from a browser, and
 //     cross-origin reads) must come from this server's own origin.
-//   - Every response carries the security headers.
+//   - Every response carries the security headers, and every response but
+//     the event stream must be taken within 30 seconds.
 func (s *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -47,6 +49,12 @@ func (s *Server) guard(next http.Handler) http.Handler {
 				http.Error(w, "netdemo web: cross-site request refused", http.StatusForbidden)
 				return
 			}
+		}
+		if !strings.HasSuffix(r.URL.Path, "/events") {
+			// Everything but the event stream (which times each write
+			// itself) is one short answer: a client that will not read
+			// it does not keep a goroutine.
+			http.NewResponseController(w).SetWriteDeadline(time.Now().Add(30 * time.Second))
 		}
 		if len(r.URL.RawQuery) > 1024 {
 			http.Error(w, "netdemo web: query too long", http.StatusRequestURITooLong)
