@@ -283,9 +283,8 @@ func TestBrowserRunsTCPUDP(t *testing.T) {
 		t.Errorf("the page draws %d frames, %d dropped; --json of the seed has %d, %d dropped", len(frames), dropped, jsonFrames, jsonDropped)
 	}
 	if dropped == 0 {
-		// The ladder of dropped frames is checked in the browser with the
-		// fake demo (TestBrowserPresenter); tcp-udp lists only its
-		// handshake's frames, which seed 3 does not drop.
+		// tcp-udp lists only its handshake's frames, which seed 3 does
+		// not drop; seed 8 does (below).
 		t.Logf("tcp-udp --loss 0.1 --seed 3 emits %d frames, none dropped: its frames events cover the handshake only", jsonFrames)
 	}
 
@@ -418,6 +417,36 @@ func TestBrowserRunsTCPUDP(t *testing.T) {
 
 	if v := eval[[]string](t, ctx, `window.netdemoCSP`); len(v) != 0 {
 		t.Errorf("the page broke its own Content-Security-Policy: %v", v)
+	}
+
+	// Seed 8 drops the handshake's SYN-ACK (the handshake's frames are
+	// the lab's first draws, so the seed fixes them): the ladder draws it
+	// stopping short, and TCP's second SYN a second later.
+	do1(t, ctx, "starting tcp-udp --loss 0.1 --seed 8",
+		chromedp.Navigate(hs.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#demo-tcp-udp form.start`)),
+		chromedp.SetValue(chromedp.CSS(`#demo-tcp-udp input[name="loss"]`), "0.1"),
+		chromedp.SetValue(chromedp.CSS(`#demo-tcp-udp input[name="seed"]`), "8"),
+		chromedp.SetValue(chromedp.CSS(`#demo-tcp-udp input[name="messages"]`), "20"),
+		chromedp.Click(chromedp.CSS(`#demo-tcp-udp button.run`)))
+	poll(t, ctx, "the seed-8 run page", `document.body.dataset.page === 'run' && document.body.dataset.run !== '`+runID+`'`, 20*time.Second)
+	poll(t, ctx, "the end of the seed-8 run", `window.netdemoRun && window.netdemoRun.status === 'done'`, 60*time.Second)
+	frames = eval[[]ladderFrame](t, ctx, ladderJS)
+	var lost []ladderFrame
+	syns := 0
+	for _, f := range frames {
+		if f.Fate == "dropped" {
+			lost = append(lost, f)
+		}
+		if f.Flags == "SYN" {
+			syns++
+		}
+	}
+	if len(lost) != 1 || lost[0].Flags != "SYN-ACK" || !lost[0].Cross || lost[0].Head || syns != 2 {
+		t.Errorf("seed 8's ladder: dropped %+v, %d SYNs; want the SYN-ACK drawn stopping short at a cross, and two SYNs", lost, syns)
+	}
+	if n, d := droppedInJSON(t, tcpudp, "--loss", "0.1", "--seed", "8", "--messages", "20"); n != len(frames) || d != len(lost) {
+		t.Errorf("seed 8: the page draws %d frames, %d dropped; --json has %d, %d dropped", len(frames), len(lost), n, d)
 	}
 }
 
