@@ -152,7 +152,7 @@ func Ladder(f *event.Frames) string {
 		}
 		if ly-want <= 4*labelRoom {
 			lastLabel = ly
-			mid := (x1 + x2) / 2
+			mid := (x1 + ex) / 2 // over the part of the arrow drawn
 			if ly-want > 2 {
 				label = "#" + strconv.Itoa(fr.N) + " " + label
 				anchor, dx := "start", 4.0
