@@ -8,6 +8,12 @@
 // own position, so viewers who join late, reconnect, or read slowly never
 // change what the run does or what the others see.
 //
+// Routes: / (the index, ?token= to hold the token), /run/ID (a run's deck;
+// #demo/step links a step), /latest/DEMO (the newest run of a demo),
+// /api/runs (start: POST; list: GET), /api/runs/ID/events (the stream),
+// /api/runs/ID/result (the result line, as --json prints it),
+// /api/runs/ID/cancel and /continue (POST, with the token).
+//
 // Files by concern: server.go (routes, start/cancel/continue), guard.go
 // (Host and Origin checks, the token, security headers), run.go (the runs
 // of a server, one per demo at a time), cast.go (the view and its log),

@@ -113,6 +113,7 @@ func (s *Server) routes() {
 	m := http.NewServeMux()
 	m.HandleFunc("GET /{$}", s.index)
 	m.HandleFunc("GET /run/{id}", s.runPage)
+	m.HandleFunc("GET /latest/{demo}", s.latest)
 	m.HandleFunc("GET /static/{file}", s.static)
 	m.HandleFunc("GET /api/runs", s.listRuns)
 	m.HandleFunc("POST /api/runs", s.needToken(s.start))
@@ -245,6 +246,19 @@ func (s *Server) result(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Write(append(b, '\n'))
+}
+
+// latest sends the browser to the newest run of a demo, so that a class
+// can keep one link (/latest/tcp-udp#tcp-udp/handshake) across runs; the
+// browser keeps the #step through the redirect.
+func (s *Server) latest(w http.ResponseWriter, r *http.Request) {
+	for _, run := range s.runs.list() {
+		if run.demo.Name == r.PathValue("demo") {
+			http.Redirect(w, r, "/run/"+run.id, http.StatusSeeOther)
+			return
+		}
+	}
+	http.Error(w, "no run of that demo yet: start one from the index", http.StatusNotFound)
 }
 
 type runInfo struct {

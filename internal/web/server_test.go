@@ -223,6 +223,12 @@ func TestOneRunPerDemoAndCancel(t *testing.T) {
 	// The demo is free again.
 	id2 := startRun(t, hs.URL, `{"demo":"fake"}`)
 	waitStatus(t, s, id2, "done")
+	if r := do(t, "GET", hs.URL+"/latest/fake", "", nil); r.code != http.StatusSeeOther || r.header.Get("Location") != "/run/"+id2 {
+		t.Errorf("/latest/fake = %d → %q, want the newest run %s", r.code, r.header.Get("Location"), id2)
+	}
+	if r := do(t, "GET", hs.URL+"/latest/nope", "", nil); r.code != http.StatusNotFound {
+		t.Errorf("/latest/nope = %d", r.code)
+	}
 	if r := do(t, "POST", hs.URL+"/api/runs/nope/cancel", "", withToken); r.code != 404 {
 		t.Errorf("cancel of no run = %d", r.code)
 	}
