@@ -25,6 +25,7 @@ import (
 	"github.com/netdemo/netdemo/demos/tcp-udp/tcpudp"
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo"
 	"github.com/netdemo/netdemo/demos/trace/tracedemo"
+	"github.com/netdemo/netdemo/demos/workers/workers"
 	"github.com/netdemo/netdemo/internal/demo"
 )
 
@@ -41,6 +42,7 @@ var tour = []*demo.Demo{
 	getpost.Demo,
 	tracedemo.Demo,
 	iomux.Demo,
+	workers.Demo,
 }
 
 // registered is the tour with each demo's explanation attached: copies, so

@@ -216,13 +216,6 @@ func stepTransportRetry(ctx context.Context, r *demo.Run, res *Result) error {
 	return nil
 }
 
-func yesNo(r *demo.Run, b bool) string {
-	if b {
-		return r.T("yes", "有")
-	}
-	return r.T("no", "无")
-}
-
 // errorText drops the `Post "http://…":` prefix the client adds.
 func errorText(err error) string {
 	var ue *url.Error
