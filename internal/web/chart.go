@@ -12,7 +12,7 @@ import (
 // Chart plot area, in SVG user units.
 const (
 	chartW, chartH = 720.0, 360.0
-	chartL, chartR = 70.0, 20.0
+	chartL, chartR = 70.0, 40.0
 	chartT, chartB = 36.0, 56.0
 )
 
@@ -131,7 +131,12 @@ func Chart(c *event.Chart) string {
 	fmt.Fprintf(&b, `<path class="axis" d="M%s %sV%sH%s"/>`, num(chartL), num(chartT), num(chartH-chartB), num(chartW-chartR))
 	fmt.Fprintf(&b, `<text class="atitle" x="%s" y="%s" text-anchor="middle">%s</text>`, num((chartL+chartW-chartR)/2), num(chartH-12), html.EscapeString(axisTitle(c.X)))
 	fmt.Fprintf(&b, `<text class="atitle" x="%s" y="%s" text-anchor="start">%s</text>`, num(8), num(chartT-8), html.EscapeString(axisTitle(c.Y)))
+	// The legend is a row above the plot, in series order, ending at the
+	// right edge.
 	legendX := chartW - chartR
+	for _, s := range c.Series {
+		legendX -= legendWidth(s.Name)
+	}
 	for i, s := range c.Series {
 		colour := seriesColours[i%len(seriesColours)]
 		var pts []string
@@ -151,11 +156,9 @@ func Chart(c *event.Chart) string {
 			fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>`, colour, strings.Join(pts, " "))
 		}
 		b.WriteString(dots.String())
-		// Legend: a row above the plot, from the right.
-		w := legendWidth(s.Name)
-		legendX -= w
 		fmt.Fprintf(&b, `<rect x="%s" y="12" width="14" height="4" fill="%s"/><text class="legend" x="%s" y="18">%s</text>`,
 			num(legendX), colour, num(legendX+18), html.EscapeString(s.Name))
+		legendX += legendWidth(s.Name)
 		b.WriteString(`</g>`)
 	}
 	b.WriteString(`</svg><figcaption>` + inlineHTML(title) + `</figcaption></figure>`)
