@@ -139,8 +139,10 @@ func (rs *runs) list() []*run {
 	return out
 }
 
-// close cancels every run and waits until each has cleaned up.
-func (rs *runs) close() {
+// close cancels every run and waits until each has cleaned up, or until
+// wait has passed (a demo that ignores its context must not keep the
+// server from exiting). It reports whether every run ended.
+func (rs *runs) close(wait time.Duration) bool {
 	rs.mu.Lock()
 	rs.closed = true
 	all := append([]*run(nil), rs.order...)
@@ -148,9 +150,15 @@ func (rs *runs) close() {
 	for _, r := range all {
 		r.cancel()
 	}
+	deadline := time.After(wait)
 	for _, r := range all {
-		<-r.done
+		select {
+		case <-r.done:
+		case <-deadline:
+			return false
+		}
 	}
+	return true
 }
 
 func firstLine(s string) string {

@@ -86,10 +86,17 @@ func New(cfg Config) (*Server, error) {
 // Token returns the token that starting a run requires.
 func (s *Server) Token() string { return s.cfg.Token }
 
-// Close cancels every run and waits for their cleanups.
+// Close cancels every run and waits for their cleanups (at most 10s; a
+// run still going then is named on the log).
 func (s *Server) Close() {
 	s.cancel()
-	s.runs.close()
+	if !s.runs.close(10 * time.Second) {
+		for _, r := range s.runs.list() {
+			if r.state() == "running" {
+				fmt.Fprintf(s.cfg.Log, "netdemo web: %s did not stop within 10s of its cancel\n", r.id)
+			}
+		}
+	}
 }
 
 // Handler returns the server's HTTP handler, guarded (see guard).
