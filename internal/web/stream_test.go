@@ -215,7 +215,9 @@ func heapInUse() uint64 {
 // its goroutine gone.
 func TestStalledViewersDoNotStallTheRunOrGrowMemory(t *testing.T) {
 	var cleaned atomic.Int32
-	s, hs := newTestServer(t, Config{WriteTimeout: 2 * time.Second}, fakeDemo(&cleaned))
+	// The write timeout is long: the viewers stay connected, stalled,
+	// while the memory is measured.
+	s, hs := newTestServer(t, Config{WriteTimeout: time.Minute}, fakeDemo(&cleaned))
 	addr := strings.TrimPrefix(hs.URL, "http://")
 	baseGoroutines := runtime.NumGoroutine()
 
@@ -241,6 +243,9 @@ func TestStalledViewersDoNotStallTheRunOrGrowMemory(t *testing.T) {
 	// once they are gone: the difference is per-connection buffers, not
 	// copies of the log.
 	with := heapInUse()
+	if n := runtime.NumGoroutine(); n < baseGoroutines+stalled {
+		t.Fatalf("%d goroutines, %d before: the stalled viewers are not all still connected", n, baseGoroutines)
+	}
 	for _, c := range conns {
 		c.Close()
 	}
