@@ -29,7 +29,7 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{cmdTour, cmdList, cmdRun, cmdExplain, cmdCerts, cmdTrace}
+	commands = []*command{cmdTour, cmdList, cmdRun, cmdExplain, cmdCerts, cmdTrace, cmdWeb}
 }
 
 func main() {

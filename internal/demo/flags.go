@@ -330,3 +330,26 @@ func ParseCommon(name string, args []string) (*Options, error) {
 	}
 	return o, nil
 }
+
+// Parse parses args for d exactly as the command line does, leftover
+// arguments included: the web form builds args from its fields and gets
+// the CLI's one-line messages back.
+func Parse(d *Demo, args []string) (*Options, error) {
+	o, fs, err := parseFlags(d.Name, d, args)
+	if err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, usagef("%s takes no arguments, got %q (see --help)", d.Name, fs.Arg(0))
+	}
+	return o, nil
+}
+
+// FlagSet returns the flags d takes with their defaults, for a caller
+// that lists them (the web form). Parse with [Parse], not with it.
+func FlagSet(d *Demo) *flag.FlagSet {
+	o, raw := &Options{}, &rawFlags{}
+	fs := newFlagSet(d.Name, d, o, raw)
+	addDemoFlags(fs, d, o)
+	return fs
+}
