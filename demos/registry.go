@@ -10,6 +10,7 @@ import (
 	"github.com/netdemo/netdemo/demos/get-post/getpost"
 	"github.com/netdemo/netdemo/demos/http-tcp/httptcp"
 	"github.com/netdemo/netdemo/demos/quic/quicdemo"
+	"github.com/netdemo/netdemo/demos/tcp-life/tcplife"
 	"github.com/netdemo/netdemo/demos/tcp-udp/tcpudp"
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo"
 	"github.com/netdemo/netdemo/demos/trace/tracedemo"
@@ -28,6 +29,7 @@ var tour = []*demo.Demo{
 	tlsdemo.Demo,
 	getpost.Demo,
 	tracedemo.Demo,
+	tcplife.Demo,
 }
 
 func init() {

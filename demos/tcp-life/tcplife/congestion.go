@@ -1,0 +1,230 @@
+package tcplife
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net"
+	"slices"
+	"time"
+
+	"github.com/netdemo/netdemo/internal/lab"
+	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/packet"
+)
+
+// The congestion experiment: one bulk transfer for ccRounds round trips,
+// with exactly one data segment dropped, the dropAt-th the client sends.
+const (
+	ccRounds = 16
+	dropAt   = 100
+	ccPort   = 82
+)
+
+// ccRun is one algorithm's transfer as the tap saw it.
+type ccRun struct {
+	Algorithm string
+	Flight    []int // most bytes in flight during each round trip
+	LossRound int   // the round in which the dropped segment was sent; -1 if none
+	Recovered int   // the round in which its retransmission was acknowledged; -1 if not
+	Before    int   // most bytes in flight until the loss was repaired
+	After     int   // most bytes in flight in the round after the repair
+	Cut       float64
+	MSS       int
+	// MinRwnd is the smallest receive window the server advertised during
+	// the transfer, scaled: when it stays above Flight, the receiver never
+	// limited the sender; the congestion window did.
+	MinRwnd int
+}
+
+// observeCongestion runs the transfer on l, whose client uses algorithm.
+func observeCongestion(ctx context.Context, l *lab.Lab, algorithm string) (ccRun, error) {
+	out := ccRun{Algorithm: algorithm, LossRound: -1, Recovered: -1}
+	if err := setCongestion(l.Client(), algorithm); err != nil {
+		return out, err
+	}
+	w := &recorder{}
+	remove := l.AddTap(w.tap)
+	defer remove()
+	data := 0
+	l.SetRule(func(f lab.Frame) lab.Verdict {
+		if f.Dir != netx.ClientToServer {
+			return lab.Default
+		}
+		p, err := packet.Decode(f.Data)
+		if err != nil || len(p.Payload) == 0 {
+			return lab.Default
+		}
+		data++
+		if data == dropAt {
+			l.SetRule(nil)
+			return lab.Drop
+		}
+		return lab.Default
+	})
+	defer l.SetRule(nil)
+
+	ln, err := l.Server().Listen(ctx, "tcp", fmt.Sprintf(":%d", ccPort))
+	if err != nil {
+		return out, fmt.Errorf("listening on the lab server: %w", err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		io.Copy(io.Discard, c)
+	}()
+	c, err := l.Client().Dial(ctx, "tcp", net.JoinHostPort(lab.ServerName, fmt.Sprint(ccPort)))
+	if err != nil {
+		return out, fmt.Errorf("connecting across the lab: %w", err)
+	}
+	rtt := l.Link().RTT
+	// The writer always has more to send than the window allows; the
+	// transfer is cut after ccRounds round trips by closing the socket.
+	go func() {
+		buf := make([]byte, 256<<10)
+		for {
+			if _, err := c.Write(buf); err != nil {
+				return
+			}
+		}
+	}()
+	select {
+	case <-time.After(time.Duration(ccRounds+1) * rtt):
+	case <-ctx.Done():
+	}
+	c.Close()
+	flightPerRound(&out, w.snapshot(), rtt)
+	return out, ctx.Err()
+}
+
+// flightPerRound infers bytes in flight from the tap, as the client saw
+// them: the highest byte it has sent, minus the highest the server has
+// acknowledged, minus what the server's SACK blocks say arrived beyond a
+// hole. The tap sees an ACK as the server sends it; it reaches the client
+// half a round trip later, and is counted then. A round trip ends when an
+// ACK covers a byte sent after the round began (packet-timed rounds, as
+// Linux counts them), and each round keeps the most bytes it had in flight.
+func flightPerRound(out *ccRun, frames []seen, rtt time.Duration) {
+	type ev struct {
+		at time.Time
+		f  seen
+	}
+	evs := make([]ev, 0, len(frames))
+	for _, f := range frames {
+		at := f.At
+		if f.Dir == netx.ServerToClient {
+			at = at.Add(rtt / 2)
+		}
+		evs = append(evs, ev{at, f})
+	}
+	slices.SortStableFunc(evs, func(a, b ev) int { return a.at.Compare(b.at) })
+
+	var sndMax, ackMax, roundEnd, lostSeq uint32
+	sacked, scale := 0, 0
+	started, lost := false, false
+	round := 0
+	for _, e := range evs {
+		p := e.f.Pkt
+		if e.f.Dir == netx.ClientToServer {
+			if p.Flags.Has(packet.SYN) {
+				if o := p.ParseOptions(); o.MSS > 0 {
+					out.MSS = o.MSS
+				}
+				continue
+			}
+			if len(p.Payload) == 0 {
+				continue
+			}
+			if !started {
+				started, sndMax, ackMax, roundEnd = true, p.Seq, p.Seq, p.Seq
+				out.Flight = append(out.Flight, 0)
+			}
+			if e.f.Fate == lab.Dropped && !lost {
+				lost, lostSeq, out.LossRound = true, p.SeqEnd(), round
+			}
+			if end := p.SeqEnd(); int32(end-sndMax) > 0 {
+				sndMax = end
+			}
+			if fl := int(sndMax-ackMax) - sacked; fl > out.Flight[round] {
+				out.Flight[round] = fl
+			}
+			continue
+		}
+		if p.Flags.Has(packet.SYN) {
+			scale = max(0, p.ParseOptions().WindowScale)
+			continue
+		}
+		if !started || !p.Flags.Has(packet.ACK) || p.Flags.Has(packet.FIN) || p.Flags.Has(packet.RST) {
+			continue
+		}
+		if w := int(p.Window) << scale; out.MinRwnd == 0 || w < out.MinRwnd {
+			out.MinRwnd = w
+		}
+		if int32(p.Ack-ackMax) > 0 {
+			ackMax = p.Ack
+		}
+		sacked = sackedAbove(p.Options, ackMax)
+		if lost && out.Recovered < 0 && int32(ackMax-lostSeq) >= 0 {
+			out.Recovered = round
+		}
+		if int32(ackMax-roundEnd) > 0 { // a byte of this round is acknowledged
+			round++
+			roundEnd = sndMax
+			out.Flight = append(out.Flight, 0)
+		}
+	}
+	// The last rounds are cut short by the close.
+	if len(out.Flight) > ccRounds {
+		out.Flight = out.Flight[:ccRounds]
+	}
+	for len(out.Flight) > 0 && out.Flight[len(out.Flight)-1] == 0 {
+		out.Flight = out.Flight[:len(out.Flight)-1]
+	}
+	if out.LossRound < 0 || out.Recovered < 0 {
+		return
+	}
+	for i := 0; i <= out.Recovered && i < len(out.Flight); i++ {
+		out.Before = max(out.Before, out.Flight[i])
+	}
+	if r := out.Recovered + 1; r < len(out.Flight) {
+		out.After = out.Flight[r]
+	}
+	if out.Before > 0 {
+		out.Cut = float64(out.After) / float64(out.Before)
+	}
+}
+
+// sackedAbove adds up the bytes the SACK blocks in a segment's options
+// (RFC 2018 §3) cover beyond ack.
+func sackedAbove(opts []byte, ack uint32) int {
+	n := 0
+	for i := 0; i < len(opts); {
+		kind := opts[i]
+		if kind == 0 {
+			break
+		}
+		if kind == 1 {
+			i++
+			continue
+		}
+		if i+1 >= len(opts) || opts[i+1] < 2 || i+int(opts[i+1]) > len(opts) {
+			break
+		}
+		l := int(opts[i+1])
+		if kind == 5 {
+			for b := i + 2; b+8 <= i+l; b += 8 {
+				left, right := binary.BigEndian.Uint32(opts[b:]), binary.BigEndian.Uint32(opts[b+4:])
+				if int32(left-ack) >= 0 && int32(right-left) > 0 {
+					n += int(right - left)
+				}
+			}
+		}
+		i += l
+	}
+	return n
+}
