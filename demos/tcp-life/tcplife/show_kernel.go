@@ -44,8 +44,8 @@ func showLife(r *demo.Run, lf life) {
 	if lf.PassiveGone > 0 {
 		p += " → CLOSED"
 	}
-	r.Printf(r.T("  the side that closed first: **%s**", "  先关闭的一方：**%s**"), a)
-	r.Printf(r.T("  the other side: **%s**", "  另一方：**%s**"), p)
+	r.Printf(r.T("  the side that closed first: %s", "  先关闭的一方：%s"), a)
+	r.Printf(r.T("  the other side: %s", "  另一方：%s"), p)
 	r.Set("active_states", a)
 	r.Set("passive_states", p)
 	if fw1, fw2, cw := at(lf.Active, kFinWait1), at(lf.Active, kFinWait2), at(lf.Passive, kCloseWait); fw1 >= 0 && fw2 > fw1 {
@@ -93,8 +93,8 @@ func showTimeWait(r *demo.Run, lf life) float64 {
 	}
 	total := (lf.TimeWaitLeft + lf.TimeWaitAge).Seconds()
 	total = math.Round(total*10) / 10
-	r.Printf(r.T("  sock_diag: the server's socket in TIME_WAIT, timer 3 (TIME_WAIT), **%.3f s left**, %.1f ms after it entered TIME_WAIT.",
-		"  sock_diag：服务器的套接字处于 TIME_WAIT，定时器 3（TIME_WAIT），**还剩 %.3f 秒**，此时它进入 TIME_WAIT 才 %.1f ms。"),
+	r.Printf(r.T("  sock_diag: the server's socket in TIME_WAIT, timer 3 (TIME_WAIT), %.3f s left, %.1f ms after it entered TIME_WAIT.",
+		"  sock_diag：服务器的套接字处于 TIME_WAIT，定时器 3（TIME_WAIT），还剩 %.3f 秒，此时它进入 TIME_WAIT 才 %.1f ms。"),
 		lf.TimeWaitLeft.Seconds(), ms(lf.TimeWaitAge))
 	r.Measure("time_wait_s", total, r.T("s: TIME_WAIT's length on this kernel", "秒：本内核上 TIME_WAIT 的时长"))
 	if math.Abs(total-60) < 1 {

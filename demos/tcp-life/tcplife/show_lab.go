@@ -63,6 +63,11 @@ func showSYNFlood(r *demo.Run, sf synFlood) {
 	}))
 	r.Measure("real_client_connect_ms", ms(d.Connect), r.T("ms: the real client's connect() during the flood", "ms：洪泛期间真实客户端的 connect()"))
 	if sf.CookiesRcvd > 0 {
+		r.Set("syn_cookie_note", r.T("through a cookie", "通过 cookie"))
+	} else {
+		r.Set("syn_cookie_note", r.T("not through a cookie", "没有通过 cookie"))
+	}
+	if sf.CookiesRcvd > 0 {
 		c := d.SYNACK.Seq
 		r.Printf(r.T("  the real client still connected. Its SYN-ACK's sequence number 0x%08x is the cookie: gVisor puts a 64-second time counter in the top 8 bits (0x%02x) and, below, a keyed hash of the addresses and ports plus the client's sequence number and a 2-bit index of the MSS (536, 1300, 1440 or 1460). The client's ACK (ack 0x%08x = cookie + 1) brought it back, the hash checked out, and the server built the connection from it: its counter of valid cookies went up by %d.",
 			"  真实客户端照样连上了。它收到的 SYN-ACK 序号 0x%08x 就是 cookie：gVisor 在高 8 位放一个 64 秒一跳的时间计数（0x%02x），低位是地址与端口的带密钥哈希，加上客户端的序号和 2 位 MSS 档位（536、1300、1440 或 1460）。客户端的 ACK（ack 0x%08x = cookie + 1）把它带了回来，哈希校验通过，服务器据此建立了连接：有效 cookie 计数加了 %d。"),
@@ -127,9 +132,21 @@ func showZeroWindow(r *demo.Run, zw zeroWindow) {
 		return w
 	}))
 	r.Measure("zero_window_stall_ms", ms(zw.Stall), r.T("ms from the first zero window to the window update", "ms：从第一个零窗口到窗口更新"))
-	r.Printf(r.T("  the buffer filled and the server advertised a **zero window** %.1f ms into the connection; the client stopped sending data and sent %d zero-window probe(s), each one old byte, asking \"still zero?\"; when the server read, its window update reopened the flow after %.1f ms.",
-		"  缓冲区满了，服务器在连接开始后 %.1f ms 通告**零窗口**；客户端停止发送数据，发了 %d 个零窗口探测（每个是一个旧字节，问“还是零吗？”）；服务器开始读之后，窗口更新在 %.1f ms 后让数据重新流动。"),
-		ms(zw.Frames[zw.FirstZero].At.Sub(t0)), len(zw.Probes), ms(zw.Stall))
+	sentWhileShut := 0
+	if zw.Update >= 0 {
+		for i := zw.FirstZero; i < zw.Update; i++ {
+			if f := zw.Frames[i]; f.Dir == netx.ClientToServer && len(f.Pkt.Payload) > 1 {
+				sentWhileShut++
+			}
+		}
+	}
+	stopped := r.T("the client stopped sending data", "客户端停止发送数据")
+	if sentWhileShut > 0 {
+		stopped = fmt.Sprintf(r.T("the client sent %d more data segment(s) already on their way, then stopped", "客户端又发出了 %d 个已在途中的数据报文，然后停下"), sentWhileShut)
+	}
+	r.Printf(r.T("  the buffer filled and the server advertised a zero window %.1f ms into the connection; %s and sent %d zero-window probe(s), each one old byte, asking \"still zero?\"; when the server read, its window update reopened the flow after %.1f ms.",
+		"  缓冲区满了，服务器在连接开始后 %.1f ms 通告零窗口；%s，发了 %d 个零窗口探测（每个是一个旧字节，问“还是零吗？”）；服务器开始读之后，窗口更新在 %.1f ms 后让数据重新流动。"),
+		ms(zw.Frames[zw.FirstZero].At.Sub(t0)), stopped, len(zw.Probes), ms(zw.Stall))
 	r.Set("zero_window_probes", len(zw.Probes))
 	if zw.Received == zwBytes {
 		r.Printf(r.T("  all %d KiB arrived: the receiver's window, not the network, held the sender back. That is flow control.", "  %d KiB 全部到达：拖住发送方的是接收方的窗口，而不是网络。这就是流量控制。"), zwBytes>>10)
@@ -170,9 +187,11 @@ func showCongestion(r *demo.Run, reno, cubic ccRun) {
 	}
 	r.Chart(c)
 	r.Table(t)
-	if ss := slowStart(reno); ss != "" {
+	if ss, doubled := slowStart(reno); ss != "" && doubled {
 		r.Printf(r.T("  slow start: each round trip carried about twice the last (%s): every ACK let the sender add what it acknowledged to the congestion window.",
 			"  慢启动：每个往返的在途量约为上一个的两倍（%s）：每个 ACK 都让发送方把确认了的字节加到拥塞窗口上。"), ss)
+	} else if ss != "" {
+		r.Printf(r.T("  before the loss each round trip carried %s the last.", "  丢包之前，每个往返的在途量是上一个的 %s。"), ss)
 	}
 	for _, run := range []ccRun{reno, cubic} {
 		if run.LossRound < 0 || run.Recovered < 0 || run.After == 0 {
@@ -180,19 +199,25 @@ func showCongestion(r *demo.Run, reno, cubic ccRun) {
 			continue
 		}
 		r.Printf(r.T("  %s: the segment lost in round %d was repaired in round %d; after it the flight was %.1f KiB, %.2f of the %.1f KiB before.",
-			"  %s：第 %d 个往返丢的报文在第 %d 个往返修复；之后在途 %.1f KiB，是之前 %.1f KiB 的 %.2f 倍。"),
+			"  %[1]s：第 %[2]d 个往返丢的报文在第 %[3]d 个往返修复；之后在途 %.1[4]f KiB，是之前 %.1[6]f KiB 的 %.2[5]f 倍。"),
 			run.Algorithm, run.LossRound+1, run.Recovered+1, kib(run.After), run.Cut, kib(run.Before))
 	}
 	if reno.After > 0 && cubic.After > 0 {
 		k := float64(cubic.After) / float64(reno.After)
 		r.Measure("cubic_over_reno", round2(k), r.T("CUBIC's flight after the loss ÷ Reno's", "丢包后 CUBIC 的在途量 ÷ Reno 的"))
-		r.Printf(r.T("  CUBIC kept %.2f× what Reno kept: Reno halves its window on a loss (β = 0.5, RFC 5681), CUBIC multiplies it by 0.7 (RFC 9438 §4.6), and 0.7 ÷ 0.5 = 1.4. Both ratios to the flight before are above β because slow start was still growing the window on the ACKs that arrived before the duplicate ones.",
-			"  CUBIC 保留的是 Reno 的 %.2f 倍：Reno 丢包时把窗口减半（β = 0.5，RFC 5681），CUBIC 乘以 0.7（RFC 9438 §4.6），0.7 ÷ 0.5 = 1.4。两者相对之前在途量的比例都高于 β，因为在重复 ACK 到来之前，慢启动还在根据先到的 ACK 继续增大窗口。"), k)
+		r.Printf(r.T("  CUBIC kept %.2f× what Reno kept: Reno halves its window on a loss (β = 0.5, RFC 5681), CUBIC multiplies it by 0.7 (RFC 9438 §4.6), and 0.7 ÷ 0.5 = 1.4.",
+			"  CUBIC 保留的是 Reno 的 %.2f 倍：Reno 丢包时把窗口减半（β = 0.5，RFC 5681），CUBIC 乘以 0.7（RFC 9438 §4.6），0.7 ÷ 0.5 = 1.4。"), k)
+		if reno.Cut > 0.55 && cubic.Cut > 0.75 {
+			r.Printf("%s", r.T("  both ratios to the flight before are above β: the ACKs for the bytes before the hole reached the client in one burst with the duplicate ones, and slow start grew the window on them before the loss was noticed, without sending; β applies to that larger window.",
+				"  两者相对之前在途量的比例都高于 β：洞之前那些字节的 ACK 与重复 ACK 在同一批里到达客户端，慢启动先根据它们增大了窗口（没有发送），然后才发现丢包；β 作用在这个更大的窗口上。"))
+		}
 		r.Set("cc_ratio", round2(k))
 	}
-	if g := growth(reno); g > 0 {
-		r.Printf(r.T("  after the repair Reno grew by about %.1f KiB per round trip: one segment (%d bytes) each, congestion avoidance.",
-			"  修复之后 Reno 每个往返增长约 %.1f KiB：每次一个报文（%d 字节），即拥塞避免。"), g, reno.MSS)
+	if g := growth(reno); g > 0 && reno.MSS > 0 && g*1024 > 0.5*float64(reno.MSS) && g*1024 < 1.5*float64(reno.MSS) {
+		r.Printf(r.T("  after the repair Reno grew by about %.1f KiB per round trip: about one segment (MSS %d bytes) each, congestion avoidance.",
+			"  修复之后 Reno 每个往返增长约 %.1f KiB：大约一个报文（MSS %d 字节），即拥塞避免。"), g, reno.MSS)
+	} else if g > 0 {
+		r.Printf(r.T("  after the repair Reno grew by about %.1f KiB per round trip.", "  修复之后 Reno 每个往返增长约 %.1f KiB。"), g)
 	}
 	mf := 0
 	for _, run := range []ccRun{reno, cubic} {
@@ -217,20 +242,20 @@ func nonzero(x int) int {
 	return x
 }
 
-// slowStart lists the growth factors of the rounds before the loss, when
-// each is close to 2.
-func slowStart(run ccRun) string {
+// slowStart lists the growth factors of the rounds up to the loss, and
+// whether each is close to 2.
+func slowStart(run ccRun) (string, bool) {
 	var s []string
+	doubled := true
 	for i := 1; i <= run.LossRound && i < len(run.Flight); i++ {
 		if run.Flight[i-1] == 0 {
-			return ""
+			return "", false
 		}
-		s = append(s, fmt.Sprintf("×%.1f", float64(run.Flight[i])/float64(run.Flight[i-1])))
+		k := float64(run.Flight[i]) / float64(run.Flight[i-1])
+		doubled = doubled && k > 1.7 && k < 2.3
+		s = append(s, fmt.Sprintf("×%.1f", k))
 	}
-	if len(s) == 0 {
-		return ""
-	}
-	return strings.Join(s, ", ")
+	return strings.Join(s, ", "), doubled && len(s) > 0
 }
 
 // growth is the mean increase per round after the round following the
