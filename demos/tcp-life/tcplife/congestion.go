@@ -29,7 +29,7 @@ type ccRun struct {
 	LossRound int   // the round in which the dropped segment was sent; -1 if none
 	Recovered int   // the round in which its retransmission was acknowledged; -1 if not
 	Before    int   // most bytes in flight until the loss was repaired
-	After     int   // most bytes in flight in the round after the repair
+	After     int   // bytes in flight after the repair: the median of the next three rounds
 	Cut       float64
 	MSS       int
 	// MinRwnd is the smallest receive window the server advertised during
@@ -106,9 +106,12 @@ func observeCongestion(ctx context.Context, l *lab.Lab, algorithm string) (ccRun
 // them: the highest byte it has sent, minus the highest the server has
 // acknowledged, minus what the server's SACK blocks say arrived beyond a
 // hole. The tap sees an ACK as the server sends it; it reaches the client
-// half a round trip later, and is counted then. A round trip ends when an
-// ACK covers a byte sent after the round began (packet-timed rounds, as
-// Linux counts them), and each round keeps the most bytes it had in flight.
+// half a round trip later, and is counted then. With no rate limit on the
+// link the sender is ACK-clocked and sends in bursts, one per round trip: a
+// round begins with the first data segment sent at least 3/4 of an RTT
+// after the previous round began (anchored on the bursts, so that timer
+// latency cannot drift a fixed grid across them), and keeps the most bytes
+// it had in flight.
 func flightPerRound(out *ccRun, frames []seen, rtt time.Duration) {
 	type ev struct {
 		at time.Time
@@ -124,7 +127,8 @@ func flightPerRound(out *ccRun, frames []seen, rtt time.Duration) {
 	}
 	slices.SortStableFunc(evs, func(a, b ev) int { return a.at.Compare(b.at) })
 
-	var sndMax, ackMax, roundEnd, lostSeq uint32
+	var sndMax, ackMax, lostSeq uint32
+	var roundStart time.Time
 	sacked, scale := 0, 0
 	started, lost := false, false
 	round := 0
@@ -140,8 +144,13 @@ func flightPerRound(out *ccRun, frames []seen, rtt time.Duration) {
 			if len(p.Payload) == 0 {
 				continue
 			}
-			if !started {
-				started, sndMax, ackMax, roundEnd = true, p.Seq, p.Seq, p.Seq
+			switch {
+			case !started:
+				started, sndMax, ackMax, roundStart = true, p.Seq, p.Seq, e.at
+				out.Flight = append(out.Flight, 0)
+			case e.at.Sub(roundStart) >= rtt*3/4:
+				round++
+				roundStart = e.at
 				out.Flight = append(out.Flight, 0)
 			}
 			if e.f.Fate == lab.Dropped && !lost {
@@ -172,11 +181,6 @@ func flightPerRound(out *ccRun, frames []seen, rtt time.Duration) {
 		if lost && out.Recovered < 0 && int32(ackMax-lostSeq) >= 0 {
 			out.Recovered = round
 		}
-		if int32(ackMax-roundEnd) > 0 { // a byte of this round is acknowledged
-			round++
-			roundEnd = sndMax
-			out.Flight = append(out.Flight, 0)
-		}
 	}
 	// The last rounds are cut short by the close.
 	if len(out.Flight) > ccRounds {
@@ -191,8 +195,13 @@ func flightPerRound(out *ccRun, frames []seen, rtt time.Duration) {
 	for i := 0; i <= out.Recovered && i < len(out.Flight); i++ {
 		out.Before = max(out.Before, out.Flight[i])
 	}
+	// After: the middle of the three rounds that follow the repair, so
+	// that one burst split across two rounds by a late timer does not
+	// read as a cut.
 	if r := out.Recovered + 1; r < len(out.Flight) {
-		out.After = out.Flight[r]
+		next := slices.Clone(out.Flight[r:min(len(out.Flight), r+3)])
+		slices.Sort(next)
+		out.After = next[len(next)/2]
 	}
 	if out.Before > 0 {
 		out.Cut = float64(out.After) / float64(out.Before)

@@ -52,6 +52,7 @@ func showSYNFlood(r *demo.Run, sf synFlood) {
 	}
 	d := sf.During
 	if !d.OK {
+		r.Set("syn_cookie_note", r.T("which failed", "但失败了"))
 		r.Printf(r.T("  during the flood the real client could not connect: %s", "  洪泛期间真实客户端没能连上：%s"), d.Err)
 		return
 	}
@@ -101,7 +102,14 @@ func showZeroWindow(r *demo.Run, zw zeroWindow) {
 		Add(r.T("server's window", "服务器的窗口"), pts...))
 	if zw.FirstZero < 0 {
 		r.Printf("%s", r.T("  the server never advertised a zero window this time.", "  这次服务器没有通告零窗口。"))
+		r.Set("zw_note", r.T("The reader stopped reading, but its window never reached zero this time.", "接收方停止了读取，但这次它的窗口没有降到零。"))
 		return
+	}
+	if zw.Update >= 0 {
+		r.Set("zw_note", fmt.Sprintf(r.T("The reader that stopped reading shut its window; the sender sent %d zero-window probe(s), and the window update came %.1f ms after the first zero window.",
+			"停止读取的接收方关上了窗口；发送方发了 %d 个零窗口探测，窗口更新在第一个零窗口之后 %.1f ms 到来。"), len(zw.Probes), ms(zw.Stall)))
+	} else {
+		r.Set("zw_note", r.T("The reader's window reached zero and no window update was seen.", "接收方的窗口降到了零，但没有看到窗口更新。"))
 	}
 	// The frames around the zero window: a few before, the probes, the
 	// update, a few after.
@@ -147,7 +155,6 @@ func showZeroWindow(r *demo.Run, zw zeroWindow) {
 	r.Printf(r.T("  the buffer filled and the server advertised a zero window %.1f ms into the connection; %s and sent %d zero-window probe(s), each one old byte, asking \"still zero?\"; when the server read, its window update reopened the flow after %.1f ms.",
 		"  缓冲区满了，服务器在连接开始后 %.1f ms 通告零窗口；%s，发了 %d 个零窗口探测（每个是一个旧字节，问“还是零吗？”）；服务器开始读之后，窗口更新在 %.1f ms 后让数据重新流动。"),
 		ms(zw.Frames[zw.FirstZero].At.Sub(t0)), stopped, len(zw.Probes), ms(zw.Stall))
-	r.Set("zero_window_probes", len(zw.Probes))
 	if zw.Received == zwBytes {
 		r.Printf(r.T("  all %d KiB arrived: the receiver's window, not the network, held the sender back. That is flow control.", "  %d KiB 全部到达：拖住发送方的是接收方的窗口，而不是网络。这就是流量控制。"), zwBytes>>10)
 	}
@@ -198,10 +205,11 @@ func showCongestion(r *demo.Run, reno, cubic ccRun) {
 			r.Printf(r.T("  %s: the loss and its repair were not both seen in %d round trips.", "  %s：%d 个往返内没有同时看到丢包与修复。"), run.Algorithm, ccRounds)
 			continue
 		}
-		r.Printf(r.T("  %s: the segment lost in round %d was repaired in round %d; after it the flight was %.1f KiB, %.2f of the %.1f KiB before.",
-			"  %[1]s：第 %[2]d 个往返丢的报文在第 %[3]d 个往返修复；之后在途 %.1[4]f KiB，是之前 %.1[6]f KiB 的 %.2[5]f 倍。"),
+		r.Printf(r.T("  %s: the segment lost in round %d was repaired in round %d; in the three rounds after it the flight was %.1f KiB (median), %.2f of the %.1f KiB peak before.",
+			"  %[1]s：第 %[2]d 个往返丢的报文在第 %[3]d 个往返修复；其后三个往返的在途量为 %.1[4]f KiB（中位数），是此前峰值 %.1[6]f KiB 的 %.2[5]f 倍。"),
 			run.Algorithm, run.LossRound+1, run.Recovered+1, kib(run.After), run.Cut, kib(run.Before))
 	}
+	r.Set("cc_note", r.T("A loss and its repair were not seen for both algorithms.", "没有在两种算法下都看到丢包与修复。"))
 	if reno.After > 0 && cubic.After > 0 {
 		k := float64(cubic.After) / float64(reno.After)
 		r.Measure("cubic_over_reno", round2(k), r.T("CUBIC's flight after the loss ÷ Reno's", "丢包后 CUBIC 的在途量 ÷ Reno 的"))
@@ -211,7 +219,7 @@ func showCongestion(r *demo.Run, reno, cubic ccRun) {
 			r.Printf("%s", r.T("  both ratios to the flight before are above β: the ACKs for the bytes before the hole reached the client in one burst with the duplicate ones, and slow start grew the window on them before the loss was noticed, without sending; β applies to that larger window.",
 				"  两者相对之前在途量的比例都高于 β：洞之前那些字节的 ACK 与重复 ACK 在同一批里到达客户端，慢启动先根据它们增大了窗口（没有发送），然后才发现丢包；β 作用在这个更大的窗口上。"))
 		}
-		r.Set("cc_ratio", round2(k))
+		r.Set("cc_note", fmt.Sprintf(r.T("CUBIC kept %.2f× what Reno kept.", "CUBIC 保留的是 Reno 的 %.2f 倍。"), k))
 	}
 	if g := growth(reno); g > 0 && reno.MSS > 0 && g*1024 > 0.5*float64(reno.MSS) && g*1024 < 1.5*float64(reno.MSS) {
 		r.Printf(r.T("  after the repair Reno grew by about %.1f KiB per round trip: about one segment (MSS %d bytes) each, congestion avoidance.",
