@@ -17,11 +17,12 @@ import (
 // connects clients one after another, and calls accept() only now and
 // then. While the accept queue is full the kernel drops a new client's SYN
 // without a word, and the client's kernel sends it again after its
-// retransmission timeout: 1 s, then 2 s more (RFC 6298 §2, §5.5).
+// retransmission timeout (see synSchedule).
 //
 // Default: the queue's worth of clients plus one, and one accept() at
 // 0.5 s, so the last client connects on its first retransmission. long
-// adds a client that misses the freed slot and needs the second.
+// adds a client, dialing 0.3 s later, that misses the freed slot and needs
+// a later retransmission, after a second accept() at 2 s.
 func observeBacklog(ctx context.Context, long bool) (backlogRun, error) {
 	out := backlogRun{Backlog: listenBacklog}
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)

@@ -25,7 +25,7 @@ var Demo = &demo.Demo{
 
 // params are the demo's own flags.
 type params struct {
-	Long      bool `flag:"long" help:"listen queue: also wait for the second SYN retransmission (about 3 s more)"`
+	Long      bool `flag:"long" help:"listen queue: one more client, which misses the slot the first accept() frees and waits for a later SYN retransmission (2–3 s more)"`
 	Flood     int  `flag:"flood" help:"spoofed SYNs of the SYN flood on the lab" min:"1" max:"5000"`
 	Exchanges int  `flag:"exchanges" help:"write–write–read exchanges per Nagle setting" min:"3" max:"200"`
 	Clients   int  `flag:"clients" help:"clients of the server that forgets to close (CLOSE_WAIT)" min:"1" max:"200"`

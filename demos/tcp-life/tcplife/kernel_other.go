@@ -16,3 +16,6 @@ func observeCloseWait(_ context.Context, clients int) (closeWait, error) {
 func timeWaitOn(uint16) (int, error) { return 0, errNoKernelTable }
 
 func listenOverflows() (uint64, bool) { return 0, false }
+
+// kernelSYNSchedule: elsewhere, RFC 6298's doubling is what to expect.
+func kernelSYNSchedule() synSchedule { return synSchedule{} }

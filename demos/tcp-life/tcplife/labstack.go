@@ -12,7 +12,7 @@ import (
 	"gvisor.dev/gvisor/pkg/waiter"
 )
 
-// listenBacklog listens on a lab host's port with a chosen backlog, which
+// labListen listens on a lab host's port with a chosen backlog, which
 // Host.Listen (always 4096, as Go asks of Linux) cannot do.
 func labListen(h *lab.Host, port uint16, backlog int) (net.Listener, error) {
 	s := h.Stack()

@@ -23,7 +23,8 @@ type life struct {
 	// TimeWaitLeft is what TIME_WAIT's timer had left when read, and
 	// TimeWaitAge how long the socket had been in TIME_WAIT by then.
 	TimeWaitLeft, TimeWaitAge time.Duration
-	Lookups                   int // exact sock_diag lookups made while polling
+	TimeWaitTimer             uint8 // the timer sock_diag said was running (3: TIME_WAIT)
+	Lookups                   int   // exact sock_diag lookups made while polling
 }
 
 // names lists the states' names.

@@ -177,6 +177,7 @@ func observeLife(ctx context.Context) (life, error) {
 		s, err := d.lookup(sa, ca)
 		if err == nil && s.State == kTimeWait {
 			out.TimeWaitLeft = time.Duration(s.Expires) * time.Millisecond
+			out.TimeWaitTimer = s.Timer
 			out.TimeWaitAge = time.Since(w.start) - out.Active[n-1].At
 		}
 	}

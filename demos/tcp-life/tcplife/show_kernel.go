@@ -3,6 +3,7 @@ package tcplife
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -93,9 +94,13 @@ func showTimeWait(r *demo.Run, lf life) float64 {
 	}
 	total := (lf.TimeWaitLeft + lf.TimeWaitAge).Seconds()
 	total = math.Round(total*10) / 10
-	r.Printf(r.T("  sock_diag: the server's socket in TIME_WAIT, timer 3 (TIME_WAIT), %.3f s left, %.1f ms after it entered TIME_WAIT.",
-		"  sock_diag：服务器的套接字处于 TIME_WAIT，定时器 3（TIME_WAIT），还剩 %.3f 秒，此时它进入 TIME_WAIT 才 %.1f ms。"),
-		lf.TimeWaitLeft.Seconds(), ms(lf.TimeWaitAge))
+	timer := fmt.Sprint(lf.TimeWaitTimer)
+	if lf.TimeWaitTimer == 3 {
+		timer += r.T(" (the TIME_WAIT timer)", "（TIME_WAIT 定时器）")
+	}
+	r.Printf(r.T("  sock_diag: the server's socket in TIME_WAIT, timer %s, %.3f s left, %.1f ms after it entered TIME_WAIT.",
+		"  sock_diag：服务器的套接字处于 TIME_WAIT，定时器 %s，还剩 %.3f 秒，此时它进入 TIME_WAIT 才 %.1f ms。"),
+		timer, lf.TimeWaitLeft.Seconds(), ms(lf.TimeWaitAge))
 	r.Measure("time_wait_s", total, r.T("s: TIME_WAIT's length on this kernel", "秒：本内核上 TIME_WAIT 的时长"))
 	if math.Abs(total-60) < 1 {
 		r.Printf("%s", r.T("  that is Linux's TCP_TIMEWAIT_LEN, 60 s, fixed when the kernel is compiled: no sysctl changes it (tcp_fin_timeout is FIN_WAIT_2's, for orphaned sockets). The demo does not wait it out; the socket stays in the kernel's table after the demo ends, harmless.",
@@ -153,23 +158,25 @@ func showRebind(r *demo.Run, rb rebind) {
 func showBacklog(r *demo.Run, bl backlogRun) {
 	r.Printf(r.T("  listen(fd, %d) on a raw socket; clients connect one after another; the server calls accept() at %s.",
 		"  在原始套接字上 listen(fd, %d)；客户端依次连接；服务器在 %s 时才调用 accept()。"), bl.Backlog, durations(bl.AcceptsAt))
+	sched := kernelSYNSchedule()
 	t := event.NewTable("backlog", r.T("client", "客户端"), r.T("connect|ms", "connect|ms"), r.T("what happened", "发生了什么")).AlignLeft(2)
 	retried := 0
 	for i, c := range bl.ConnectMS {
 		var what string
+		k := sched.nearest(time.Duration(c * float64(time.Millisecond)))
 		switch {
 		case c < 0:
 			what = r.T("failed: ", "失败：") + bl.Errors[i]
 		case c < 500:
 			what = r.T("fit in the accept queue", "放进了 accept 队列")
-		case c < 2500:
-			what = r.T("no answer to its first SYN; in on the retransmission ~1 s later", "第一个 SYN 没有回应；约 1 秒后的重传进来了")
+		case k == 1:
+			what = r.T("no answer to its SYN; in on the 1st retransmission", "SYN 没有回应；第 1 次重传进来了")
 			retried++
-		case c < 6000:
-			what = r.T("no answer to two SYNs; in on the second retransmission (1 s + 2 s)", "两个 SYN 都没有回应；第二次重传（1 秒 + 2 秒）才进来")
+		case k > 1:
+			what = fmt.Sprintf(r.T("no answer to %d SYNs; in on retransmission %d", "%d 个 SYN 都没有回应；第 %d 次重传才进来"), k, k)
 			retried++
 		default:
-			what = r.T("waited through several retransmissions", "等过了好几次重传")
+			what = r.T("waited, off this kernel's retransmission schedule", "等待了，但与本内核的重传时间表不符")
 			retried++
 		}
 		t.Row(i+1, c, what)
@@ -192,13 +199,23 @@ func showBacklog(r *demo.Run, bl backlogRun) {
 			"  这几秒里内核的 ListenOverflows 计数（/proc/net/netstat，全机）增加了 %d：因 accept 队列已满而丢弃的 SYN。"), bl.Overflows)
 	}
 	if retried > 0 {
-		r.Printf(r.T("  %d client(s) waited: while the accept queue was full their SYNs got no reply, and their own kernels sent them again on the retransmission timer (RFC 6298: 1 s, doubling). The program saw only a slow connect().",
-			"  %d 个客户端在等：accept 队列满时它们的 SYN 得不到回应，它们自己的内核按重传定时器再发（RFC 6298：1 秒，之后翻倍）。程序看到的只是 connect() 变慢。"), retried)
+		r.Printf(r.T("  %d client(s) waited: while the accept queue was full their SYNs got no reply, and their own kernels sent them again on the retransmission timer. The program saw only a slow connect().",
+			"  %d 个客户端在等：accept 队列满时它们的 SYN 得不到回应，它们自己的内核按重传定时器再发。程序看到的只是 connect() 变慢。"), retried)
+		switch {
+		case sched.Known && sched.Linear > 0:
+			r.Printf(r.T("  this kernel sends a SYN again after %s, then doubles (net.ipv4.tcp_syn_linear_timeouts = %d: that many retransmissions 1 s apart); RFC 6298's timer doubles from the start: %s.",
+				"  本内核在 %s 之后重发 SYN，此后翻倍（net.ipv4.tcp_syn_linear_timeouts = %d：先按 1 秒间隔重传这么多次）；RFC 6298 的定时器从一开始就翻倍：%s。"),
+				sched.describe(sched.Linear), sched.Linear, synSchedule{}.describe(3))
+		case sched.Known:
+			r.Printf(r.T("  this kernel doubles the SYN's timer from 1 s, as RFC 6298 says: %s after the first SYN.", "  本内核按 RFC 6298 从 1 秒开始翻倍 SYN 的定时器：第一个 SYN 之后 %s。"), sched.describe(3))
+		default:
+			r.Printf(r.T("  RFC 6298's timer starts at 1 s and doubles: %s after the first SYN.", "  RFC 6298 的定时器从 1 秒开始翻倍：第一个 SYN 之后 %s。"), sched.describe(3))
+		}
 	} else {
 		r.Printf("%s", r.T("  no client waited: this system queued them all.", "  没有客户端等待：本系统把它们都放进了队列。"))
 	}
 	if len(bl.AcceptsAt) == 1 {
-		r.Printf("%s", r.T("  (--long also waits for the second retransmission, 3 s after the first SYN.)", "  （加 --long 还会等第二次重传：第一个 SYN 之后 3 秒。）"))
+		r.Printf("%s", r.T("  (--long adds a client that misses the slot the first accept() frees and needs a later retransmission.)", "  （加 --long 会多一个客户端：它错过第一次 accept() 腾出的位置，要等更晚的重传。）"))
 	}
 }
 
@@ -238,10 +255,10 @@ func showNagle(r *demo.Run, ng nagleRun) {
 	if on > 10*off && on > 5 {
 		r.Printf(r.T("  with Nagle the median exchange took %.1f ms instead of %.3f ms: the second write waited in the client's kernel for the ACK of the first, and the server's kernel delayed that ACK, hoping to send it with a reply that could not exist before the second write arrived. The stall ends when the delayed-ACK timer fires.",
 			"  开启 Nagle 时交换的中位数是 %.1f ms，而不是 %.3f ms：第二次写在客户端内核里等第一次写的 ACK，而服务器内核推迟了这个 ACK，想把它和回复一起发——可第二次写不到，回复就不可能有。直到延迟确认定时器到期，停顿才结束。"), on, off)
-		if on >= 30 && on <= 60 {
+		if runtime.GOOS == "linux" && on >= 30 && on <= 60 {
 			r.Printf("%s", r.T("  about Linux's minimum delayed-ACK timeout, 40 ms (TCP_DELACK_MIN).", "  约等于 Linux 延迟确认的最小超时 40 ms（TCP_DELACK_MIN）。"))
 		}
-		if len(ng.Nagle) > 1 && ms(ng.Nagle[0]) < 5 {
+		if runtime.GOOS == "linux" && len(ng.Nagle) > 1 && ms(ng.Nagle[0]) < 5 {
 			r.Printf(r.T("  the first exchange took only %.3f ms: a new Linux connection starts in quick-ACK mode and acknowledges at once, until it sees an interactive exchange.",
 				"  第一次交换只用了 %.3f ms：Linux 的新连接以快速确认模式开始，立即确认，直到它看出这是交互式的往来。"), ms(ng.Nagle[0]))
 		}

@@ -46,7 +46,7 @@ func showSYNFlood(r *demo.Run, sf synFlood) {
 	t.Row(r.T("  of them SYN cookies (no state)", "  其中为 SYN cookie（无状态）"), int(sf.CookiesSent))
 	t.Row(r.T("valid cookies that came back (the real client)", "收回的有效 cookie（真实客户端）"), int(sf.CookiesRcvd))
 	r.Table(t)
-	if sf.HalfOpen > 0 && sf.CookiesSent > 0 {
+	if sf.HalfOpen > 0 && sf.CookiesSent > 0 && sf.HalfOpenFirst {
 		r.Printf(r.T("  the first %d SYNs got a half-open connection each, until the handshakes in progress reached the backlog; from then on the server kept nothing and answered with a cookie.",
 			"  前 %d 个 SYN 各得到一个半开连接，直到进行中的握手数达到 backlog；此后服务器什么都不保存，只用 cookie 回应。"), sf.HalfOpen)
 	}
@@ -70,9 +70,16 @@ func showSYNFlood(r *demo.Run, sf synFlood) {
 	}
 	if sf.CookiesRcvd > 0 {
 		c := d.SYNACK.Seq
-		r.Printf(r.T("  the real client still connected. Its SYN-ACK's sequence number 0x%08x is the cookie: gVisor puts a 64-second time counter in the top 8 bits (0x%02x) and, below, a keyed hash of the addresses and ports plus the client's sequence number and a 2-bit index of the MSS (536, 1300, 1440 or 1460). The client's ACK (ack 0x%08x = cookie + 1) brought it back, the hash checked out, and the server built the connection from it: its counter of valid cookies went up by %d.",
-			"  真实客户端照样连上了。它收到的 SYN-ACK 序号 0x%08x 就是 cookie：gVisor 在高 8 位放一个 64 秒一跳的时间计数（0x%02x），低位是地址与端口的带密钥哈希，加上客户端的序号和 2 位 MSS 档位（536、1300、1440 或 1460）。客户端的 ACK（ack 0x%08x = cookie + 1）把它带了回来，哈希校验通过，服务器据此建立了连接：有效 cookie 计数加了 %d。"),
-			c, c>>24, c+1, sf.CookiesRcvd)
+		r.Printf(r.T("  the real client still connected. Its SYN-ACK's sequence number 0x%08x is the cookie: gVisor (tcp/accept.go) puts a 64-second time counter in the top 8 bits (0x%02x) and, below, a keyed hash of the addresses and ports plus the client's sequence number and a 2-bit index of the MSS (536, 1300, 1440 or 1460).",
+			"  真实客户端照样连上了。它收到的 SYN-ACK 序号 0x%08x 就是 cookie：gVisor（tcp/accept.go）在高 8 位放一个 64 秒一跳的时间计数（0x%02x），低位是地址与端口的带密钥哈希，加上客户端的序号和 2 位 MSS 档位（536、1300、1440 或 1460）。"),
+			c, c>>24)
+		for _, f := range sf.Frames {
+			if f.Dir == netx.ClientToServer && !f.Pkt.Flags.Has(packet.SYN) && f.Pkt.Flags.Has(packet.ACK) && f.Pkt.Ack == c+1 {
+				r.Printf(r.T("  the client's ACK carried ack 0x%08x, the cookie plus one, back to the server, which checked the hash and built the connection from it: its counter of valid cookies went up by %d.",
+					"  客户端的 ACK 带着 ack 0x%08x（cookie 加一）回到服务器，服务器校验哈希后据此建立了连接：有效 cookie 计数加了 %d。"), f.Pkt.Ack, sf.CookiesRcvd)
+				break
+			}
+		}
 		r.Printf(r.T("  what a cookie cannot carry: this SYN-ACK offered %s, against %s before the flood. Window scaling and SACK are not encoded in 32 bits, so this connection runs without them (timestamps survive only because the client echoes them in every segment).",
 			"  cookie 装不下的东西：这个 SYN-ACK 只提供了 %s，而洪泛前是 %s。窗口缩放与 SACK 没法编进 32 位，所以这条连接没有它们（时间戳能保留，只因为客户端在每个报文里都会回显它）。"),
 			synOptions(r, d.Opts), synOptions(r, b.Opts))
@@ -152,9 +159,17 @@ func showZeroWindow(r *demo.Run, zw zeroWindow) {
 	if sentWhileShut > 0 {
 		stopped = fmt.Sprintf(r.T("the client sent %d more data segment(s) already on their way, then stopped", "客户端又发出了 %d 个已在途中的数据报文，然后停下"), sentWhileShut)
 	}
-	r.Printf(r.T("  the buffer filled and the server advertised a zero window %.1f ms into the connection; %s and sent %d zero-window probe(s), each one old byte, asking \"still zero?\"; when the server read, its window update reopened the flow after %.1f ms.",
-		"  缓冲区满了，服务器在连接开始后 %.1f ms 通告零窗口；%s，发了 %d 个零窗口探测（每个是一个旧字节，问“还是零吗？”）；服务器开始读之后，窗口更新在 %.1f ms 后让数据重新流动。"),
-		ms(zw.Frames[zw.FirstZero].At.Sub(t0)), stopped, len(zw.Probes), ms(zw.Stall))
+	oneByte := len(zw.Probes) > 0
+	for _, i := range zw.Probes {
+		oneByte = oneByte && len(zw.Frames[i].Pkt.Payload) == 1
+	}
+	probes := fmt.Sprintf(r.T("sent %d zero-window probe(s)", "发了 %d 个零窗口探测"), len(zw.Probes))
+	if oneByte {
+		probes += r.T(", each one byte already acknowledged, asking \"still zero?\"", "，每个都是一个已被确认的字节，问“还是零吗？”")
+	}
+	r.Printf(r.T("  the buffer filled and the server advertised a zero window %.1f ms into the connection; %s and %s; when the server read, its window update reopened the flow after %.1f ms.",
+		"  缓冲区满了，服务器在连接开始后 %.1f ms 通告零窗口；%s，%s；服务器开始读之后，窗口更新在 %.1f ms 后让数据重新流动。"),
+		ms(zw.Frames[zw.FirstZero].At.Sub(t0)), stopped, probes, ms(zw.Stall))
 	if zw.Received == zwBytes {
 		r.Printf(r.T("  all %d KiB arrived: the receiver's window, not the network, held the sender back. That is flow control.", "  %d KiB 全部到达：拖住发送方的是接收方的窗口，而不是网络。这就是流量控制。"), zwBytes>>10)
 	}

@@ -110,3 +110,14 @@ func listenOverflows() (uint64, bool) {
 	}
 	return parseNetstat(string(b), "TcpExt", "ListenOverflows")
 }
+
+// kernelSYNSchedule reads how this kernel spaces SYN retransmissions. A
+// kernel without tcp_syn_linear_timeouts doubles from the start.
+func kernelSYNSchedule() synSchedule {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/tcp_syn_linear_timeouts")
+	if err != nil {
+		return synSchedule{Known: true}
+	}
+	n, ok := parseSysctl(string(b))
+	return synSchedule{Linear: n, Known: ok}
+}

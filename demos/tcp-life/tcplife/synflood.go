@@ -30,6 +30,9 @@ type synFlood struct {
 	SYNACKsToVoid int // SYN-ACKs the server sent to spoofed addresses
 	CookiesSent   uint64
 	HalfOpen      int // SYN-ACKs to the void that were not cookies: state kept
+	// HalfOpenFirst: the SYN-ACKs with window scaling (state kept; a
+	// cookie cannot carry it) were exactly the first HalfOpen ones.
+	HalfOpenFirst bool
 	CookiesRcvd   uint64
 	// The real client: once before the flood (a normal handshake), once
 	// during it.
@@ -39,6 +42,7 @@ type synFlood struct {
 
 // handshake is one real client's connection to the flooded server.
 type handshake struct {
+	Port    uint16 // the client's port
 	Connect time.Duration
 	SYNACK  packet.Packet // the server's SYN-ACK
 	Opts    packet.TCPOptions
@@ -113,13 +117,22 @@ func observeSYNFlood(ctx context.Context, l *lab.Lab, n int, seed int64) (synFlo
 	out.SYNACKsToVoid = w.count(spoofed)
 	out.CookiesSent = stats.ListenOverflowSynCookieSent.Value() - cookies0
 	out.HalfOpen = out.SYNACKsToVoid - int(out.CookiesSent)
+	k := 0
+	out.HalfOpenFirst = true
+	for _, f := range w.snapshot() {
+		if spoofed(f) {
+			full := f.Pkt.ParseOptions().WindowScale >= 0
+			out.HalfOpenFirst = out.HalfOpenFirst && full == (k < out.HalfOpen)
+			k++
+		}
+	}
 
 	rcvd0 := stats.ListenOverflowSynCookieRcvd.Value()
 	first := len(w.snapshot())
 	out.During = connectReal(ctx, l, w, accepted)
 	out.CookiesRcvd = stats.ListenOverflowSynCookieRcvd.Value() - rcvd0
 	for _, f := range w.snapshot()[first:] {
-		if f.Pkt.Src == lab.ClientAddr || f.Pkt.Dst == lab.ClientAddr {
+		if f.Pkt.Src == lab.ClientAddr && f.Pkt.SrcPort == out.During.Port || f.Pkt.Dst == lab.ClientAddr && f.Pkt.DstPort == out.During.Port {
 			out.Frames = append(out.Frames, f)
 		}
 	}
@@ -142,6 +155,7 @@ func connectReal(ctx context.Context, l *lab.Lab, w *recorder, accepted <-chan u
 	}
 	defer c.Close()
 	port := netx.Port(c.LocalAddr())
+	h.Port = port
 	wait := time.After(time.Second)
 	for !h.OK {
 		select {
