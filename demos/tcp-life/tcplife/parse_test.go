@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/netdemo/netdemo/internal/packet"
 	"gvisor.dev/gvisor/pkg/tcpip"
@@ -171,5 +172,37 @@ func TestSpoofedSYN(t *testing.T) {
 	}
 	if p.SrcAddrPort() != src || p.DstAddrPort() != dst || p.Flags != packet.SYN || p.Seq != 12345 || p.ParseOptions().MSS != 1460 {
 		t.Errorf("decoded %v → %v flags %v seq %d MSS %d; want %v → %v SYN 12345 MSS 1460", p.SrcAddrPort(), p.DstAddrPort(), p.Flags, p.Seq, p.ParseOptions().MSS, src, dst)
+	}
+}
+
+func TestSYNSchedule(t *testing.T) {
+	for _, c := range []struct {
+		desc string
+		s    synSchedule
+		want string
+	}{
+		{"RFC 6298: doubling from 1 s", synSchedule{}, "1 s, 3 s, 7 s, 15 s"},
+		{"Linux with tcp_syn_linear_timeouts = 4", synSchedule{Linear: 4, Known: true}, "1 s, 2 s, 3 s, 4 s"},
+		{"one linear retransmission", synSchedule{Linear: 1, Known: true}, "1 s, 3 s, 7 s, 15 s"},
+		{"two linear retransmissions", synSchedule{Linear: 2, Known: true}, "1 s, 2 s, 4 s, 8 s"},
+	} {
+		if got := c.s.describe(4); got != c.want {
+			t.Errorf("%s: describe(4) = %q, want %q", c.desc, got, c.want)
+		}
+	}
+	s := synSchedule{Linear: 4, Known: true}
+	for _, c := range []struct {
+		ms   float64
+		want int
+	}{{1006, 1}, {2033, 2}, {1500, 0}, {30, 0}, {3900, 4}} {
+		if got := s.nearest(time.Duration(c.ms * float64(time.Millisecond))); got != c.want {
+			t.Errorf("nearest(%v ms) = %d, want %d", c.ms, got, c.want)
+		}
+	}
+	if n, ok := parseSysctl("4\n"); n != 4 || !ok {
+		t.Errorf(`parseSysctl("4\n") = %d, %v; want 4, true`, n, ok)
+	}
+	if _, ok := parseSysctl("-1"); ok {
+		t.Errorf(`parseSysctl("-1") accepted a negative count`)
 	}
 }
