@@ -56,10 +56,14 @@ func ExitCode(err error, ctx context.Context, w io.Writer) int {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &ue):
-		fmt.Fprintf(w, "netdemo: %s\n", ue.Msg)
+		fmt.Fprintf(w, "netdemo: %s\n", ue.In(ArgsLang(os.Args[1:])))
 		return 2
 	case ctx.Err() != nil:
-		fmt.Fprintln(w, "netdemo: interrupted")
+		if ArgsLang(os.Args[1:]) == "zh" {
+			fmt.Fprintln(w, "netdemo: 已中断")
+		} else {
+			fmt.Fprintln(w, "netdemo: interrupted")
+		}
 		return 130
 	}
 	fmt.Fprintf(w, "netdemo: %s\n", firstLine(err.Error()))
@@ -84,7 +88,7 @@ func Execute(ctx context.Context, d *Demo, args []string, stdio IO) (*Report, er
 		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return nil, usagef("%s takes no arguments, got %q (see --help)", d.Name, fs.Arg(0))
+		return nil, usage2("%s takes no arguments, got %q (see --help)", "%s 不接受参数，收到的是 %q（见 --help）", d.Name, fs.Arg(0))
 	}
 	return ExecuteOptions(ctx, d, o, stdio)
 }
@@ -189,6 +193,11 @@ func (r *Run) header(doc *explain.Doc, short bool) {
 func (r *Run) finish(doc *explain.Doc) *Report {
 	rep := r.report()
 	vals := r.placeholderValues()
+	for k, v := range vals {
+		if b, ok := v.(bool); ok {
+			vals[k] = view.FormatCell(b, r.Lang) // "yes" or "是", never "true" in prose
+		}
+	}
 	src := doc.Sections["saw"]
 	saw, missing := explain.Fill(src, vals)
 	rep.Unfilled = missing

@@ -2,8 +2,9 @@ package wiretap
 
 import (
 	"bytes"
-	"github.com/netdemo/netdemo/internal/netx"
 	"time"
+
+	"github.com/netdemo/netdemo/internal/netx"
 )
 
 // Chunk is the data of one Read or one Write on a recorded connection.

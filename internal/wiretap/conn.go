@@ -1,10 +1,11 @@
 package wiretap
 
 import (
-	"github.com/netdemo/netdemo/internal/netx"
 	"net"
 	"sync"
 	"time"
+
+	"github.com/netdemo/netdemo/internal/netx"
 )
 
 // Conn is a net.Conn that keeps a copy of every byte it carries. It is safe

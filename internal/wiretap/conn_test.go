@@ -5,12 +5,13 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"github.com/netdemo/netdemo/internal/netx"
 	"io"
 	"net"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/netdemo/netdemo/internal/netx"
 
 	"github.com/netdemo/netdemo/internal/wiretap"
 )

@@ -2,9 +2,10 @@ package wiretap_test
 
 import (
 	"fmt"
-	"github.com/netdemo/netdemo/internal/netx"
 	"io"
 	"net"
+
+	"github.com/netdemo/netdemo/internal/netx"
 
 	"github.com/netdemo/netdemo/internal/wiretap"
 )

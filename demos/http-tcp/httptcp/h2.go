@@ -3,13 +3,14 @@ package httptcp
 import (
 	"context"
 	"fmt"
-	"github.com/netdemo/netdemo/internal/netx"
 	"io"
 	"net/http"
 	"net/http/httptrace"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/netdemo/netdemo/internal/netx"
 
 	"github.com/netdemo/netdemo/demos/http-tcp/httptcp/h2wire"
 )

@@ -3,9 +3,10 @@ package httptcp
 import (
 	"errors"
 	"fmt"
-	"github.com/netdemo/netdemo/internal/netx"
 	"sort"
 	"strings"
+
+	"github.com/netdemo/netdemo/internal/netx"
 
 	"github.com/netdemo/netdemo/demos/http-tcp/httptcp/h2wire"
 	"github.com/netdemo/netdemo/internal/demo"

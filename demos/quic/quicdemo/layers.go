@@ -3,10 +3,11 @@ package quicdemo
 import (
 	"context"
 	"fmt"
-	"github.com/netdemo/netdemo/internal/netx"
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/netdemo/netdemo/internal/netx"
 
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/lab"
@@ -27,8 +28,8 @@ func showLayers(ctx context.Context, r *demo.Run, l *lab.Lab, b bed, srv *server
 		return err
 	}
 	defer c.Close()
-	tap := &udpTap{port: c.port}
-	remove := l.AddTap(tap.see)
+	udp := recordUDP(l, c.port)
+	remove := udp.stop
 	defer remove()
 	serverConns := srv.h3.conns.Load()
 
@@ -53,7 +54,7 @@ func showLayers(ctx context.Context, r *demo.Run, l *lab.Lab, b bed, srv *server
 		return fmt.Errorf("%d GETs made %d QUIC connections (the server accepted %d), want 1", layersRequests, clientConns, accepted)
 	}
 
-	dgrams := tap.all()
+	dgrams := udp.all()
 	r.Printf(r.T("  %[1]d GETs at once from client.test:%[2]d to server.test:%[3]d/udp: %[4]s %[5]d, %[6]q",
 		"  从 client.test:%[2]d 同时发出 %[1]d 个 GET 到 server.test:%[3]d/udp：%[4]s %[5]d，%[6]q"),
 		layersRequests, c.port, srv.h3.port, got[0].Proto, got[0].Status, strings.TrimSpace(string(got[0].Body)))

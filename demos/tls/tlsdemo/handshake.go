@@ -5,8 +5,9 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
-	"github.com/netdemo/netdemo/internal/netx"
 	"strings"
+
+	"github.com/netdemo/netdemo/internal/netx"
 
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
 	"github.com/netdemo/netdemo/internal/demo"

@@ -5,8 +5,9 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
-	"github.com/netdemo/netdemo/internal/netx"
 	"strings"
+
+	"github.com/netdemo/netdemo/internal/netx"
 
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
 )

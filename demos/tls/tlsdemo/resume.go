@@ -3,6 +3,7 @@ package tlsdemo
 import (
 	"context"
 	"fmt"
+
 	"github.com/netdemo/netdemo/internal/netx"
 
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"

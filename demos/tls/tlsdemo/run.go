@@ -85,8 +85,7 @@ func run(ctx context.Context, r *demo.Run) error {
 
 	steps := []func(context.Context) error{
 		w.stepHandshake, w.stepChain, w.stepKeys, w.stepPlainHTTP, w.stepResume, w.stepVersions,
-		w.stepForged, w.stepNoVerify, w.stepWrongHost, w.stepExpired, w.stepSelfSigned,
-		w.stepOldVersion, w.stepTampered, w.stepTrustedMITM, w.stepHSTS,
+		w.stepCertAttacks, w.stepTampered, w.stepTrustedMITM, w.stepHSTS,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {

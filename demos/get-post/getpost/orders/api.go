@@ -19,10 +19,25 @@ type Config struct {
 	// was accepted (and its Idempotency-Key reserved) and before the order
 	// is stored. The demo uses it to hold a request "still being processed".
 	BeforeCreate func(r *http.Request)
+	// ErrorLog, when set, gets the errors of the store behind a 500.
+	ErrorLog func(err error)
+	// AfterCommit, when set, runs after a request with an Idempotency-Key
+	// made its effects and its stored response durable, before the
+	// response is sent. The demo's crash step kills the server there.
+	AfterCommit func(r *http.Request)
 	// KeyTTL is how long an Idempotency-Key is remembered. Default 24h.
 	KeyTTL time.Duration
-	// MaxKeys bounds the number of keys remembered. Default 10000.
+	// MaxKeys bounds the number of unexpired keys; beyond it a new key is
+	// refused with 503 and Retry-After. Default 10000.
 	MaxKeys int
+	// DB, when set, keeps the orders in this database, and the
+	// Idempotency-Keys too (each key written in the transaction of the
+	// order it created) unless KeysInMemory is set. Without it everything
+	// is in memory and lost with the process.
+	DB *DB
+	// KeysInMemory keeps the keys in memory even with a DB: the demo's
+	// crash step shows what that loses.
+	KeysInMemory bool
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }
@@ -30,12 +45,12 @@ type Config struct {
 // API is the orders HTTP API: an http.Handler over a [Store].
 type API struct {
 	cfg     Config
-	store   *Store
-	keys    *KeyStore
+	store   Store
+	keys    KeyStore
 	handler http.Handler
 }
 
-// New returns an API with an empty store.
+// New returns an API over cfg.DB, or over an empty in-memory store.
 func New(cfg Config) *API {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 64 << 10
@@ -52,7 +67,15 @@ func New(cfg Config) *API {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	a := &API{cfg: cfg, store: NewStore(), keys: NewKeyStore(cfg.KeyTTL, cfg.MaxKeys, cfg.Now)}
+	a := &API{cfg: cfg}
+	switch {
+	case cfg.DB == nil:
+		a.store, a.keys = NewMemStore(), NewMemKeyStore(cfg.KeyTTL, cfg.MaxKeys, cfg.Now)
+	case cfg.KeysInMemory:
+		a.store, a.keys = cfg.DB, NewMemKeyStore(cfg.KeyTTL, cfg.MaxKeys, cfg.Now)
+	default:
+		a.store, a.keys = cfg.DB, cfg.DB.keyStore(cfg.KeyTTL, cfg.MaxKeys, cfg.Now)
+	}
 
 	// Method patterns (Go 1.22): a known path with another method gets 405
 	// and an Allow header from ServeMux itself; "GET" patterns serve HEAD.
@@ -71,10 +94,13 @@ func New(cfg Config) *API {
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.ServeHTTP(w, r) }
 
 // Store is the API's state, for demos and tests to count from.
-func (a *API) Store() *Store { return a.store }
+func (a *API) Store() Store { return a.store }
 
 // Keys is the Idempotency-Key store.
-func (a *API) Keys() *KeyStore { return a.keys }
+func (a *API) Keys() KeyStore { return a.keys }
+
+// Persistent reports whether the orders outlive the process.
+func (a *API) Persistent() bool { return a.cfg.DB != nil }
 
 // Config is the configuration in effect (defaults filled in).
 func (a *API) Config() Config { return a.cfg }

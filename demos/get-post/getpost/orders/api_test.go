@@ -32,6 +32,16 @@ func TestRoutesAndErrors(t *testing.T) {
 		{"trailing data", "POST", "/orders", `{"item":"a","qty":1} {}`, nil, 400, true, "after the JSON"},
 		{"qty out of range", "POST", "/orders", `{"item":"a","qty":0}`, nil, 400, true, "between 1 and"},
 		{"empty body", "POST", "/orders", "", nil, 400, true, "empty"},
+		{"duplicate key", "POST", "/orders", `{"item":"a","qty":1,"qty":900}`, nil, 400, true, `duplicate key "qty"`},
+		{"duplicate key, escaped", "POST", "/orders", `{"item":"a","\u0069tem":"b","qty":1}`, nil, 400, true, `duplicate key "item"`},
+		{"keys differing in case", "POST", "/orders", `{"item":"a","ITEM":"b","qty":1}`, nil, 400, true, "differ only in case"},
+		{"invalid utf-8", "POST", "/orders", "{\"item\":\"a\xff\",\"qty\":1}", nil, 400, true, "not valid UTF-8 (first bad byte at offset 10)"},
+		{"bidi override", "POST", "/orders", `{"item":"abc\u202Etxt.exe","qty":1}`, nil, 400, true, "bidirectional control character U+202E"},
+		{"zero width", "POST", "/orders", `{"item":"a\u200Bb","qty":1}`, nil, 400, true, "format character U+200B"},
+		{"escape character", "POST", "/orders", `{"item":"a\u001b[31m","qty":1}`, nil, 400, true, "control character U+001B"},
+		{"nested too deep", "POST", "/orders", `{"item":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `,"qty":1}`, nil, 400, true, "nested more than 32 levels"},
+		{"null body", "POST", "/orders", `null`, nil, 400, true, "null"},
+		{"no content type", "POST", "/orders", `{"item":"a","qty":1}`, []string{"Content-Type", ""}, 415, true, "no Content-Type"},
 		{"too large", "POST", "/orders", `{"item":"` + strings.Repeat("x", 2000) + `","qty":1}`, nil, 413, true, "limit is 1024"},
 		{"form encoded", "POST", "/orders", `{"item":"a","qty":1}`, []string{"Content-Type", "application/x-www-form-urlencoded"}, 415, true, "application/json"},
 		{"unknown path", "GET", "/nope", "", nil, 404, true, "no such resource"},
@@ -44,6 +54,8 @@ func TestRoutesAndErrors(t *testing.T) {
 		{"patch increment", "PATCH", "/orders/k7", `{"op":"increment"}`, nil, 200, false, `"qty":4`},
 		{"patch increment by", "PATCH", "/orders/k7", `{"op":"increment","by":2}`, nil, 200, false, `"qty":6`},
 		{"patch merge", "PATCH", "/orders/k7", `{"qty":5}`, []string{"Content-Type", "application/merge-patch+json"}, 200, false, `"qty":5`},
+		{"patch merge of null", "PATCH", "/orders/k7", `null`, []string{"Content-Type", "application/merge-patch+json"}, 400, true, "RFC 7396"},
+		{"patch merge duplicate", "PATCH", "/orders/k7", `{"qty":5,"qty":6}`, []string{"Content-Type", "application/merge-patch+json"}, 400, true, `duplicate key "qty"`},
 		{"patch merge null", "PATCH", "/orders/k7", `{"qty":null}`, []string{"Content-Type", "application/merge-patch+json"}, 400, true, "cannot be removed"},
 		{"patch bad op", "PATCH", "/orders/k7", `{"op":"double"}`, nil, 400, true, `"op" must be`},
 		{"patch over limit", "PATCH", "/orders/k7", `{"op":"increment","by":1000}`, nil, 422, true, "above the limit"},
@@ -100,7 +112,7 @@ func TestConditionalGet(t *testing.T) {
 			t.Errorf("%s: 304 with body %q", tc.desc, r.body)
 		}
 	}
-	api.Store().Put(orders.Order{ID: "1", Item: "book", Qty: 2})
+	api.Store().Put(t.Context(), orders.Order{ID: "1", Item: "book", Qty: 2})
 	if r := send(t, "GET", base+"/orders/1", "", "If-None-Match", etag); r.status != 200 {
 		t.Errorf("after a change, If-None-Match with the old tag = %d, want 200", r.status)
 	}
@@ -132,7 +144,7 @@ func TestAccessLogHasQueryNotBody(t *testing.T) {
 func TestListOrder(t *testing.T) {
 	api, base := newServer(t, orders.Config{})
 	for _, id := range []string{"b", "10", "2", "a"} {
-		api.Store().Put(orders.Order{ID: id, Item: "x", Qty: 1})
+		api.Store().Put(t.Context(), orders.Order{ID: id, Item: "x", Qty: 1})
 	}
 	var got []orders.Order
 	if err := json.Unmarshal([]byte(send(t, "GET", base+"/orders", "").body), &got); err != nil {
@@ -149,7 +161,7 @@ func TestListOrder(t *testing.T) {
 
 func TestPostSkipsIDsTakenByPut(t *testing.T) {
 	api, base := newServer(t, orders.Config{})
-	api.Store().Put(orders.Order{ID: "1", Item: "x", Qty: 1})
+	api.Store().Put(t.Context(), orders.Order{ID: "1", Item: "x", Qty: 1})
 	r := send(t, "POST", base+"/orders", `{"item":"y","qty":1}`)
 	if r.header.Get("Location") != "/orders/2" {
 		t.Errorf("POST after PUT /orders/1: Location %q, want /orders/2", r.header.Get("Location"))

@@ -9,7 +9,6 @@ import (
 	"mime"
 	"net/http"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -64,8 +63,9 @@ func validateItem(item string) error {
 		return fmt.Errorf(`"item" must be at most %d bytes, got %d`, MaxItemLen, len(item))
 	case !utf8.ValidString(item):
 		return errors.New(`"item" must be valid UTF-8`)
-	case strings.IndexFunc(item, unicode.IsControl) >= 0:
-		return errors.New(`"item" must not contain control characters`)
+	}
+	if err := textProblem(item); err != nil {
+		return fmt.Errorf(`"item" must be plain text: %w`, err)
 	}
 	return nil
 }
@@ -92,6 +92,9 @@ type PatchInput struct {
 // ParsePatch reads a PATCH body of the given media type (see [PatchInput]).
 func ParsePatch(mediaType string, b []byte) (PatchInput, error) {
 	if mediaType == "application/merge-patch+json" {
+		if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
+			return PatchInput{}, errors.New("a merge patch of null would replace the whole order with null, that is delete it (RFC 7396 §2); send an object with the fields to change, or DELETE")
+		}
 		var raw struct {
 			Item json.RawMessage `json:"item"`
 			Qty  json.RawMessage `json:"qty"`
@@ -168,8 +171,15 @@ func isNull(m json.RawMessage) bool {
 // decodeStrict decodes exactly one JSON object into v: unknown fields and
 // anything after the object are errors. Syntax errors name the byte offset.
 func decodeStrict(b []byte, v any) error {
-	if len(bytes.TrimSpace(b)) == 0 {
+	trimmed := bytes.TrimSpace(b)
+	if len(trimmed) == 0 {
 		return errors.New("the body is empty; send a JSON object")
+	}
+	if err := checkJSON(b); err != nil {
+		return err
+	}
+	if bytes.Equal(trimmed, []byte("null")) {
+		return errors.New("the body is null; send a JSON object")
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -214,11 +224,17 @@ func jsonKind(goKind string) string {
 // errBodyTooLarge tells readBody's callers to answer 413, not 400.
 var errBodyTooLarge = errors.New("the body is too large")
 
-// jsonMediaType checks Content-Type: absent, application/json or any
-// +json type is accepted, and the media type is returned.
+// jsonMediaType checks Content-Type: application/json or any +json type is
+// accepted, and the media type is returned. A body without Content-Type is
+// refused too: the server would have to guess (RFC 9110 §8.3 allows
+// sniffing, which is how content gets misread), and what curl -d sends
+// without -H is form-encoded anyway. A request without a body needs none.
 func jsonMediaType(r *http.Request) (string, error) {
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {
+		if r.ContentLength != 0 { // -1: chunked, length unknown
+			return "", errors.New("the body has no Content-Type; send application/json (curl: -H 'Content-Type: application/json', or --json)")
+		}
 		return "application/json", nil
 	}
 	mt, _, err := mime.ParseMediaType(ct)

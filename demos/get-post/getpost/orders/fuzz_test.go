@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
@@ -101,6 +102,39 @@ func FuzzNoneMatch(f *testing.F) {
 		orders.NoneMatch(header, etag)
 		if !orders.NoneMatch(`"x", `+etag, etag) || !orders.NoneMatch("W/"+etag, etag) {
 			t.Fatalf("%s does not match itself", etag)
+		}
+	})
+}
+
+// FuzzParseOrderInput is the JSON body decoder on any bytes: it never
+// panics, and what it accepts is valid UTF-8 JSON whose item is plain text,
+// with no name twice in an object, and that reads back the same after a
+// round trip.
+func FuzzParseOrderInput(f *testing.F) {
+	for _, s := range []string{`{"item":"book","qty":1}`, `{"item":"a","qty":1,"qty":2}`, `{"item":"a","ITEM":"b","qty":1}`,
+		`{"item":"\u202e","qty":1}`, "{\"item\":\"\xff\",\"qty\":1}", `null`, `{"item":"x","qty":1,"extra":{"a":1,"a":2}}`,
+		`[{"a":1},{"a":1}]`, `{"item":"\u212a","qty":1}`, ` {"qty":3, "item":"k"} `} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		in, err := orders.ParseOrderInput(b)
+		if err != nil {
+			return
+		}
+		if !utf8.Valid(b) || !json.Valid(b) {
+			t.Fatalf("accepted %q, which is not valid UTF-8 JSON", b)
+		}
+		var names map[string]json.RawMessage
+		if err := json.Unmarshal(b, &names); err != nil || len(names) != 2 {
+			t.Fatalf("accepted %q: names %v (%v), want exactly item and qty", b, names, err)
+		}
+		if strings.ContainsFunc(in.Item, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }) {
+			t.Fatalf("accepted item %q with a control or format character", in.Item)
+		}
+		out, _ := json.Marshal(in)
+		again, err := orders.ParseOrderInput(out)
+		if err != nil || again != in {
+			t.Fatalf("round trip of %+v: %+v, %v", in, again, err)
 		}
 	})
 }

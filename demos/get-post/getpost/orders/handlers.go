@@ -2,6 +2,7 @@ package orders
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 )
@@ -29,7 +30,11 @@ func (a *API) create(w http.ResponseWriter, r *http.Request) {
 	if a.cfg.BeforeCreate != nil {
 		a.cfg.BeforeCreate(r)
 	}
-	o := a.store.Create(in.Item, in.Qty)
+	o, err := a.store.Create(r.Context(), in.Item, in.Qty)
+	if err != nil {
+		a.storageProblem(w, r, err)
+		return
+	}
 	w.Header().Set("Location", "/orders/"+o.ID)
 	// A POST response is not reused by caches unless it says so with
 	// explicit freshness (RFC 9110 §9.3.3); no-store says it plainly.
@@ -38,7 +43,12 @@ func (a *API) create(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) list(w http.ResponseWriter, r *http.Request) {
-	writeCacheable(w, r, a.store.List(r.URL.Query().Get("item")))
+	list, err := a.store.List(r.Context(), r.URL.Query().Get("item"))
+	if err != nil {
+		a.storageProblem(w, r, err)
+		return
+	}
+	writeCacheable(w, r, list)
 }
 
 func (a *API) get(w http.ResponseWriter, r *http.Request) {
@@ -46,7 +56,11 @@ func (a *API) get(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	o, found := a.store.Get(id)
+	o, found, err := a.store.Get(r.Context(), id)
+	if err != nil {
+		a.storageProblem(w, r, err)
+		return
+	}
 	if !found {
 		writeProblem(w, r, newProblem(http.StatusNotFound, "", "", "there is no order "+strconv.Quote(id)))
 		return
@@ -64,8 +78,13 @@ func (a *API) put(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o := Order{ID: id, Item: in.Item, Qty: in.Qty}
+	created, err := a.store.Put(r.Context(), o)
+	if err != nil {
+		a.storageProblem(w, r, err)
+		return
+	}
 	status := http.StatusOK
-	if a.store.Put(o) {
+	if created {
 		status = http.StatusCreated
 		w.Header().Set("Location", "/orders/"+id)
 	}
@@ -86,8 +105,10 @@ func (a *API) patch(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, invalidBody(err))
 		return
 	}
-	o, found, err := a.store.Update(id, p.Apply)
+	o, found, err := a.store.Update(r.Context(), id, p.Apply)
 	switch {
+	case errors.Is(err, ErrStorage):
+		a.storageProblem(w, r, err)
 	case !found:
 		writeProblem(w, r, newProblem(http.StatusNotFound, "", "", "there is no order "+strconv.Quote(id)))
 	case err != nil:
@@ -102,7 +123,12 @@ func (a *API) delete(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !a.store.Delete(id) {
+	deleted, err := a.store.Delete(r.Context(), id)
+	if err != nil {
+		a.storageProblem(w, r, err)
+		return
+	}
+	if !deleted {
 		writeProblem(w, r, newProblem(http.StatusNotFound, "", "", "there is no order "+strconv.Quote(id)+" (any more)"))
 		return
 	}

@@ -41,6 +41,11 @@ func send(t *testing.T, method, url, body string, hdr ...string) response {
 
 // trySend is send for goroutines other than the test's.
 func trySend(method, url, body string, hdr ...string) (response, error) {
+	return trySendWith(http.DefaultClient, method, url, body, hdr...)
+}
+
+// trySendWith is trySend with a client of the caller's.
+func trySendWith(hc *http.Client, method, url, body string, hdr ...string) (response, error) {
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
@@ -55,7 +60,7 @@ func trySend(method, url, body string, hdr ...string) (response, error) {
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return response{}, fmt.Errorf("%s %s: %w", method, url, err)
 	}
@@ -81,3 +86,15 @@ func problemOf(t *testing.T, r response) orders.Problem {
 	}
 	return p
 }
+
+// count is the number of orders in api's store.
+func count(t *testing.T, api *orders.API) int {
+	t.Helper()
+	list, err := api.Store().List(t.Context(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(list)
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

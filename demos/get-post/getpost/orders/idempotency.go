@@ -6,10 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -70,112 +71,6 @@ func ParseKey(v string) (string, error) {
 	return key, nil
 }
 
-// KeyStore remembers, per Idempotency-Key, a fingerprint of the first
-// request and, once it finished, its response. Its methods are safe for
-// concurrent use: the check of a key and its reservation happen under one
-// lock, so two concurrent requests with one key can never both run.
-type KeyStore struct {
-	mu   sync.Mutex
-	keys map[string]*keyEntry
-	ttl  time.Duration
-	max  int
-	now  func() time.Time
-}
-
-type keyEntry struct {
-	fingerprint [32]byte
-	done        bool
-	resp        recorded
-	expires     time.Time
-}
-
-type recorded struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-// keyState is what begin decided for a request.
-type keyState int
-
-const (
-	keyNew      keyState = iota // run the request; finish or release afterwards
-	keyReplay                   // send the stored response
-	keyBusy                     // the first request is still running: 409
-	keyMismatch                 // same key, other payload: 422
-	keyFull                     // too many keys in flight: 503
-)
-
-// NewKeyStore keeps keys for ttl, at most max of them.
-func NewKeyStore(ttl time.Duration, max int, now func() time.Time) *KeyStore {
-	return &KeyStore{keys: map[string]*keyEntry{}, ttl: ttl, max: max, now: now}
-}
-
-func (s *KeyStore) begin(key string, fp [32]byte) (keyState, recorded) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	if e, ok := s.keys[key]; ok && now.Before(e.expires) {
-		switch {
-		case e.fingerprint != fp:
-			return keyMismatch, recorded{}
-		case !e.done:
-			return keyBusy, recorded{}
-		}
-		return keyReplay, e.resp
-	}
-	if len(s.keys) >= s.max && !s.evict(now) {
-		return keyFull, recorded{}
-	}
-	s.keys[key] = &keyEntry{fingerprint: fp, expires: now.Add(s.ttl)}
-	return keyNew, recorded{}
-}
-
-// evict drops expired keys, or else the finished one that expires first.
-func (s *KeyStore) evict(now time.Time) bool {
-	var oldest string
-	for k, e := range s.keys {
-		if !now.Before(e.expires) {
-			delete(s.keys, k)
-			continue
-		}
-		if e.done && (oldest == "" || e.expires.Before(s.keys[oldest].expires)) {
-			oldest = k
-		}
-	}
-	if len(s.keys) < s.max {
-		return true
-	}
-	if oldest == "" {
-		return false
-	}
-	delete(s.keys, oldest)
-	return true
-}
-
-func (s *KeyStore) finish(key string, resp recorded) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if e, ok := s.keys[key]; ok {
-		e.done, e.resp = true, resp
-	}
-}
-
-// release forgets a key whose request failed on the server's side (5xx),
-// so that a retry runs again instead of replaying the failure.
-func (s *KeyStore) release(key string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.keys, key)
-}
-
-// Len is the number of keys held.
-func (s *KeyStore) Len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.keys)
-}
-
 // idempotent wraps a non-idempotent handler (POST, PATCH) with the
 // Idempotency-Key protocol. Requests without the header pass through.
 // The fingerprint covers method, path and body, so a key reused for any
@@ -206,8 +101,12 @@ func (a *API) idempotent(next http.HandlerFunc) http.HandlerFunc {
 		var fp [32]byte
 		h.Sum(fp[:0])
 
-		state, resp := a.keys.begin(key, fp)
-		switch state {
+		d, err := a.keys.begin(r.Context(), key, fp)
+		if err != nil {
+			a.storageProblem(w, r, err)
+			return
+		}
+		switch d.state {
 		case keyMismatch:
 			writeProblem(w, r, newProblem(http.StatusUnprocessableEntity, "idempotency-key-reused", "Idempotency-Key reused for another request",
 				"this key was first used with a different request payload; use a new key for a new request"))
@@ -218,42 +117,69 @@ func (a *API) idempotent(next http.HandlerFunc) http.HandlerFunc {
 				"retry after the first request has finished; it will then be replayed"))
 			return
 		case keyFull:
-			w.Header().Set("Retry-After", "1")
-			writeProblem(w, r, newProblem(http.StatusServiceUnavailable, "", "", "too many idempotency keys in flight"))
+			secs := int64(math.Ceil(d.retryAfter.Seconds()))
+			w.Header().Set("Retry-After", strconv.FormatInt(max(secs, 1), 10))
+			writeProblem(w, r, newProblem(http.StatusServiceUnavailable, "idempotency-keys-full", "Too many Idempotency-Keys",
+				fmt.Sprintf("the server holds its maximum of %d unexpired keys and forgets none before its lifetime of %v; the first one expires in %v",
+					a.cfg.MaxKeys, a.cfg.KeyTTL, d.retryAfter.Round(time.Second))))
 			return
 		case keyReplay:
-			for k, v := range resp.header {
+			for k, v := range d.resp.header {
 				w.Header()[k] = slices.Clone(v) // the stored copy is shared by every replay
 			}
 			w.Header().Set(ReplayedHeader, "true")
-			w.WriteHeader(resp.status)
-			w.Write(resp.body)
+			w.WriteHeader(d.resp.status)
+			w.Write(d.resp.body)
 			return
 		}
+		// The response is held back until the order and the stored
+		// response are durable together: a client never sees a result the
+		// server could forget.
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-		completed := false
+		ctx, u := a.keys.work(r.Context())
+		rec := &recorder{header: http.Header{}, status: http.StatusOK}
+		settled := false
 		defer func() {
-			if !completed || rec.status >= 500 {
+			if !settled { // a panic in next
+				u.rollback()
 				a.keys.release(key)
 			}
 		}()
-		next(rec, r)
-		completed = true
-		if rec.status < 500 {
-			a.keys.finish(key, recorded{status: rec.status, header: rec.snapshot, body: rec.buf.Bytes()})
+		next(rec, r.WithContext(ctx))
+		if rec.status >= 500 {
+			settled = true
+			u.rollback()
+			a.keys.release(key)
+			rec.send(w)
+			return
 		}
+		err = a.keys.finish(ctx, key, rec.recorded())
+		if err == nil {
+			err = u.commit()
+		}
+		settled = true
+		if err != nil {
+			u.rollback()
+			a.keys.release(key)
+			a.storageProblem(w, r, err)
+			return
+		}
+		if a.cfg.AfterCommit != nil {
+			a.cfg.AfterCommit(r)
+		}
+		rec.send(w)
 	}
 }
 
-// recorder passes a response through and keeps a copy of it.
+// recorder keeps a response to send it later.
 type recorder struct {
-	http.ResponseWriter
+	header      http.Header
 	status      int
 	wroteHeader bool
-	snapshot    http.Header
 	buf         bytes.Buffer
 }
+
+func (rc *recorder) Header() http.Header { return rc.header }
 
 func (rc *recorder) WriteHeader(code int) {
 	if rc.wroteHeader {
@@ -261,15 +187,27 @@ func (rc *recorder) WriteHeader(code int) {
 	}
 	rc.wroteHeader = true
 	rc.status = code
-	rc.snapshot = rc.Header().Clone()
-	rc.snapshot.Del("Date")
-	rc.ResponseWriter.WriteHeader(code)
 }
 
 func (rc *recorder) Write(b []byte) (int, error) {
 	if !rc.wroteHeader {
 		rc.WriteHeader(http.StatusOK)
 	}
-	rc.buf.Write(b)
-	return rc.ResponseWriter.Write(b)
+	return rc.buf.Write(b)
+}
+
+// recorded is what a replay sends: status, headers without Date, body.
+func (rc *recorder) recorded() recorded {
+	h := rc.header.Clone()
+	h.Del("Date")
+	return recorded{status: rc.status, header: h, body: bytes.Clone(rc.buf.Bytes())}
+}
+
+// send writes the kept response to w.
+func (rc *recorder) send(w http.ResponseWriter) {
+	for k, v := range rc.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rc.status)
+	w.Write(rc.buf.Bytes())
 }

@@ -23,7 +23,7 @@ func TestIdempotencyKeyReplay(t *testing.T) {
 	if first.body != second.body || first.header.Get("Location") != second.header.Get("Location") {
 		t.Errorf("replay differs: %q %q vs %q %q", first.header.Get("Location"), first.body, second.header.Get("Location"), second.body)
 	}
-	if n := api.Store().Len(); n != 1 {
+	if n := count(t, api); n != 1 {
 		t.Errorf("orders = %d, want 1", n)
 	}
 	mismatch := send(t, "POST", base+"/orders", `{"item":"book","qty":2}`, "Idempotency-Key", "k1")
@@ -52,7 +52,7 @@ func TestIdempotencyKeyPatch(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		send(t, "PATCH", base+"/orders/1", `{"op":"increment"}`, "Idempotency-Key", "inc-1")
 	}
-	if o, _ := api.Store().Get("1"); o.Qty != 2 {
+	if o, _, _ := api.Store().Get(t.Context(), "1"); o.Qty != 2 {
 		t.Errorf("qty after 3 increments with one key = %d, want 2", o.Qty)
 	}
 }
@@ -97,7 +97,7 @@ func TestIdempotencyKeyInFlight(t *testing.T) {
 	if r := send(t, "POST", base+"/orders", body, "Idempotency-Key", "slow"); r.header.Get(orders.ReplayedHeader) != "true" {
 		t.Errorf("retry after the first finished: %d replayed %q, want a replay", r.status, r.header.Get(orders.ReplayedHeader))
 	}
-	if n := api.Store().Len(); n != 1 {
+	if n := count(t, api); n != 1 {
 		t.Errorf("orders = %d, want 1", n)
 	}
 }
@@ -132,31 +132,59 @@ func TestIdempotencyKeyConcurrent(t *testing.T) {
 			t.Errorf("request %d: %d %q, want 201 or 409", i, r.status, r.body)
 		}
 	}
-	if created != 1 || api.Store().Len() != 1 {
-		t.Errorf("created %d (store %d), want exactly 1", created, api.Store().Len())
+	if created != 1 || count(t, api) != 1 {
+		t.Errorf("created %d (store %d), want exactly 1", created, count(t, api))
 	}
 }
 
-func TestKeyStoreExpiryAndCapacity(t *testing.T) {
-	now := time.Unix(1000, 0)
-	var mu sync.Mutex
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	api, base := newServer(t, orders.Config{KeyTTL: time.Minute, MaxKeys: 2, Now: clock})
-	body := `{"item":"a","qty":1}`
-	send(t, "POST", base+"/orders", body, "Idempotency-Key", "a")
-	send(t, "POST", base+"/orders", body, "Idempotency-Key", "b")
-	send(t, "POST", base+"/orders", body, "Idempotency-Key", "c") // evicts the oldest finished key
-	if n := api.Keys().Len(); n != 2 {
-		t.Errorf("keys held = %d, want the cap 2", n)
-	}
-	mu.Lock()
-	now = now.Add(2 * time.Minute)
-	mu.Unlock()
-	if r := send(t, "POST", base+"/orders", body, "Idempotency-Key", "c"); r.header.Get(orders.ReplayedHeader) != "" {
-		t.Errorf("key reused after its TTL was replayed; want a new order")
-	}
-	if n := api.Store().Len(); n != 4 {
-		t.Errorf("orders = %d, want 4", n)
+// TestKeyStoreFullRefusesNewKeys: a full store refuses a new key with 503
+// and Retry-After (until the first key expires) instead of forgetting an
+// unexpired key; a retry with the oldest key is still replayed, and once
+// the lifetime has passed the key is gone and room is made.
+func TestKeyStoreFullRefusesNewKeys(t *testing.T) {
+	for _, kind := range []string{"memory", "db"} {
+		t.Run(kind, func(t *testing.T) {
+			now := time.Unix(1000, 0)
+			var mu sync.Mutex
+			clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+			cfg := orders.Config{KeyTTL: time.Minute, MaxKeys: 2, Now: clock}
+			if kind == "db" {
+				cfg.DB = openDB(t, t.TempDir())
+			}
+			api, base := newServer(t, cfg)
+			body := `{"item":"a","qty":1}`
+			send(t, "POST", base+"/orders", body, "Idempotency-Key", "a")
+			mu.Lock()
+			now = now.Add(10 * time.Second)
+			mu.Unlock()
+			send(t, "POST", base+"/orders", body, "Idempotency-Key", "b")
+			full := send(t, "POST", base+"/orders", body, "Idempotency-Key", "c")
+			if full.status != http.StatusServiceUnavailable || full.header.Get("Retry-After") != "50" {
+				t.Errorf("third key into a store of 2: %d Retry-After %q, want 503 and 50 (s until key a expires)", full.status, full.header.Get("Retry-After"))
+			}
+			problemOf(t, full)
+			if r := send(t, "POST", base+"/orders", body, "Idempotency-Key", "a"); r.header.Get(orders.ReplayedHeader) != "true" {
+				t.Errorf("retry with the oldest key while full: %d replayed %q, want a replay (never forget an unexpired key)", r.status, r.header.Get(orders.ReplayedHeader))
+			}
+			if r := send(t, "POST", base+"/orders", body); r.status != 201 {
+				t.Errorf("a POST without a key while the key store is full = %d, want 201", r.status)
+			}
+			if n := api.Keys().Len(); n != 2 {
+				t.Errorf("keys held = %d, want 2", n)
+			}
+			mu.Lock()
+			now = now.Add(time.Minute)
+			mu.Unlock()
+			if r := send(t, "POST", base+"/orders", body, "Idempotency-Key", "a"); r.status != 201 || r.header.Get(orders.ReplayedHeader) != "" {
+				t.Errorf("key reused after its lifetime: %d replayed %q, want a new order", r.status, r.header.Get(orders.ReplayedHeader))
+			}
+			if r := send(t, "POST", base+"/orders", body, "Idempotency-Key", "c"); r.status != 201 {
+				t.Errorf("a new key after the old ones expired = %d, want 201", r.status)
+			}
+			if n := count(t, api); n != 5 {
+				t.Errorf("orders = %d, want 5", n)
+			}
+		})
 	}
 }
 

@@ -45,10 +45,23 @@ func TestParseOrderInput(t *testing.T) {
 		{`[1]`, false},
 		{`null`, false},
 		{`{"item":"book","qty":1}garbage`, false},
+		{`{"item":"book","qty":1,"item":"pen"}`, false},
+		{`{"item":"中文 ok","qty":1}`, true},
+		{`{"item":"b\u2066x\u2069","qty":1}`, false},
+		{"{\"item\":\"\xc3\",\"qty\":1}", false},
 	}
 	for _, tc := range tests {
 		if _, err := orders.ParseOrderInput([]byte(tc.in)); (err == nil) != tc.ok {
 			t.Errorf("ParseOrderInput(%s) error = %v, want ok=%v", tc.in, err, tc.ok)
+		}
+	}
+}
+
+// TestReasonPhrase: the names of RFC 9110 §15, not Go's older ones.
+func TestReasonPhrase(t *testing.T) {
+	for code, want := range map[int]string{413: "Content Too Large", 414: "URI Too Long", 416: "Range Not Satisfiable", 422: "Unprocessable Content", 404: "Not Found"} {
+		if got := orders.ReasonPhrase(code); got != want {
+			t.Errorf("ReasonPhrase(%d) = %q, want %q", code, got, want)
 		}
 	}
 }

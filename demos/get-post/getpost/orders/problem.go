@@ -2,6 +2,7 @@ package orders
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 )
@@ -22,12 +23,22 @@ type Problem struct {
 // newProblem builds a problem. An empty kind means "about:blank": the
 // status code says it all and the title is the status text (RFC 9457 §4.2.1).
 func newProblem(status int, kind, title, detail string) Problem {
-	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail}
+	p := Problem{Type: "about:blank", Title: ReasonPhrase(status), Status: status, Detail: detail}
 	if kind != "" {
 		p.Type = ProblemBase + kind
 		p.Title = title
 	}
 	return p
+}
+
+// storageProblem answers 500 for a failure of the store. The detail is
+// generic (a database error names files and tables, which are the
+// server's business); the error itself goes to Config.ErrorLog.
+func (a *API) storageProblem(w http.ResponseWriter, r *http.Request, err error) {
+	if a.cfg.ErrorLog != nil {
+		a.cfg.ErrorLog(fmt.Errorf("%s %s: %w", r.Method, r.URL.Path, err))
+	}
+	writeProblem(w, r, newProblem(http.StatusInternalServerError, "", "", "the server could not read or write its store; nothing was changed, retry later"))
 }
 
 // writeProblem sends p as application/problem+json.
@@ -85,3 +96,20 @@ func (m *muxErrorWriter) Write(b []byte) (int, error) {
 }
 
 func (m *muxErrorWriter) Unwrap() http.ResponseWriter { return m.ResponseWriter }
+
+// ReasonPhrase is the reason phrase RFC 9110 §15 gives a status code. Go's
+// http.StatusText still has the names of RFC 7231 and RFC 4918 for a few
+// codes that RFC 9110 renamed.
+func ReasonPhrase(code int) string {
+	switch code {
+	case http.StatusRequestEntityTooLarge:
+		return "Content Too Large" // §15.5.14
+	case http.StatusRequestURITooLong:
+		return "URI Too Long" // §15.5.15
+	case http.StatusRequestedRangeNotSatisfiable:
+		return "Range Not Satisfiable" // §15.5.17
+	case http.StatusUnprocessableEntity:
+		return "Unprocessable Content" // §15.5.21
+	}
+	return http.StatusText(code)
+}

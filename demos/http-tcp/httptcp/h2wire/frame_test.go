@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"github.com/netdemo/netdemo/internal/netx"
 	"io"
 	"net"
 	"net/http"
@@ -15,9 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netdemo/netdemo/internal/netx"
+
+	"golang.org/x/net/http2/hpack"
+
 	"github.com/netdemo/netdemo/demos/http-tcp/httptcp/h2wire"
 	"github.com/netdemo/netdemo/internal/wiretap"
-	"golang.org/x/net/http2/hpack"
 )
 
 // frame builds one frame by hand (RFC 9113 §4.1).

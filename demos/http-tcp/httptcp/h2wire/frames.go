@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/netdemo/netdemo/internal/netx"
 	"sort"
 	"time"
 
-	"github.com/netdemo/netdemo/internal/wiretap"
+	"github.com/netdemo/netdemo/internal/netx"
+
 	"golang.org/x/net/http2/hpack"
+
+	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
 // Frame is one HTTP/2 frame as it appeared on the connection.

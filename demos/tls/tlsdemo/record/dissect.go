@@ -2,6 +2,7 @@ package record
 
 import (
 	"fmt"
+
 	"github.com/netdemo/netdemo/internal/netx"
 
 	"github.com/netdemo/netdemo/internal/wiretap"

@@ -2,8 +2,9 @@ package record_test
 
 import (
 	"crypto/tls"
-	"github.com/netdemo/netdemo/internal/netx"
 	"testing"
+
+	"github.com/netdemo/netdemo/internal/netx"
 
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
 	"github.com/netdemo/netdemo/internal/wiretap"

@@ -5,11 +5,12 @@ import (
 	"crypto/sha256"
 	"crypto/tls"
 	"encoding/hex"
-	"github.com/netdemo/netdemo/internal/netx"
 	"io"
 	"net"
 	"strings"
 	"testing"
+
+	"github.com/netdemo/netdemo/internal/netx"
 
 	"github.com/netdemo/netdemo/certs"
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/tcp-udp/tcpudp/echo"
 	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/servers/echo"
 )
 
 // start runs an echo server on a free loopback port for the test.
