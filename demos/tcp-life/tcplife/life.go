@@ -8,8 +8,9 @@ import (
 // stateAt is one state the kernel reported for a socket, and when it was
 // first seen (since the observation began).
 type stateAt struct {
-	State kstate
-	At    time.Duration
+	State  kstate
+	At     time.Duration
+	Unsent uint32 // bytes in the socket's send queue, not yet acknowledged, when first seen
 }
 
 // life is what the kernel said about one connection while it was closed:

@@ -44,7 +44,7 @@ func (w *watcher) run(ctx context.Context) {
 				}
 			case err == nil:
 				if n := len(w.seen[e]); n == 0 || w.seen[e][n-1].State != s.State {
-					w.seen[e] = append(w.seen[e], stateAt{s.State, time.Since(w.start)})
+					w.seen[e] = append(w.seen[e], stateAt{s.State, time.Since(w.start), s.WQueue})
 					changed = true
 				}
 			}

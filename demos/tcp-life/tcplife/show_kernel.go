@@ -45,13 +45,17 @@ func showLife(r *demo.Run, lf life) {
 	if lf.PassiveGone > 0 {
 		p += " → CLOSED"
 	}
-	r.Printf(r.T("  the side that closed first: %s", "  先关闭的一方：%s"), a)
-	r.Printf(r.T("  the other side: %s", "  另一方：%s"), p)
+	r.Printf(r.T("  the side that closed first: **%s**", "  先关闭的一方：**%s**"), a)
+	r.Printf(r.T("  the other side: **%s**", "  另一方：**%s**"), p)
 	r.Set("active_states", a)
 	r.Set("passive_states", p)
 	if fw1, fw2, cw := at(lf.Active, kFinWait1), at(lf.Active, kFinWait2), at(lf.Passive, kCloseWait); fw1 >= 0 && fw2 > fw1 {
-		r.Printf(r.T("  FIN_WAIT_1 lasted %.1f ms: the server's FIN was queued behind data the client had not read yet, and is acknowledged only once it arrives.",
-			"  FIN_WAIT_1 持续了 %.1f ms：服务器的 FIN 排在客户端还没读走的数据后面，只有它到达之后才会被确认。"), ms(fw2-fw1))
+		if q := unsent(lf.Active, kFinWait1); q > 0 {
+			r.Printf(r.T("  FIN_WAIT_1 lasted %.1f ms: when the server shut down its side, %d bytes were still unacknowledged in its send queue (sock_diag's wqueue), waiting for the client to read; the FIN goes after them and is acknowledged only once it arrives.",
+				"  FIN_WAIT_1 持续了 %.1f ms：服务器关闭发送方向时，发送队列里还有 %d 字节未被确认（sock_diag 的 wqueue），在等客户端去读；FIN 排在它们后面，只有它到达之后才会被确认。"), ms(fw2-fw1), q)
+		} else {
+			r.Printf(r.T("  FIN_WAIT_1 lasted %.1f ms: until the client's kernel acknowledged the FIN.", "  FIN_WAIT_1 持续了 %.1f ms：直到客户端内核确认了 FIN。"), ms(fw2-fw1))
+		}
 		if cw > fw1 && cw < fw2 {
 			if d := fw2 - cw; d > 10*time.Millisecond {
 				r.Printf(r.T("  of that, %.1f ms came after the client had the FIN (its CLOSE_WAIT): the client's kernel held its ACK of the FIN back (a delayed ACK: Linux switches to delayed, \"ping-pong\" ACKs when a FIN arrives).",
@@ -63,6 +67,16 @@ func showLife(r *demo.Run, lf life) {
 		r.Printf(r.T("  CLOSE_WAIT lasted %.1f ms: the client knew the server was done and the kernel waited for the client's program to close. Only the program can end CLOSE_WAIT.",
 			"  CLOSE_WAIT 持续了 %.1f ms：客户端已知服务器发完了，内核在等客户端程序调用 close。只有程序自己能结束 CLOSE_WAIT。"), ms(d))
 	}
+}
+
+// unsent is an end's send queue when it was first seen in state st.
+func unsent(s []stateAt, st kstate) uint32 {
+	for _, x := range s {
+		if x.State == st {
+			return x.Unsent
+		}
+	}
+	return 0
 }
 
 // at is when an end was first seen in state st, or -1.
@@ -98,8 +112,8 @@ func showTimeWait(r *demo.Run, lf life) float64 {
 	if lf.TimeWaitTimer == 3 {
 		timer += r.T(" (the TIME_WAIT timer)", "（TIME_WAIT 定时器）")
 	}
-	r.Printf(r.T("  sock_diag: the server's socket in TIME_WAIT, timer %s, %.3f s left, %.1f ms after it entered TIME_WAIT.",
-		"  sock_diag：服务器的套接字处于 TIME_WAIT，定时器 %s，还剩 %.3f 秒，此时它进入 TIME_WAIT 才 %.1f ms。"),
+	r.Printf(r.T("  sock_diag: the server's socket in TIME_WAIT, timer %s, **%.3f s left**, %.1f ms after it entered TIME_WAIT.",
+		"  sock_diag：服务器的套接字处于 TIME_WAIT，定时器 %s，**还剩 %.3f 秒**，此时它进入 TIME_WAIT 才 %.1f ms。"),
 		timer, lf.TimeWaitLeft.Seconds(), ms(lf.TimeWaitAge))
 	r.Measure("time_wait_s", total, r.T("s: TIME_WAIT's length on this kernel", "秒：本内核上 TIME_WAIT 的时长"))
 	if math.Abs(total-60) < 1 {

@@ -167,8 +167,8 @@ func showZeroWindow(r *demo.Run, zw zeroWindow) {
 	if oneByte {
 		probes += r.T(", each one byte already acknowledged, asking \"still zero?\"", "，每个都是一个已被确认的字节，问“还是零吗？”")
 	}
-	r.Printf(r.T("  the buffer filled and the server advertised a zero window %.1f ms into the connection; %s and %s; when the server read, its window update reopened the flow after %.1f ms.",
-		"  缓冲区满了，服务器在连接开始后 %.1f ms 通告零窗口；%s，%s；服务器开始读之后，窗口更新在 %.1f ms 后让数据重新流动。"),
+	r.Printf(r.T("  the buffer filled and the server advertised a **zero window** %.1f ms into the connection; %s and %s; when the server read, its window update reopened the flow after %.1f ms.",
+		"  缓冲区满了，服务器在连接开始后 %.1f ms 通告**零窗口**；%s，%s；服务器开始读之后，窗口更新在 %.1f ms 后让数据重新流动。"),
 		ms(zw.Frames[zw.FirstZero].At.Sub(t0)), stopped, probes, ms(zw.Stall))
 	if zw.Received == zwBytes {
 		r.Printf(r.T("  all %d KiB arrived: the receiver's window, not the network, held the sender back. That is flow control.", "  %d KiB 全部到达：拖住发送方的是接收方的窗口，而不是网络。这就是流量控制。"), zwBytes>>10)
