@@ -32,6 +32,10 @@ type ccRun struct {
 	After     int   // bytes in flight after the repair: the median of the next three rounds
 	Cut       float64
 	MSS       int
+	// Resent counts data segments the client sent again (all their bytes
+	// sent before): 1 when only the dropped segment was repaired; more when
+	// a timer fired spuriously, on a loaded machine.
+	Resent int
 	// MinRwnd is the smallest receive window the server advertised during
 	// the transfer, scaled: when it stays above Flight, the receiver never
 	// limited the sender; the congestion window did.
@@ -158,6 +162,8 @@ func flightPerRound(out *ccRun, frames []seen, rtt time.Duration) {
 			}
 			if end := p.SeqEnd(); int32(end-sndMax) > 0 {
 				sndMax = end
+			} else {
+				out.Resent++
 			}
 			if fl := int(sndMax-ackMax) - sacked; fl > out.Flight[round] {
 				out.Flight[round] = fl

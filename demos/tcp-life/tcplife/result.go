@@ -52,7 +52,8 @@ type congestionResult struct {
 
 type ccResult struct {
 	FlightPerRTT []int   `json:"flight_per_rtt"` // most bytes in flight in each round trip
-	CutAfterLoss float64 `json:"cut_after_loss"` // flight after the loss's recovery ÷ flight before
+	CutAfterLoss float64 `json:"cut_after_loss"` // flight after the loss's repair ÷ the peak before
+	Resent       int     `json:"resent"`         // data segments sent again: 1 is the dropped one alone
 }
 
 type nagleResult struct {

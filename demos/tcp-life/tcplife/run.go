@@ -116,8 +116,8 @@ func run(ctx context.Context, r *demo.Run) error {
 		l.Close()
 	}
 	showCongestion(r, runs[0], runs[1])
-	res.Congestion.Reno = ccResult{FlightPerRTT: runs[0].Flight, CutAfterLoss: round2(runs[0].Cut)}
-	res.Congestion.Cubic = ccResult{FlightPerRTT: runs[1].Flight, CutAfterLoss: round2(runs[1].Cut)}
+	res.Congestion.Reno = ccResult{FlightPerRTT: runs[0].Flight, CutAfterLoss: round2(runs[0].Cut), Resent: runs[0].Resent}
+	res.Congestion.Cubic = ccResult{FlightPerRTT: runs[1].Flight, CutAfterLoss: round2(runs[1].Cut), Resent: runs[1].Resent}
 
 	// 9. Nagle and delayed ACK, on the kernel's loopback.
 	r.Step("nagle", r.T("Nagle and delayed ACK: write, write, read", "Nagle 与延迟确认：写、写、读"))

@@ -216,6 +216,10 @@ func showCongestion(r *demo.Run, reno, cubic ccRun) {
 		r.Printf(r.T("  before the loss each round trip carried %s the last.", "  丢包之前，每个往返的在途量是上一个的 %s。"), ss)
 	}
 	for _, run := range []ccRun{reno, cubic} {
+		if run.Resent > 1 {
+			r.Printf(r.T("  %s: besides the segment the link dropped, the client sent %d more segment(s) again that the link had delivered: a retransmission timer fired early (on a busy machine the lab's timers run late), and the window reacted to that too.",
+				"  %s：除了被链路丢掉的那个报文，客户端还重发了 %d 个链路其实已经送达的报文：重传定时器过早触发了（机器繁忙时实验网络的定时会延后），窗口也对此作出了反应。"), run.Algorithm, run.Resent-1)
+		}
 		if run.LossRound < 0 || run.Recovered < 0 || run.After == 0 {
 			r.Printf(r.T("  %s: the loss and its repair were not both seen in %d round trips.", "  %s：%d 个往返内没有同时看到丢包与修复。"), run.Algorithm, ccRounds)
 			continue
