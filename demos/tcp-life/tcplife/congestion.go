@@ -17,7 +17,7 @@ import (
 // The congestion experiment: one bulk transfer for ccRounds round trips,
 // with exactly one data segment dropped, the dropAt-th the client sends.
 const (
-	ccRounds = 16
+	ccRounds = 12
 	dropAt   = 100
 	ccPort   = 82
 )

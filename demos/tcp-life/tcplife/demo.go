@@ -19,7 +19,7 @@ var Demo = &demo.Demo{
 	Link: lab.Link{RTT: 20 * time.Millisecond},
 	// Unix is false: the kernel parts that need Linux or Unix say so on
 	// other systems, and the lab parts run everywhere.
-	Params: func() any { return &params{Flood: 64, Exchanges: 10, Clients: 5} },
+	Params: func() any { return &params{Flood: 64, Exchanges: 8, Clients: 5} },
 	Run:    run,
 }
 

@@ -26,7 +26,9 @@ type diag struct {
 func openDiag() (*diag, error) {
 	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, unix.NETLINK_SOCK_DIAG)
 	if err != nil {
-		return nil, fmt.Errorf("opening a sock_diag netlink socket: %w", err)
+		// A sandbox (gVisor, some containers) may refuse NETLINK_SOCK_DIAG:
+		// then, as on other systems, the table cannot be shown.
+		return nil, fmt.Errorf("%w (opening a NETLINK_SOCK_DIAG socket: %v)", errNoKernelTable, err)
 	}
 	return &diag{fd: fd, buf: make([]byte, 1<<16)}, nil
 }
