@@ -88,7 +88,9 @@ func observeCongestion(ctx context.Context, l *lab.Lab, algorithm string) (ccRun
 	}
 	rtt := l.Link().RTT
 	// The writer always has more to send than the window allows; the
-	// transfer is cut after ccRounds round trips by closing the socket.
+	// transfer is cut by closing the socket once the tap has seen ccRounds
+	// whole round trips (counted, not timed: a busy machine stretches
+	// them), or after a few seconds whatever it saw.
 	go func() {
 		buf := make([]byte, 256<<10)
 		for {
@@ -97,12 +99,17 @@ func observeCongestion(ctx context.Context, l *lab.Lab, algorithm string) (ccRun
 			}
 		}
 	}()
-	select {
-	case <-time.After(time.Duration(ccRounds+1) * rtt):
-	case <-ctx.Done():
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(rtt)
+		var seenSoFar ccRun
+		flightPerRound(&seenSoFar, w.snapshot(), rtt, ccRounds+1)
+		if len(seenSoFar.Flight) > ccRounds {
+			break
+		}
 	}
 	c.Close()
-	flightPerRound(&out, w.snapshot(), rtt)
+	flightPerRound(&out, w.snapshot(), rtt, ccRounds)
 	return out, ctx.Err()
 }
 
@@ -116,7 +123,9 @@ func observeCongestion(ctx context.Context, l *lab.Lab, algorithm string) (ccRun
 // after the previous round began (anchored on the bursts, so that timer
 // latency cannot drift a fixed grid across them), and keeps the most bytes
 // it had in flight.
-func flightPerRound(out *ccRun, frames []seen, rtt time.Duration) {
+//
+// It keeps the first limit rounds.
+func flightPerRound(out *ccRun, frames []seen, rtt time.Duration, limit int) {
 	type ev struct {
 		at time.Time
 		f  seen
@@ -188,9 +197,9 @@ func flightPerRound(out *ccRun, frames []seen, rtt time.Duration) {
 			out.Recovered = round
 		}
 	}
-	// The last rounds are cut short by the close.
-	if len(out.Flight) > ccRounds {
-		out.Flight = out.Flight[:ccRounds]
+	// Rounds after the limit are cut short by the close.
+	if len(out.Flight) > limit {
+		out.Flight = out.Flight[:limit]
 	}
 	for len(out.Flight) > 0 && out.Flight[len(out.Flight)-1] == 0 {
 		out.Flight = out.Flight[:len(out.Flight)-1]

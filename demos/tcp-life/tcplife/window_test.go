@@ -60,7 +60,7 @@ func TestFlightPerRound(t *testing.T) {
 	send(2*rtt, 8)
 	var out ccRun
 	out.LossRound, out.Recovered = -1, -1
-	flightPerRound(&out, frames, rtt)
+	flightPerRound(&out, frames, rtt, 10)
 	want := []int{2000, 4000, 8000}
 	if len(out.Flight) != len(want) {
 		t.Fatalf("flight per round %v, want %v", out.Flight, want)
