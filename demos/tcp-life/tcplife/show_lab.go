@@ -235,8 +235,8 @@ func showCongestion(r *demo.Run, reno, cubic ccRun) {
 		r.Printf(r.T("  CUBIC kept %.2f× what Reno kept: Reno halves its window on a loss (β = 0.5, RFC 5681), CUBIC multiplies it by 0.7 (RFC 9438 §4.6), and 0.7 ÷ 0.5 = 1.4.",
 			"  CUBIC 保留的是 Reno 的 %.2f 倍：Reno 丢包时把窗口减半（β = 0.5，RFC 5681），CUBIC 乘以 0.7（RFC 9438 §4.6），0.7 ÷ 0.5 = 1.4。"), k)
 		if reno.Cut > 0.55 && cubic.Cut > 0.75 {
-			r.Printf("%s", r.T("  both ratios to the flight before are above β: the ACKs for the bytes before the hole reached the client in one burst with the duplicate ones, and slow start grew the window on them before the loss was noticed, without sending; β applies to that larger window.",
-				"  两者相对之前在途量的比例都高于 β：洞之前那些字节的 ACK 与重复 ACK 在同一批里到达客户端，慢启动先根据它们增大了窗口（没有发送），然后才发现丢包；β 作用在这个更大的窗口上。"))
+			r.Printf("%s", r.T("  both ratios are above β because β applies to the congestion window at the moment the loss is noticed, and slow start had kept growing it on the ACKs that came just before the duplicate ones: that window is at least the peak flight the tap saw, and can be more.",
+				"  两个比例都高于 β，因为 β 作用在发现丢包那一刻的拥塞窗口上，而慢启动根据重复 ACK 之前刚到的那些 ACK 又把它增大了：这个窗口至少等于抓包看到的在途峰值，也可能更大。"))
 		}
 		r.Set("cc_note", fmt.Sprintf(r.T("CUBIC kept %.2f× what Reno kept.", "CUBIC 保留的是 Reno 的 %.2f 倍。"), k))
 	}
