@@ -33,7 +33,6 @@ type Recorder struct {
 
 	mu     sync.Mutex
 	frames []Frame
-	bad    int // frames that did not decode as IPv4 TCP/UDP
 	last   time.Time
 }
 
@@ -54,7 +53,6 @@ func (r *Recorder) see(f lab.Frame) {
 	r.last = time.Now()
 	fr := Frame{N: f.N, At: f.At, Dir: f.Dir, Fate: f.Fate, Data: data, Pkt: p, Err: err}
 	if err != nil {
-		r.bad++
 		fr.Pkt = packet.Packet{}
 	}
 	if r.keep == nil || r.keep(fr) {
@@ -78,13 +76,6 @@ func (r *Recorder) Frames() []Frame {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]Frame(nil), r.frames...)
-}
-
-// Bad counts frames that did not decode as IPv4.
-func (r *Recorder) Bad() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.bad
 }
 
 // LastSeen is when the tap last saw a frame (any frame, kept or not), or

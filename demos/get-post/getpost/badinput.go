@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // stepBadInput: every bad request gets the right status, and a problem
@@ -181,7 +181,7 @@ func measureSlowloris(ctx context.Context, timeout time.Duration) (*slowloris, e
 
 // headerTimeout is --header-timeout.
 func headerTimeout(r *demo.Run) time.Duration {
-	if d, _ := r.Flag("header-timeout").(time.Duration); d > 0 {
+	if d := demo.ParamsOf[*params](r).HeaderTimeout; d > 0 {
 		return d
 	}
 	return time.Second

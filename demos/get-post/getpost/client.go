@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // client sends the demo's requests and narrates each exchange on one line.

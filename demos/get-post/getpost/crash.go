@@ -18,9 +18,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/child"
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // serverChild is the child process that serves the orders API from a data

@@ -3,7 +3,7 @@ package getpost
 import (
 	"testing"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // TestCrashRun kills a real server child after its commit and before its

@@ -3,14 +3,14 @@ package getpost
 import (
 	"fmt"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // openData opens the database of --data, or returns nil (in memory) when
 // the flag is not set. The database is closed when the run ends.
 func openData(r *demo.Run) (*orders.DB, error) {
-	dir, _ := r.Flag("data").(string)
+	dir := demo.ParamsOf[*params](r).Data
 	if dir == "" {
 		return nil, nil
 	}

@@ -2,7 +2,6 @@ package getpost
 
 import (
 	"context"
-	"flag"
 	"time"
 
 	"github.com/netdemo/netdemo/internal/demo"
@@ -16,19 +15,16 @@ var Demo = &demo.Demo{
 	Summary:  demo.Text{En: "GET vs POST: safety, idempotency, retries, Idempotency-Key", Zh: "GET 与 POST：安全、幂等、重试与 Idempotency-Key"},
 	Port:     8080,
 	Link:     lab.Link{RTT: 40 * time.Millisecond},
-	Flags:    addFlags,
+	Params:   func() any { return &params{HeaderTimeout: time.Second} },
 	Run:      run,
 	Serve:    serve,
 }
 
-// addFlags adds the demo's own flags; a run reads them with r.Flag.
-func addFlags(fs *flag.FlagSet) {
-	fs.Duration("client-timeout", 0,
-		"how long the lab client waits for a response before it retries (0 = 6×RTT + 250ms)")
-	fs.Duration("header-timeout", time.Second,
-		"the server's ReadHeaderTimeout in the slowloris step")
-	fs.String("data", "",
-		"keep orders and Idempotency-Keys in an SQLite database in this directory (default: in memory, lost on exit)")
+// params are the demo's own flags.
+type params struct {
+	ClientTimeout time.Duration `flag:"client-timeout" help:"how long the lab client waits for a response before it retries (0 = 6×RTT + 250ms)" min:"0s" max:"1m"`
+	HeaderTimeout time.Duration `flag:"header-timeout" help:"the server's ReadHeaderTimeout in the slowloris step" min:"1ms" max:"1m"`
+	Data          string        `flag:"data" help:"keep orders and Idempotency-Keys in an SQLite database in this directory (default: in memory, lost on exit)"`
 }
 
 // run shows the methods on the kernel's loopback first (their meaning does

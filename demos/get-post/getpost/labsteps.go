@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // labSteps are the measurements on the lab, one lab each, started together.

@@ -8,9 +8,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // localAPI is the orders API on a kernel socket of 127.0.0.1, with its

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/netdemo/netdemo/internal/netx"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -13,10 +12,12 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
+	"github.com/netdemo/netdemo/internal/netx"
+
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/packet"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // labAPI is the orders API on the server host of one lab, with a switch
@@ -56,7 +57,7 @@ const labBase = "http://server.test"
 // round trip and 250 ms are margin. A lost SYN, resent only after 1 s
 // (§2.1, §5.7), does not fit: such a try counts as lost.
 func clientTimeout(r *demo.Run) time.Duration {
-	if d, _ := r.Flag("client-timeout").(time.Duration); d > 0 {
+	if d := demo.ParamsOf[*params](r).ClientTimeout; d > 0 {
 		return d
 	}
 	return 6*r.Link.RTT + 250*time.Millisecond

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"reflect"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // state is the server's whole state, read from its store (not from what a

@@ -10,9 +10,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // serve keeps the orders API up on r.Addr for curl and friends.

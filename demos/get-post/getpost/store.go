@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // orderList reads the server's own store (never what a response claimed):

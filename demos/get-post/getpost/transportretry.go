@@ -15,9 +15,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/event"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // closingServer is a raw HTTP/1.1 server built to trip Go's Transport: on
@@ -214,13 +214,6 @@ func stepTransportRetry(ctx context.Context, r *demo.Run, res *Result) error {
 	}
 	r.Set("go_version", runtime.Version()) // the retry rule shown is this release's
 	return nil
-}
-
-func yesNo(r *demo.Run, b bool) string {
-	if b {
-		return r.T("yes", "有")
-	}
-	return r.T("no", "无")
 }
 
 // errorText drops the `Post "http://…":` prefix the client adds.

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/netdemo/netdemo/internal/netx"
 	"net"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/netdemo/netdemo/internal/netx"
 
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/wiretap"

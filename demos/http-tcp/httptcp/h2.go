@@ -10,8 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/netdemo/netdemo/internal/netx"
-
 	"github.com/netdemo/netdemo/demos/http-tcp/httptcp/h2wire"
 )
 
@@ -166,16 +164,4 @@ func (c *concurrent) connections(tapped bool) int {
 		return c.Wire.handshakes
 	}
 	return int(c.Accepted)
-}
-
-// headerBlocks returns the header block sizes of the client's HEADERS
-// frames, in the order they were sent.
-func (c *concurrent) headerBlocks() []int {
-	var out []int
-	for _, f := range c.Exchange.Frames {
-		if f.Dir == netx.ClientToServer && f.Type == "HEADERS" {
-			out = append(out, f.BlockLen)
-		}
-	}
-	return out
 }

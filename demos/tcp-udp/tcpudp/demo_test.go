@@ -30,6 +30,28 @@ func tcpudp(t testing.TB) *demo.Demo {
 func TestDefaults(t *testing.T) {
 	o := demotest.Run(t, tcpudp(t), "--seed", "1")
 
+	// What the text shows as tables and frame lists, --json carries as data.
+	tables := map[string]bool{}
+	for _, e := range o.Kind("table") {
+		tables[e["id"].(string)] = true
+	}
+	for _, id := range []string{"delivery", "latency", "overhead"} {
+		if !tables[id] {
+			t.Errorf("no table event %q in --json (tables: %v)", id, tables)
+		}
+	}
+	if fr := o.Kind("frames"); len(fr) != 1 || fr[0]["id"] != "handshake" {
+		t.Errorf("frames events = %v, want one: the handshake", fr)
+	} else {
+		var flags []string
+		for _, f := range fr[0]["frames"].([]any) {
+			flags = append(flags, f.(map[string]any)["flags"].(string))
+		}
+		if got := strings.Join(flags, " "); !strings.HasPrefix(got, "SYN") || !strings.HasSuffix(got, "ACK") {
+			t.Errorf("handshake frames = %q, want SYN … ACK", got)
+		}
+	}
+
 	sent := o.Num(t, "tcp.sent")
 	if sent != 200 {
 		t.Errorf("tcp.sent = %v, want the default --messages 200", sent)

@@ -68,7 +68,7 @@ func run(ctx context.Context, r *demo.Run) error {
 	}
 	w := &world{r: r, pki: p}
 	w.keyw = &w.keylog
-	if keylogPath != "" {
+	if keylogPath := demo.ParamsOf[*params](r).Keylog; keylogPath != "" {
 		f, err := os.OpenFile(keylogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
 			return fmt.Errorf("opening --keylog file: %w", err)

@@ -31,6 +31,7 @@ func serve(ctx context.Context, r *demo.Run) error {
 	}
 	defer cleanup()
 	cfg := p.ServerConfig()
+	keylogPath := demo.ParamsOf[*params](r).Keylog
 	if keylogPath != "" {
 		f, err := os.OpenFile(keylogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {

@@ -72,15 +72,6 @@ func newWakePipe() (wakePipe, error) {
 
 func (p wakePipe) wake() { unix.Write(p.w, []byte{1}) }
 
-func (p wakePipe) drain() {
-	var b [64]byte
-	for {
-		if n, err := unix.Read(p.r, b[:]); n <= 0 || err != nil {
-			return
-		}
-	}
-}
-
 func (p wakePipe) close() {
 	unix.Close(p.r)
 	unix.Close(p.w)

@@ -23,9 +23,6 @@ type Clients struct {
 // NewClients prepares clients of the server at addr.
 func NewClients(addr string) *Clients { return &Clients{addr: addr} }
 
-// Len is the number of open connections.
-func (c *Clients) Len() int { return len(c.conns) }
-
 // Grow opens connections until n are open, four dials at a time.
 func (c *Clients) Grow(ctx context.Context, n int) error {
 	need := n - len(c.conns)

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 func openDB(t *testing.T, dir string) *orders.DB {

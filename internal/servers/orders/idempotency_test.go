@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 func TestIdempotencyKeyReplay(t *testing.T) {

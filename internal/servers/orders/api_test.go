@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 func TestRoutesAndErrors(t *testing.T) {

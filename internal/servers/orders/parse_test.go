@@ -3,7 +3,7 @@ package orders_test
 import (
 	"testing"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 func TestNoneMatch(t *testing.T) {

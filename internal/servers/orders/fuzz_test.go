@@ -10,7 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // FuzzCreateOrder sends any body, media type and key to POST /orders

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 func startHTTP(t *testing.T, to orders.Timeouts) string {
