@@ -55,26 +55,6 @@ func (w *recorder) count(ok func(seen) bool) int {
 	return n
 }
 
-// flagName words a segment's flags the way the handshake is told: SYN,
-// SYN-ACK, ACK, FIN-ACK, …
-func flagName(f packet.Flags) string {
-	switch {
-	case f.Has(packet.SYN | packet.ACK):
-		return "SYN-ACK"
-	case f.Has(packet.SYN):
-		return "SYN"
-	case f.Has(packet.RST):
-		return "RST"
-	case f.Has(packet.FIN | packet.ACK):
-		return "FIN-ACK"
-	case f.Has(packet.PSH | packet.ACK):
-		return "PSH-ACK"
-	case f.Has(packet.ACK):
-		return "ACK"
-	}
-	return f.String()
-}
-
 // frameList turns frames into the event the views draw as a ladder. note
 // adds a word to a frame (or "").
 func frameList(id, title string, frames []seen, note func(seen) string) *event.Frames {
