@@ -109,18 +109,31 @@ func observeSYNFlood(ctx context.Context, l *lab.Lab, n int, seed int64) (synFlo
 	spoofed := func(f seen) bool {
 		return f.Dir == netx.ServerToClient && f.Pkt.Flags.Has(packet.SYN|packet.ACK) && f.Pkt.Dst != lab.ClientAddr
 	}
-	// Every spoofed SYN is answered within a round trip and a little.
-	deadline := time.Now().Add(l.Link().RTT + 500*time.Millisecond)
-	for w.count(spoofed) < n && time.Now().Before(deadline) {
+	// Every spoofed SYN is answered within a round trip and a little (2 s
+	// is for a very busy machine). Each spoofed address is counted once:
+	// after a second the half-open ones' SYN-ACKs are sent again.
+	voids := func() int {
+		seenTo := map[netip.AddrPort]bool{}
+		for _, f := range w.snapshot() {
+			if spoofed(f) {
+				seenTo[f.Pkt.DstAddrPort()] = true
+			}
+		}
+		return len(seenTo)
+	}
+	deadline := time.Now().Add(l.Link().RTT + 2*time.Second)
+	for voids() < n && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
-	out.SYNACKsToVoid = w.count(spoofed)
+	out.SYNACKsToVoid = voids()
 	out.CookiesSent = stats.ListenOverflowSynCookieSent.Value() - cookies0
 	out.HalfOpen = out.SYNACKsToVoid - int(out.CookiesSent)
 	k := 0
 	out.HalfOpenFirst = true
+	named := map[netip.AddrPort]bool{}
 	for _, f := range w.snapshot() {
-		if spoofed(f) {
+		if spoofed(f) && !named[f.Pkt.DstAddrPort()] {
+			named[f.Pkt.DstAddrPort()] = true
 			full := f.Pkt.ParseOptions().WindowScale >= 0
 			out.HalfOpenFirst = out.HalfOpenFirst && full == (k < out.HalfOpen)
 			k++

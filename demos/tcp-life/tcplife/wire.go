@@ -42,19 +42,6 @@ func (w *recorder) snapshot() []seen {
 	return append([]seen(nil), w.frames...)
 }
 
-// count is how many frames satisfy ok.
-func (w *recorder) count(ok func(seen) bool) int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	n := 0
-	for _, f := range w.frames {
-		if ok(f) {
-			n++
-		}
-	}
-	return n
-}
-
 // frameList turns frames into the event the views draw as a ladder. note
 // adds a word to a frame (or "").
 func frameList(id, title string, frames []seen, note func(seen) string) *event.Frames {
