@@ -22,6 +22,7 @@ import (
 	"github.com/netdemo/netdemo/demos/http-tcp/httptcp"
 	"github.com/netdemo/netdemo/demos/io-mux/iomux"
 	"github.com/netdemo/netdemo/demos/quic/quicdemo"
+	"github.com/netdemo/netdemo/demos/tcp-life/tcplife"
 	"github.com/netdemo/netdemo/demos/tcp-udp/tcpudp"
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo"
 	"github.com/netdemo/netdemo/demos/trace/tracedemo"
@@ -43,6 +44,7 @@ var tour = []*demo.Demo{
 	tracedemo.Demo,
 	iomux.Demo,
 	workers.Demo,
+	tcplife.Demo,
 }
 
 // registered is the tour with each demo's explanation attached: copies, so

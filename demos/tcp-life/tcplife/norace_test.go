@@ -1,0 +1,5 @@
+//go:build !race
+
+package tcplife_test
+
+const raceOn = false
