@@ -6,7 +6,7 @@ import (
 	"gvisor.dev/gvisor/pkg/buffer"
 )
 
-// Inject puts one raw IPv4 packet on the link in direction d, as if the
+// Inject puts one raw IPv4 packet on link 0 in direction d, as if the
 // sending host's stack had sent it: it is numbered, judged by the rule and
 // the random model, shown to the taps and the pcap, and delivered to the
 // other host after the link's delay. Its source address may be any address
@@ -16,5 +16,5 @@ import (
 // The lab keeps its own copy of pkt. Like sending on a connection, Inject
 // must not be called from a tap or a rule.
 func (l *Lab) Inject(d netx.Direction, pkt []byte) {
-	l.transmit(d, buffer.MakeWithData(append([]byte(nil), pkt...)))
+	l.cables[0].transmit(d, buffer.MakeWithData(append([]byte(nil), pkt...)))
 }
