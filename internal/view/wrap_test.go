@@ -63,3 +63,11 @@ func TestCellsSkipsEscapes(t *testing.T) {
 		t.Fatalf("cells = %d, want 7", got)
 	}
 }
+
+func TestCellsCountsWideRunes(t *testing.T) {
+	for in, want := range map[string]int{"abc": 3, "流": 2, "HTTP/2（TCP）完成": 17, "": 0} {
+		if got := Cells(in); got != want {
+			t.Errorf("Cells(%q) = %d, want %d", in, got, want)
+		}
+	}
+}

@@ -64,7 +64,7 @@ func stepBadInput(ctx context.Context, r *demo.Run, la *localAPI, res *Result) e
 	if err != nil {
 		return fmt.Errorf("sending a request line beyond MaxHeaderBytes: %w", err)
 	}
-	r.Printf("  GET %s  →  %s %s", short(long, 40), r.Style().Bold(line), r.Style().Dim(r.T("(net/http itself, no handler ran)", "（net/http 自己回答，处理函数没有运行）")))
+	r.Printf("  GET %s  →  %s %s", short(long, 40), line, r.T("(net/http itself, no handler ran)", "（net/http 自己回答，处理函数没有运行）"))
 	if status != http.StatusRequestHeaderFieldsTooLarge {
 		return fmt.Errorf("a request line beyond MaxHeaderBytes: status %d, want 431", status)
 	}

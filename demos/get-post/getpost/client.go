@@ -69,26 +69,25 @@ func (c *client) send(ctx context.Context, method, path, body string, hdr ...str
 var shownHeaders = []string{"Location", "ETag", "Allow", "Idempotent-Replayed"}
 
 func (c *client) narrate(method, path, body string, hdr []string, rep reply) {
-	st := c.r.Style()
 	var b strings.Builder
-	fmt.Fprintf(&b, "  %s %s", st.Bold(method), short(path, 60))
+	fmt.Fprintf(&b, "  %s %s", method, short(path, 60))
 	for i := 0; i+1 < len(hdr); i += 2 {
-		fmt.Fprintf(&b, " %s", st.Dim(hdr[i]+": "+hdr[i+1]))
+		fmt.Fprintf(&b, " %s", hdr[i]+": "+hdr[i+1])
 	}
 	if body != "" {
 		fmt.Fprintf(&b, " %s", short(body, 60))
 	}
-	fmt.Fprintf(&b, "  →  %s", st.Bold(fmt.Sprintf("%d %s", rep.Status, http.StatusText(rep.Status))))
+	fmt.Fprintf(&b, "  →  %s", fmt.Sprintf("%d %s", rep.Status, http.StatusText(rep.Status)))
 	for _, h := range shownHeaders {
 		if v := rep.Header.Get(h); v != "" {
-			fmt.Fprintf(&b, " %s", st.Dim(h+": "+v))
+			fmt.Fprintf(&b, " %s", h+": "+v)
 		}
 	}
 	var p orders.Problem
 	switch {
 	case strings.HasPrefix(rep.Header.Get("Content-Type"), "application/problem+json") && json.Unmarshal(rep.Body, &p) == nil:
 		// The part of the problem document a person reads.
-		fmt.Fprintf(&b, " %s %q", st.Dim("problem+json:"), short(p.Detail, 110))
+		fmt.Fprintf(&b, " %s %q", "problem+json:", short(p.Detail, 110))
 	case len(rep.Body) > 0:
 		fmt.Fprintf(&b, " %s", short(strings.TrimSpace(string(rep.Body)), 110))
 	}

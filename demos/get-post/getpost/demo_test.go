@@ -47,8 +47,8 @@ func TestRun(t *testing.T) {
 			t.Errorf("result %s = %v, want %v", k, got, v)
 		}
 	}
-	if len(o.Result) != len(want)+2 { // + kind, demo
-		t.Errorf("result has %d fields %v, want exactly %d", len(o.Result), o.Result, len(want)+2)
+	if len(o.Result) != len(want)+3 { // + kind, demo, seq
+		t.Errorf("result has %d fields %v, want exactly %d", len(o.Result), o.Result, len(want)+3)
 	}
 	steps := []string{"safe", "post", "put", "delete", "patch", "wire", "cache", "bad-input", "slowloris",
 		"lost-get", "lost-post", "idempotency-key", "key-conflict", "go-retry"}

@@ -24,16 +24,16 @@ func serve(ctx context.Context, r *demo.Run) error {
 		}
 		return fmt.Errorf("listening on %s: %w", r.Addr, err)
 	}
-	api := orders.New(orders.Config{AccessLog: func(line string) { r.Printf("  %s", r.Style().Dim(line)) }})
+	api := orders.New(orders.Config{AccessLog: func(line string) { r.Printf("  %s", line) }})
 	srv := orders.NewHTTPServer(api, orders.Timeouts{})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
 	base := "http://" + ln.Addr().String()
 	r.Event("listening", map[string]any{"addr": ln.Addr().String(), "url": base})
-	r.Printf(r.T("\nThe orders API is listening on %s (Ctrl-C to stop). Try, in this order:\n", "\n订单 API 正在监听 %s（Ctrl-C 停止）。按顺序试试：\n"), r.Style().Bold(base))
+	r.Printf(r.T("\nThe orders API is listening on %s (Ctrl-C to stop). Try, in this order:\n", "\n订单 API 正在监听 %s（Ctrl-C 停止）。按顺序试试：\n"), base)
 	for _, c := range TryCommands {
-		r.Printf("  %s\n    %s", c.Line(base), r.Style().Dim(fmt.Sprintf("→ %d, %s", c.Want, c.Note.In(r.Lang))))
+		r.Printf("  %s\n    %s", c.Line(base), fmt.Sprintf("→ %d, %s", c.Want, c.Note.In(r.Lang)))
 	}
 	r.Printf("%s", r.T("\nAccess log:", "\n访问日志："))
 

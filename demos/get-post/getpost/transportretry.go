@@ -17,6 +17,7 @@ import (
 
 	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/event"
 )
 
 // closingServer is a raw HTTP/1.1 server built to trip Go's Transport: on
@@ -178,10 +179,8 @@ func stepTransportRetry(ctx context.Context, r *demo.Run, res *Result) error {
 	}
 	defer s.close()
 	retried := map[string]bool{}
-	if !r.JSON {
-		fmt.Fprintf(r.Stdout(), "  %-14s %-6s %-15s %-12s %-15s %s\n", r.T("request", "请求"), r.T("body", "正文"),
-			r.T("times written", "写出次数"), r.T("connections", "连接数"), r.T("server got it", "服务器收到"), r.T("outcome", "结果"))
-	}
+	t := event.NewTable("go-retry", r.T("request", "请求"), r.T("body", "正文"),
+		r.T("times written", "写出次数"), r.T("connections", "连接数"), r.T("server got it", "服务器收到"), r.T("outcome", "结果"))
 	for _, tc := range retryCases {
 		o, err := tryTransport(ctx, s, tc)
 		if err != nil {
@@ -196,9 +195,7 @@ func stepTransportRetry(ctx context.Context, r *demo.Run, res *Result) error {
 		if tc.key != "" {
 			label += " + key"
 		}
-		if !r.JSON {
-			fmt.Fprintf(r.Stdout(), "  %-14s %-6s %-15d %-12d %-15d %s\n", label, yesNo(r, tc.body != ""), o.writes, o.conns, o.received, outcome)
-		}
+		t.Row(label, tc.body != "", o.writes, o.conns, o.received, outcome)
 		r.Event("transport_retry", map[string]any{"case": tc.name, "writes": o.writes, "conns": o.conns, "server_received": o.received, "retried": retried[tc.name], "outcome": outcome})
 		r.Set("retry_"+tc.name+"_writes", o.writes)
 		if tc.name == "POST" {
@@ -208,6 +205,7 @@ func stepTransportRetry(ctx context.Context, r *demo.Run, res *Result) error {
 			}
 		}
 	}
+	r.Table(t)
 	res.GoTransportRetried = TransportRetried{
 		GET: retried["GET"], HEAD: retried["HEAD"], PUT: retried["PUT"], DELETE: retried["DELETE"],
 		POST: retried["POST"], POSTWithKey: retried["POST_with_key"],

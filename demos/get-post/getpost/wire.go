@@ -90,6 +90,6 @@ func showBytes(r *demo.Run, title string, b []byte) {
 		if line == "" {
 			continue
 		}
-		r.Printf("    %s", r.Style().Dim(fmt.Sprintf("%q", line)))
+		r.Printf("    %s", fmt.Sprintf("%q", line))
 	}
 }

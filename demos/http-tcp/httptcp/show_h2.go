@@ -8,6 +8,7 @@ import (
 
 	"github.com/netdemo/netdemo/demos/http-tcp/httptcp/h2wire"
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/event"
 	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
@@ -39,15 +40,13 @@ func showH2(r *demo.Run, c *concurrent) {
 	r.Printf(r.T("  Frames by type: %s", "  各类帧的数量：%s"), countList(ex.Counts()))
 }
 
-// printFrames lists the frames as a table (text) or as events (--json).
+// printFrames lists the frames as a table, and each as a "frame" event
+// with its header fields.
 func printFrames(r *demo.Run, conn string, ex *h2wire.Exchange) {
-	st := r.Style()
+	t := event.NewTable("h2-frames-"+conn, "#", "ms", r.T("dir", "方向"), r.T("frame", "帧"), r.T("stream", "流"), r.T("len", "长度"), r.T("flags · payload", "标志 · 内容"))
 	if ex.Preface {
 		r.Event("frame", map[string]any{"conn": conn, "n": 0, "dir": "C→S", "type": "PREFACE", "bytes": len(h2wire.Preface)})
-		if !r.JSON {
-			fmt.Fprintf(r.Stdout(), "    %s %8s  %s  %-13s %s\n", st.Dim(fmt.Sprintf("%3s", "")), "", "C→S", st.Dim("preface"), st.Cyan(quote([]byte(h2wire.Preface), 40)))
-			fmt.Fprintf(r.Stdout(), "    %s %8s  %s  %-13s %6s %6s  %s\n", st.Dim("  #"), st.Dim("ms"), st.Dim("dir"), st.Dim("frame"), st.Dim("stream"), st.Dim("len"), st.Dim("flags · payload"))
-		}
+		t.Row(nil, nil, "C→S", r.T("preface", "前言"), nil, len(h2wire.Preface), quote([]byte(h2wire.Preface), 40))
 	}
 	for i, f := range ex.Frames {
 		ev := map[string]any{"conn": conn, "n": i + 1, "at_ms": ms(f.At), "dir": f.Dir.String(), "type": f.Type, "stream": f.StreamID, "len": f.Length, "flags": f.Flags, "detail": f.Detail()}
@@ -56,13 +55,6 @@ func printFrames(r *demo.Run, conn string, ex *h2wire.Exchange) {
 			ev["fields"] = fieldEvents(f)
 		}
 		r.Event("frame", ev)
-		if r.JSON {
-			continue
-		}
-		dir := st.Green(f.Dir.String())
-		if f.Dir == wiretap.ServerToClient {
-			dir = st.Yellow(f.Dir.String())
-		}
 		detail := strings.Join(f.Flags, "|")
 		if d := f.Detail(); d != "" {
 			if detail != "" {
@@ -70,8 +62,9 @@ func printFrames(r *demo.Run, conn string, ex *h2wire.Exchange) {
 			}
 			detail += d
 		}
-		fmt.Fprintf(r.Stdout(), "    %s %8.1f  %s  %-13s %6d %6d  %s\n", st.Dim(fmt.Sprintf("%3d", i+1)), ms(f.At), dir, st.Bold(f.Type), f.StreamID, f.Length, detail)
+		t.Row(i+1, ms(f.At), f.Dir.String(), f.Type, f.StreamID, f.Length, detail)
 	}
+	r.Table(t)
 }
 
 func fieldEvents(f h2wire.Frame) []map[string]any {
@@ -100,7 +93,6 @@ func requestHeaders(ex *h2wire.Exchange) []h2wire.Frame {
 // showHPACK prints the first two requests' header fields with how each was
 // encoded, and the header block sizes of all requests.
 func showHPACK(r *demo.Run, c *concurrent) error {
-	st := r.Style()
 	hs := requestHeaders(c.Exchange)
 	if len(hs) < 2 {
 		return fmt.Errorf("HPACK: only %d request header blocks could be decoded, want at least 2", len(hs))
@@ -112,7 +104,7 @@ func showHPACK(r *demo.Run, c *concurrent) error {
 			if f.Reps != nil {
 				enc = repText(r, f.Reps[i])
 			}
-			r.Printf("      %-34s %s", st.Cyan(hf.Name+": "+hf.Value), st.Dim("← "+enc))
+			r.Pre("      %-34s %s", hf.Name+": "+hf.Value, "← "+enc)
 		}
 	}
 	var sizes []string
@@ -205,7 +197,7 @@ func showH2C(r *demo.Run, tlsRun, c *concurrent) {
 	ex := c.Exchange
 	if ex.Preface {
 		r.Printf(r.T("  The client opened with the HTTP/2 preface %s (no TLS, no ALPN, no Upgrade: it knew in advance).",
-			"  客户端一开口就是 HTTP/2 前言 %s（没有 TLS、没有 ALPN、也没有 Upgrade：它事先就知道）。"), r.Style().Cyan(quote([]byte(h2wire.Preface), 40)))
+			"  客户端一开口就是 HTTP/2 前言 %s（没有 TLS、没有 ALPN、也没有 Upgrade：它事先就知道）。"), quote([]byte(h2wire.Preface), 40))
 	}
 	streams := ex.Streams()
 	r.Printf(r.T("  %d requests, %d TCP handshake(s), streams %s, %d frames: %s.",

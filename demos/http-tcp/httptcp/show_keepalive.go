@@ -11,7 +11,6 @@ import (
 // showKeepAlive prints the median round of each mode, every round's total,
 // and the time keep-alive saved.
 func showKeepAlive(r *demo.Run, cmp *comparison, ka, cl *sequential) {
-	st := r.Style()
 	rtt := r.Link.RTT
 	r.Printf(r.T("  The median of %d rounds of each (the rounds alternate):", "  每种方式跑 %d 轮（交替进行），取中位数那一轮："), len(cmp.KeepAlive))
 	for _, s := range []*sequential{ka, cl} {
@@ -28,11 +27,11 @@ func showKeepAlive(r *demo.Run, cmp *comparison, ka, cl *sequential) {
 			per = append(per, fmt.Sprintf("%.0f ms (%s)", ms(d), tag))
 			r.Event("request", map[string]any{"mode": mode, "n": i + 1, "ms": ms(d), "reused": s.Reused[i]})
 		}
-		r.Printf("  %s  %s", st.Bold(fmt.Sprintf("%-17s", mode)), fmt.Sprintf(r.T(
+		r.Pre("  %s  %s", fmt.Sprintf("%-17s", mode), fmt.Sprintf(r.T(
 			"%d requests, %d TCP handshake(s) on the wire (%d connection(s) accepted by the server), %d of %d requests reused a connection, %.0f ms in all",
 			"%d 个请求，线路上 %d 次 TCP 握手（服务器接受了 %d 条连接），%d/%d 个请求复用了连接，共 %.0f ms"),
 			len(s.Took), s.Wire.handshakes, s.Accepted, s.reusedCount(), len(s.Took), ms(s.Total)))
-		r.Printf("  %s  %s", strings.Repeat(" ", 17), st.Dim(strings.Join(per, ", ")))
+		r.Pre("  %s  %s", strings.Repeat(" ", 17), strings.Join(per, ", "))
 	}
 	var kaAll, clAll []string
 	for i := range cmp.KeepAlive {
@@ -42,7 +41,7 @@ func showKeepAlive(r *demo.Run, cmp *comparison, ka, cl *sequential) {
 			r.Event("round", map[string]any{"n": i + 1, "keepalive": s.KeepAlive, "ms": ms(s.Total), "handshakes": s.Wire.handshakes, "reused": s.reusedCount()})
 		}
 	}
-	r.Printf("  %s", st.Dim(fmt.Sprintf(r.T("every round, ms: keep-alive %s; close %s", "每一轮（ms）：keep-alive %s；close %s"), strings.Join(kaAll, ", "), strings.Join(clAll, ", "))))
+	r.Printf("  %s", fmt.Sprintf(r.T("every round, ms: keep-alive %s; close %s", "每一轮（ms）：keep-alive %s；close %s"), strings.Join(kaAll, ", "), strings.Join(clAll, ", ")))
 	saved := cl.Total - ka.Total
 	r.Measure("keepalive_connections", ka.Wire.handshakes, "")
 	r.Measure("close_connections", cl.Wire.handshakes, "")

@@ -10,13 +10,12 @@ import (
 // showRaw prints the hand-written exchange: the request bytes, every read
 // with its boundaries, and where HTTP's own framing put the messages.
 func showRaw(r *demo.Run, ex *rawExchange) {
-	st := r.Style()
 	reqs := strings.SplitAfter(ex.Request, "\r\n\r\n")
 	r.Printf(r.T("  The client wrote %d bytes in ONE write() — two requests, back to back:",
 		"  客户端用一次 write() 写出 %d 个字节——两个请求首尾相接："), len(ex.Request))
 	for _, q := range reqs {
 		if q != "" {
-			r.Printf("    %s", st.Cyan(quote([]byte(q), 200)))
+			r.Pre("    %s", quote([]byte(q), 200))
 		}
 	}
 	r.Measure("raw_request_bytes", len(ex.Request), "B")
@@ -27,14 +26,14 @@ func showRaw(r *demo.Run, ex *rawExchange) {
 		"  服务器回应了；read() 按下面这些块返回字节："))
 	for i, rd := range ex.Reads {
 		r.Event("read", map[string]any{"n": i + 1, "at_ms": ms(rd.At), "offset": rd.Off, "bytes": len(rd.Data), "start": quote(rd.Data, 80)})
-		r.Printf("    %s  %s  %s  %s", st.Bold(fmt.Sprintf("read %-2d", i+1)), st.Dim(fmt.Sprintf("+%6.1f ms", ms(rd.At))),
-			fmt.Sprintf(r.T("bytes %5d–%-5d (%5d)", "字节 %5d–%-5d（%5d）"), rd.Off, rd.Off+len(rd.Data)-1, len(rd.Data)), st.Cyan(quote(rd.Data, 48)))
+		r.Pre("    %s  %s  %s  %s", fmt.Sprintf("read %-2d", i+1), fmt.Sprintf("+%6.1f ms", ms(rd.At)),
+			fmt.Sprintf(r.T("bytes %5d–%-5d (%5d)", "字节 %5d–%-5d（%5d）"), rd.Off, rd.Off+len(rd.Data)-1, len(rd.Data)), quote(rd.Data, 48))
 		for _, b := range ex.boundariesIn(rd) {
 			what := fmt.Sprintf(r.T("response %d ends, response %d begins", "响应 %d 结束，响应 %d 开始"), b.Msg, b.Msg+1)
 			if b.HeaderEnd {
 				what = fmt.Sprintf(r.T("the headers of response %d end, its body begins", "响应 %d 的头部结束，正文开始"), b.Msg)
 			}
-			r.Printf("              %s %s: %s", st.Yellow(fmt.Sprintf(r.T("↳ at byte %d of this read", "↳ 本块第 %d 字节处"), b.At)), what, st.Cyan(quote(rd.Data[b.At:], 40)))
+			r.Pre("              %s %s: %s", fmt.Sprintf(r.T("↳ at byte %d of this read", "↳ 本块第 %d 字节处"), b.At), what, quote(rd.Data[b.At:], 40))
 		}
 	}
 	r.Printf("%s", r.T("    then read() returned EOF: the server closed the connection, as the second request asked (Connection: close).",

@@ -86,11 +86,3 @@ func TestPercentile(t *testing.T) {
 		}
 	}
 }
-
-func TestDisplayWidth(t *testing.T) {
-	for in, want := range map[string]int{"abc": 3, "流": 2, "HTTP/2（TCP）完成": 17, "": 0} {
-		if got := displayWidth(in); got != want {
-			t.Errorf("displayWidth(%q) = %d, want %d", in, got, want)
-		}
-	}
-}

@@ -7,12 +7,11 @@ import (
 	"time"
 
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/event"
 )
 
 // This file turns observations into output. Where an outcome can go either
 // way, the sentence is built from what the run saw.
-
-func table(r *demo.Run) *textTable { return newTable(r.Stdout()) }
 
 func showRace(r *demo.Run, rows []raceRow, tries int) {
 	within := 0
@@ -26,9 +25,8 @@ func showRace(r *demo.Run, rows []raceRow, tries int) {
 			"best_ms": ms(row.Best), "tries": row.Tries, "ratio": round3(row.Ratio), "within_10pct": row.Within,
 		})
 	}
-	if !r.JSON {
-		tw := table(r)
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", r.T("contestant", "参赛者"), r.T("theory", "理论"), r.T("measured", "实测"), r.T("ratio", "比值"), r.T("where the round trips go", "往返花在哪里"))
+	{
+		t := event.NewTable("race", r.T("contestant", "参赛者"), "RTT", r.T("theory|ms", "理论|ms"), r.T("measured|ms", "实测|ms"), r.T("ratio", "比值"), r.T("verdict", "判断"), r.T("where the round trips go", "往返花在哪里"))
 		for _, row := range rows {
 			mark := r.T("within 10%", "误差 10% 内")
 			switch {
@@ -37,13 +35,13 @@ func showRace(r *demo.Run, rows []raceRow, tries int) {
 			case !row.Within:
 				mark = r.T("OFF by more than 10%", "偏差超过 10%")
 			}
-			ratio := "-"
+			var ratio any
 			if row.Theory > 0 {
-				ratio = fmt.Sprintf("%.2f", row.Ratio)
+				ratio = round3(row.Ratio)
 			}
-			fmt.Fprintf(tw, "  %s\t%d RTT = %s ms\t%s ms\t%s %s\t%s\n", row.Name.in(r), row.RTTs, fmtMs(row.Theory), fmtMs(row.Best), ratio, mark, row.Why.in(r))
+			t.Row(row.Name.in(r), row.RTTs, ms(row.Theory), ms(row.Best), ratio, mark, row.Why.in(r))
 		}
-		tw.Flush()
+		r.Table(t)
 	}
 	r.Printf(r.T("  Each figure is the fastest of %d fresh connections (a busy CPU can only add time, never remove it); %d of %d are within 10%% of theory.",
 		"  每个数字取 %d 次全新连接中最快的一次（CPU 繁忙只会增加时间，不会减少）；%d/%d 项与理论相差在 10%% 以内。"), tries, within, len(rows))
@@ -66,15 +64,22 @@ func showHOL(r *demo.Run, o *options, trials []holTrial) holResult {
 	r.Printf(r.T("  %d streams × %s, one connection per protocol, link RTT %s, loss %g in both directions, seed %d:",
 		"  %d 条流 × %s，每种协议一个连接，链路 RTT %s，双向丢包率 %g，种子 %d："),
 		o.streams, o.size.String(), r.Link.RTT, o.holLoss, first.Seed)
-	if !r.JSON {
-		tw := table(r)
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", r.T("stream", "流"), r.T("HTTP/2 (TCP) done", "HTTP/2（TCP）完成"), r.T("HTTP/3 (QUIC) done", "HTTP/3（QUIC）完成"))
+	{
+		t := event.NewTable("hol", r.T("stream", "流"), r.T("HTTP/2 (TCP) done|ms", "HTTP/2（TCP）完成|ms"), r.T("HTTP/3 (QUIC) done|ms", "HTTP/3（QUIC）完成|ms"))
 		for i := range first.H2 {
-			fmt.Fprintf(tw, "  %d\t%s ms\t%s ms\n", i+1, fmtMs(first.H2[i]), fmtMs(first.H3[i]))
+			t.Row(i+1, ms(first.H2[i]), ms(first.H3[i]))
 		}
-		fmt.Fprintf(tw, "  p50\t%s ms\t%s ms\n", fmtMs(percentile(first.H2, 50)), fmtMs(percentile(first.H3, 50)))
-		fmt.Fprintf(tw, "  max\t%s ms\t%s ms\n", fmtMs(percentile(first.H2, 100)), fmtMs(percentile(first.H3, 100)))
-		tw.Flush()
+		t.Row("p50", ms(percentile(first.H2, 50)), ms(percentile(first.H3, 50)))
+		t.Row("max", ms(percentile(first.H2, 100)), ms(percentile(first.H3, 100)))
+		r.Table(t)
+		c := event.NewChart("hol-streams", r.T("each stream's completion time", "每条流的完成时间"),
+			event.Axis{Label: r.T("stream", "流")}, event.Axis{Label: r.T("done", "完成"), Unit: "ms"})
+		var h2, h3 []event.Point
+		for i := range first.H2 {
+			h2 = append(h2, event.Point{X: float64(i + 1), Y: ms(first.H2[i])})
+			h3 = append(h3, event.Point{X: float64(i + 1), Y: ms(first.H3[i])})
+		}
+		r.Chart(c.Add("HTTP/2", h2...).Add("HTTP/3", h3...))
 	}
 	for i := range first.H2 {
 		r.Event("hol_stream", map[string]any{"seed": first.Seed, "stream": i + 1, "h2_ms": ms(first.H2[i]), "h3_ms": ms(first.H3[i])})
@@ -83,13 +88,10 @@ func showHOL(r *demo.Run, o *options, trials []holTrial) holResult {
 		"  这个种子下链路丢弃了 %d 个发往服务器的帧和 %d 个发往客户端的帧（含握手）。"), first.Dropped[0], first.Dropped[1])
 
 	p50Wins, maxWins := 0, 0
-	if len(trials) > 1 && !r.JSON {
+	if len(trials) > 1 {
 		r.Printf(r.T("  The same experiment with %d seeds (each its own lab and its own losses):", "  同样的实验换 %d 个种子（各自独立的实验室，各自的丢包）："), len(trials))
 	}
-	tw := table(r)
-	if len(trials) > 1 && !r.JSON {
-		fmt.Fprintf(tw, "  seed\tHTTP/2 p50\tHTTP/2 max\tHTTP/3 p50\tHTTP/3 max\t%s\n", r.T("frames dropped", "丢弃帧数"))
-	}
+	seeds := event.NewTable("hol-seeds", r.T("seed", "种子"), "HTTP/2 p50|ms", "HTTP/2 max|ms", "HTTP/3 p50|ms", "HTTP/3 max|ms", r.T("frames dropped", "丢弃帧数"))
 	for _, t := range trials {
 		h2p, h2m, h3p, h3m := percentile(t.H2, 50), percentile(t.H2, 100), percentile(t.H3, 50), percentile(t.H3, 100)
 		if h3p < h2p {
@@ -99,11 +101,11 @@ func showHOL(r *demo.Run, o *options, trials []holTrial) holResult {
 			maxWins++
 		}
 		r.Event("hol_seed", map[string]any{"seed": t.Seed, "h2_p50_ms": ms(h2p), "h2_max_ms": ms(h2m), "h3_p50_ms": ms(h3p), "h3_max_ms": ms(h3m), "dropped": t.Dropped})
-		if len(trials) > 1 && !r.JSON {
-			fmt.Fprintf(tw, "  %d\t%s ms\t%s ms\t%s ms\t%s ms\t%d\n", t.Seed, fmtMs(h2p), fmtMs(h2m), fmtMs(h3p), fmtMs(h3m), t.Dropped[0]+t.Dropped[1])
-		}
+		seeds.Row(t.Seed, ms(h2p), ms(h2m), ms(h3p), ms(h3m), t.Dropped[0]+t.Dropped[1])
 	}
-	tw.Flush()
+	if len(trials) > 1 {
+		r.Table(seeds)
+	}
 	r.Printf(r.T("  HTTP/3's median stream finished first in %d of %d seeds, its slowest stream in %d of %d.",
 		"  HTTP/3 的中位流在 %d/%d 个种子里先完成，最慢的流在 %d/%d 个种子里先完成。"), p50Wins, len(trials), maxWins, len(trials))
 	r.Set("hol_streams", o.streams)

@@ -3,21 +3,17 @@ package tcpudp
 import (
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/event"
 	"github.com/netdemo/netdemo/internal/lab"
+	"github.com/netdemo/netdemo/internal/packet"
 )
 
 // This file turns observations into output. Each sentence depends on what
 // the run saw: where an outcome can go either way, both wordings are here
 // and the observed one is printed.
-
-func table(r *demo.Run) (*tabwriter.Writer, func()) {
-	tw := tabwriter.NewWriter(r.Stdout(), 0, 0, 2, ' ', tabwriter.AlignRight)
-	return tw, func() { tw.Flush() }
-}
 
 func showBoundaries(r *demo.Run, b boundaries) {
 	writes := make([]string, len(threeMessages))
@@ -108,15 +104,8 @@ func showHandshake(r *demo.Run, op opened) {
 			dropped = append(dropped, fmt.Sprintf("#%d %s", f.N, flagString(p.Flags)))
 		}
 	}
-	if !r.JSON {
-		tw, flush := table(r)
-		fmt.Fprintf(tw, "  #\t%s\t%s\t%s\t%s\t%s\t \n", r.T("time", "时间"), r.T("direction", "方向"), r.T("flags", "标志"), r.T("bytes", "字节"), r.T("fate", "结果"))
-		for _, f := range op.Frames {
-			fmt.Fprintf(tw, "  %d\t+%.1f ms\t%s\t%s\t%d\t%s\t \n", f.N, roundMS(f.At.Sub(t0)), dirName(r, f.Dir), flagString(f.Pkt.Flags), f.Pkt.Total, fateName(r, f.Fate))
-		}
-		flush()
-		r.Printf(r.T("  SYN options: %s", "  SYN 选项：%s"), optionNames(op.Frames[0].Pkt.Options))
-	}
+	r.Frames(frameList("handshake", op.Frames, t0))
+	r.Printf(r.T("  SYN options: %s", "  SYN 选项：%s"), optionNames(op.Frames[0].Pkt.Options))
 	r.Set("handshake", strings.Join(handshakeNames(op.Frames), " → "))
 	if len(dropped) == 0 {
 		r.Printf(r.T("  Dial returned after %.1f ms: one round trip (SYN out, SYN-ACK back) before the first byte of data may go.",
@@ -129,6 +118,27 @@ func showHandshake(r *demo.Run, op opened) {
 	}
 }
 
+// frameList turns tapped frames into a frames event, times from t0.
+func frameList(id string, frames []seen, t0 time.Time) *event.Frames {
+	fl := event.NewFrames(id, "", "client", "server")
+	for _, f := range frames {
+		from, to := "client", "server"
+		if f.Dir == lab.ServerToClient {
+			from, to = to, from
+		}
+		proto := "TCP"
+		if f.Pkt.Proto == packet.UDP {
+			proto = "UDP"
+		}
+		fl.Frames = append(fl.Frames, event.Frame{
+			N: f.N, TMs: roundMS(f.At.Sub(t0)), From: from, To: to, Proto: proto,
+			Flags: flagString(f.Pkt.Flags), Len: f.Pkt.Total, Payload: len(f.Pkt.Payload),
+			Seq: f.Pkt.Seq, Ack: f.Pkt.Ack, Fate: f.Fate.String(),
+		})
+	}
+	return fl
+}
+
 func yesNo(r *demo.Run, b bool) string {
 	if b {
 		return r.T("yes", "是")
@@ -139,14 +149,10 @@ func yesNo(r *demo.Run, b bool) string {
 func showDelivery(r *demo.Run, res result) {
 	t, u := res.TCP, res.UDP
 	r.Event("delivery", map[string]any{"tcp": t, "udp": u})
-	if !r.JSON {
-		tw, flush := table(r)
-		fmt.Fprintf(tw, "  \t%s\t%s\t%s\t%s\t%s\t%s\t \n", r.T("sent", "发送"), r.T("delivered", "送达"), r.T("lost", "丢失"),
-			r.T("in order", "按序"), r.T("frames dropped", "被丢的帧"), r.T("retransmissions", "重传"))
-		fmt.Fprintf(tw, "  TCP\t%d\t%d\t%d\t%s\t%d\t%d\t \n", t.Sent, t.Delivered, t.Sent-t.Delivered, yesNo(r, t.InOrder), t.DroppedData, t.Retransmissions)
-		fmt.Fprintf(tw, "  UDP\t%d\t%d\t%d\t%s\t%d\t%s\t \n", u.Sent, u.Delivered, u.Lost, yesNo(r, u.Reordered == 0), u.DroppedData, "—")
-		flush()
-	}
+	r.Table(event.NewTable("delivery", "", r.T("sent", "发送"), r.T("delivered", "送达"), r.T("lost", "丢失"),
+		r.T("in order", "按序"), r.T("frames dropped", "被丢的帧"), r.T("retransmissions", "重传")).
+		Row("TCP", t.Sent, t.Delivered, t.Sent-t.Delivered, t.InOrder, t.DroppedData, t.Retransmissions).
+		Row("UDP", u.Sent, u.Delivered, u.Lost, u.Reordered == 0, u.DroppedData, nil))
 	outcome := fmt.Sprintf(r.T("%d of %d arrived (in order: %s)", "%d/%d 条送达（按序：%s）"), t.Delivered, t.Sent, yesNo(r, t.InOrder))
 	if t.Delivered == t.Sent && t.InOrder {
 		outcome = fmt.Sprintf(r.T("all %d arrived, in the order sent", "%d 条全部送达，且顺序与发送一致"), t.Sent)
@@ -164,13 +170,9 @@ func showDelivery(r *demo.Run, res result) {
 
 func showLatency(r *demo.Run, res result) {
 	t, u := res.TCP, res.UDP
-	if !r.JSON {
-		tw, flush := table(r)
-		fmt.Fprintf(tw, "  \tp50\tp99\t \n")
-		fmt.Fprintf(tw, "  TCP\t%.1f ms\t%.1f ms\t \n", t.P50MS, t.P99MS)
-		fmt.Fprintf(tw, "  UDP\t%.1f ms\t%.1f ms\t \n", u.P50MS, u.P99MS)
-		flush()
-	}
+	r.Table(event.NewTable("latency", "", "p50|ms", "p99|ms").
+		Row("TCP", t.P50MS, t.P99MS).
+		Row("UDP", u.P50MS, u.P99MS))
 	r.Printf(r.T("  one-way delay of the link: %.1f ms. Latency = write() in the client to read() in the server, both timed in this process.",
 		"  链路单向延迟：%.1f ms。延迟 = 客户端 write() 到服务器 read()，两端都在本进程内计时。"), res.Link.RTTMS/2)
 	limit := blockedAfter(rLink(res))
@@ -200,13 +202,9 @@ func showOverhead(r *demo.Run, res result, tw, uw wireCount) {
 		}
 		return float64(wire) / float64(payload)
 	}
-	if !r.JSON {
-		w, flush := table(r)
-		fmt.Fprintf(w, "  \t%s\t%s\t%s\t%s\t \n", r.T("packets", "包数"), r.T("bytes on wire", "线上字节"), r.T("message bytes", "消息字节"), r.T("wire/message", "线上/消息"))
-		fmt.Fprintf(w, "  TCP\t%d\t%d\t%d\t%.2f\t \n", t.Frames, t.WireBytes, t.PayloadBytes, ratio(t.WireBytes, t.PayloadBytes))
-		fmt.Fprintf(w, "  UDP\t%d\t%d\t%d\t%.2f\t \n", u.Frames, u.WireBytes, u.PayloadBytes, ratio(u.WireBytes, u.PayloadBytes))
-		flush()
-	}
+	r.Table(event.NewTable("overhead", "", r.T("packets", "包数"), r.T("bytes on wire", "线上字节"), r.T("message bytes", "消息字节"), r.T("wire/message", "线上/消息")).
+		Row("TCP", t.Frames, t.WireBytes, t.PayloadBytes, ratio(t.WireBytes, t.PayloadBytes)).
+		Row("UDP", u.Frames, u.WireBytes, u.PayloadBytes, ratio(u.WireBytes, u.PayloadBytes)))
 	r.Measure("tcp_header", t.HeaderBytes, r.T("bytes of TCP header in a data segment (20 fixed + options)", "字节：数据段的 TCP 头部（20 固定 + 选项）"))
 	r.Measure("udp_header", u.HeaderBytes, r.T("bytes of UDP header", "字节：UDP 头部"))
 	r.Printf(r.T("  per 100-byte message: IPv4 %d + TCP %d = %d bytes of headers, vs IPv4 %d + UDP %d = %d.",

@@ -56,16 +56,15 @@ func (w *world) throughProxy(ctx context.Context, cert tls.Certificate, cfg *tls
 // attacker sat in the middle and could have read something.
 func (w *world) show(name string, o outcome, otherName string, viaProxy bool) {
 	r := w.r
-	st := r.Style()
 	if o.Blocked {
-		r.Printf("  %s %s", st.Green(r.T("BLOCKED", "已阻止")), r.T("— the client's error:", "—— 客户端报错："))
-		r.Printf("    %s", st.Red(o.Error))
+		r.Printf("  %s %s", r.T("BLOCKED", "已阻止"), r.T("— the client's error:", "—— 客户端报错："))
+		r.Printf("    %s", o.Error)
 		if other := o.ServerError + o.ProxyError; other != "" {
 			r.Printf("  %s", otherName+r.T("'s error:", "的报错："))
-			r.Printf("    %s", st.Red(other))
+			r.Printf("    %s", other)
 		}
 	} else {
-		r.Printf("  %s", st.Red(r.T("NOT BLOCKED: the attack worked", "未能阻止：攻击成功")))
+		r.Printf("  %s", r.T("NOT BLOCKED: the attack worked", "未能阻止：攻击成功"))
 	}
 	if o.MITMRead != "" {
 		r.Printf("  %s", r.T("the attacker read:", "攻击者读到："))

@@ -36,10 +36,10 @@ func (w *world) stepChain(ctx context.Context) error {
 	now := time.Now()
 	ok := true
 	check := func(what string, err error) {
-		mark := w.r.Style().Green("✓")
+		mark := "✓"
 		msg := ""
 		if err != nil {
-			mark, msg, ok = w.r.Style().Red("✗"), " — "+err.Error(), false
+			mark, msg, ok = "✗", " — "+err.Error(), false
 		}
 		r.Printf("  %s %s%s", mark, what, msg)
 		r.Event("verify_check", map[string]any{"check": what, "ok": err == nil, "error": errText(err)})
@@ -76,8 +76,7 @@ func (w *world) stepChain(ctx context.Context) error {
 
 func (w *world) describe(role string, c *x509.Certificate) {
 	r := w.r
-	st := r.Style()
-	r.Printf("\n  %s %s", st.Bold(role+":"), c.Subject.String())
+	r.Printf("\n  %s %s", role+":", c.Subject.String())
 	r.Printf("    %-20s %s", r.T("issuer", "签发者"), c.Issuer.String())
 	var sans []string
 	sans = append(sans, c.DNSNames...)

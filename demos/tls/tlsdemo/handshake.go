@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
+	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/event"
 	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
@@ -78,11 +80,11 @@ func (w *world) stepHandshake(ctx context.Context) error {
 	return nil
 }
 
-// printItems prints the messages of a transcript as a table (text mode)
-// and as events (JSON).
+// printItems lists the messages of a transcript as a table, and each as a
+// "tls_message" event.
 func (w *world) printItems(t *record.Transcript, hideKeys bool) {
 	r := w.r
-	st := r.Style()
+	tab := event.NewTable("tls-messages", "#", r.T("direction", "方向"), r.T("message", "消息"), r.T("bytes", "字节"), r.T("on the wire", "线上形式"))
 	for i, it := range t.Items {
 		how := r.T("clear", "明文")
 		if it.Encrypted {
@@ -92,24 +94,16 @@ func (w *world) printItems(t *record.Transcript, hideKeys bool) {
 			}
 		}
 		r.Event("tls_message", map[string]any{"n": i + 1, "dir": dirName(it.Dir), "name": it.Name, "encrypted": it.Encrypted, "bytes": it.Size, "record_bytes": it.Record})
-		if r.JSON {
-			continue
-		}
-		name := it.Name
-		if !it.Encrypted {
-			name = st.Yellow(fmt.Sprintf("%-22s", name))
-		} else {
-			name = st.Green(fmt.Sprintf("%-22s", name))
-		}
-		fmt.Fprintf(r.Stdout(), "  %2d  %s  %s %6d B  %s\n", i+1, arrow(it.Dir), name, it.Size, st.Dim(how))
+		tab.Row(i+1, arrow(r, it.Dir), it.Name, it.Size, how)
 	}
+	r.Table(tab)
 }
 
-func arrow(d record.Dir) string {
+func arrow(r *demo.Run, d record.Dir) string {
 	if d == record.ClientToServer {
-		return "client → server"
+		return r.T("client → server", "客户端 → 服务器")
 	}
-	return "client ← server"
+	return r.T("client ← server", "客户端 ← 服务器")
 }
 
 func dirName(d record.Dir) string {

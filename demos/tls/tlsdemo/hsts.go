@@ -240,7 +240,7 @@ func (w *world) stepHSTS(ctx context.Context) error {
 	sawFresh := strip.seen()
 	r.Printf(r.T("   password sent to %s; the stripping proxy logged:", "   密码发往 %s；剥离代理记录到："), finalFresh)
 	for _, l := range sawFresh {
-		r.Printf("    %s %s", r.Style().Red("!"), l)
+		r.Printf("    %s %s", "!", l)
 	}
 	stripped := strings.HasPrefix(finalFresh, "http://") && strings.Contains(strings.Join(sawFresh, "\n"), password)
 

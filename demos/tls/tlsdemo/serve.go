@@ -49,13 +49,12 @@ func serve(ctx context.Context, r *demo.Run) error {
 	defer s.Close()
 	addr := s.Addr()
 	_, port, _ := net.SplitHostPort(addr)
-	st := r.Style()
 	r.Printf(r.T("HTTPS with the netdemo chain on https://%s (Ctrl-C to stop)", "HTTPS（netdemo 证书链）运行在 https://%s（Ctrl-C 停止）"), addr)
 	r.Printf(r.T("root certificate (trust only this): %s", "根证书（只信任它）：%s"), root)
 	r.Printf("%s", r.T("\nTry:", "\n试试："))
-	r.Printf("  %s", st.Bold(fmt.Sprintf("openssl s_client -connect 127.0.0.1:%s -CAfile %s -verify_hostname localhost -verify_return_error", port, root)))
-	r.Printf("  %s", st.Bold(fmt.Sprintf("curl --cacert %s https://localhost:%s/", root, port)))
-	r.Printf("  %s", st.Bold(fmt.Sprintf("curl -v --cacert %s https://localhost:%s/login -d user=alice", root, port)))
+	r.Printf("  %s", fmt.Sprintf("openssl s_client -connect 127.0.0.1:%s -CAfile %s -verify_hostname localhost -verify_return_error", port, root))
+	r.Printf("  %s", fmt.Sprintf("curl --cacert %s https://localhost:%s/", root, port))
+	r.Printf("  %s", fmt.Sprintf("curl -v --cacert %s https://localhost:%s/login -d user=alice", root, port))
 	if keylogPath != "" {
 		r.Printf(r.T("  secrets go to %s: wireshark -o tls.keylog_file:%s", "  密钥写入 %s：wireshark -o tls.keylog_file:%s"), keylogPath, keylogPath)
 	}

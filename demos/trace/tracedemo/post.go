@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/event"
 )
 
 // measurePosts runs the four requests of the "POST sends two packets"
@@ -42,27 +43,23 @@ func measurePosts(ctx context.Context, r *demo.Run) (postPackets, error) {
 	r.Set("post_expect_story", expectStory(r, ex))
 	r.Set("post_rtt_ms", ms(link.RTT))
 
-	if !r.JSON {
-		w := r.Stdout()
-		st := r.Style()
-		fmt.Fprintf(w, "  %s\n", st.Dim(fmt.Sprintf(r.T(
-			"each request on a fresh connection, lab link MTU %d, RTT %v, no loss; counted from the tap: client→server segments with payload, retransmissions excluded",
-			"每个请求各用一条新连接，实验网络 MTU %d，RTT %v，无丢包；从链路抓包计数：客户端→服务端、带负载的报文段，不含重传"), link.MTU, link.RTT)))
-		fmt.Fprintf(w, "  %-34s %9s %9s  %-26s %12s %11s\n", r.T("request", "请求"), r.T("body", "请求体"), r.T("segments", "报文段数"),
-			r.T("first payloads (bytes)", "前几个段的负载（字节）"), r.T("body waited", "请求体等待"), r.T("send time", "发送用时"))
-		for _, pc := range postCases {
-			c := counts[pc.Key]
-			wait, send := "—", "—"
-			if pc.Body > 0 {
-				wait = fmt.Sprintf("%.1f ms", ms(c.HeaderWait))
-			}
-			if c.Segments > 1 {
-				send = fmt.Sprintf("%.1f ms", ms(c.Send))
-			}
-			fmt.Fprintf(w, "  %-34s %9d %9s  %-26s %12s %11s\n", caseName(r, pc), pc.Body, st.Bold(fmt.Sprintf("%d", c.Segments)),
-				sizesText(c.Sizes), wait, send)
+	r.Printf(r.T(
+		"  each request on a fresh connection, lab link MTU %d, RTT %v, no loss; counted from the tap: client→server segments with payload, retransmissions excluded",
+		"  每个请求各用一条新连接，实验网络 MTU %d，RTT %v，无丢包；从链路抓包计数：客户端→服务端、带负载的报文段，不含重传"), link.MTU, link.RTT)
+	t := event.NewTable("post-packets", r.T("request", "请求"), r.T("body|bytes", "请求体|字节"), r.T("segments", "报文段数"),
+		r.T("first payloads (bytes)", "前几个段的负载（字节）"), r.T("body waited|ms", "请求体等待|ms"), r.T("send time|ms", "发送用时|ms"))
+	for _, pc := range postCases {
+		c := counts[pc.Key]
+		var wait, send any
+		if pc.Body > 0 {
+			wait = round1(ms(c.HeaderWait))
 		}
+		if c.Segments > 1 {
+			send = round1(ms(c.Send))
+		}
+		t.Row(caseName(r, pc), pc.Body, c.Segments, sizesText(c.Sizes), wait, send)
 	}
+	r.Table(t)
 	r.Measure("post_packets_get", pp.Get, r.T("segment(s)", "个报文段"))
 	r.Measure("post_packets_small", pp.PostSmall, r.T("segment(s)", "个报文段"))
 	r.Measure("post_expect_wait_ms", round1(ms(ex.HeaderWait)), "ms")
