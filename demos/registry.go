@@ -7,6 +7,7 @@ import (
 	"embed"
 	"io/fs"
 
+	"github.com/netdemo/netdemo/demos/deploy/deploy"
 	"github.com/netdemo/netdemo/demos/get-post/getpost"
 	"github.com/netdemo/netdemo/demos/http-tcp/httptcp"
 	"github.com/netdemo/netdemo/demos/quic/quicdemo"
@@ -28,6 +29,7 @@ var tour = []*demo.Demo{
 	tlsdemo.Demo,
 	getpost.Demo,
 	tracedemo.Demo,
+	deploy.Demo,
 }
 
 func init() {

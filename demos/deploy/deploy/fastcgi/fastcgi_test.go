@@ -29,7 +29,6 @@ func serve(t *testing.T, h http.Handler) string {
 	return sock
 }
 
-
 func TestRoundTripThroughNetHTTPFcgi(t *testing.T) {
 	sock := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)

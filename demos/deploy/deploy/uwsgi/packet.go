@@ -39,15 +39,12 @@ var ErrTooBig = errors.New("uwsgi: vars block too big")
 var ErrTruncated = errors.New("uwsgi: connection closed in the middle of a packet")
 
 // EncodeVars encodes a request packet (modifier1 0): header then vars. It
-// refuses a vars block over 65,535 bytes, or a key or value that itself
-// needs more than a u16 length, rather than write a size that wraps around
-// and makes the peer read the rest of the request as something else.
+// refuses a vars block over 65,535 bytes (which also bounds every key and
+// value's u16 length) rather than write a size that wraps around and makes
+// the peer read the rest of the request as something else.
 func EncodeVars(vars []cgiwire.Var) ([]byte, error) {
 	size := 0
 	for _, v := range vars {
-		if len(v.Name) > MaxVars || len(v.Value) > MaxVars {
-			return nil, fmt.Errorf("%w: variable %s is %d bytes, over the 65,535 a u16 length can say", ErrTooBig, v.Name, len(v.Name)+len(v.Value))
-		}
 		size += 4 + len(v.Name) + len(v.Value)
 	}
 	if size > MaxVars {
