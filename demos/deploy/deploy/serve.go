@@ -48,7 +48,6 @@ func serve(ctx context.Context, r *demo.Run) error {
 		return fmt.Errorf("writing the root certificate: %w", err)
 	}
 	base := "http://" + c.addr
-	r.Event("listening", map[string]any{"addr": c.addr, "tls_addr": c.tlsAddr, "socket_dir": dir.Path})
 	r.Printf(r.T("The chain is up (Ctrl-C to stop): the proxy on %s, HTTPS on %s, the app servers in %s. Try:",
 		"整条链路已启动（Ctrl-C 停止）：代理在 %s，HTTPS 在 %s，应用服务器在 %s。试试："), c.addr, c.tlsAddr, dir.Path)
 	cmds := []struct{ cmd, en, zh string }{
@@ -72,6 +71,8 @@ func serve(ctx context.Context, r *demo.Run) error {
 	for _, cm := range cmds {
 		r.Printf("  %s\n    → %s", cm.cmd, r.T(cm.en, cm.zh))
 	}
+	// Announced last, so that a reader of --json has the commands too.
+	r.Event("listening", map[string]any{"addr": c.addr, "tls_addr": c.tlsAddr, "socket_dir": dir.Path})
 	<-ctx.Done()
 	return nil
 }

@@ -93,7 +93,7 @@ func (c *teeConn) Write(p []byte) (int, error) {
 }
 
 func TestPairsRoundTrip(t *testing.T) {
-	vars := []cgiwire.Var{{"A", "1"}, {strings.Repeat("n", 200), strings.Repeat("v", 70000)}, {"EMPTY", ""}}
+	vars := []cgiwire.Var{{Name: "A", Value: "1"}, {Name: strings.Repeat("n", 200), Value: strings.Repeat("v", 70000)}, {Name: "EMPTY", Value: ""}}
 	got, err := ParsePairs(AppendPairs(nil, vars))
 	if err != nil {
 		t.Fatal(err)
@@ -176,7 +176,7 @@ func TestPeerClosesMidRecord(t *testing.T) {
 }
 
 func FuzzDecode(f *testing.F) {
-	f.Add(EncodeRequest([]cgiwire.Var{{"REQUEST_METHOD", "GET"}}, []byte("body")))
+	f.Add(EncodeRequest([]cgiwire.Var{{Name: "REQUEST_METHOD", Value: "GET"}}, []byte("body")))
 	f.Add(AppendRecord(nil, TypeEndRequest, 1, EndRequest{}.Bytes()))
 	f.Add([]byte{1, 4, 0, 1, 0xff, 0xff, 0xff, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -208,7 +208,7 @@ func FuzzDecode(f *testing.F) {
 }
 
 func FuzzParsePairs(f *testing.F) {
-	f.Add(AppendPairs(nil, []cgiwire.Var{{"A", "b"}, {strings.Repeat("k", 130), "v"}}))
+	f.Add(AppendPairs(nil, []cgiwire.Var{{Name: "A", Value: "b"}, {Name: strings.Repeat("k", 130), Value: "v"}}))
 	f.Add([]byte{0x80, 0, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		pairs, err := ParsePairs(b)

@@ -16,7 +16,7 @@ import (
 )
 
 func TestHeaderBytes(t *testing.T) {
-	pkt, err := EncodeVars([]cgiwire.Var{{"REQUEST_METHOD", "GET"}, {"PATH_INFO", "/x"}})
+	pkt, err := EncodeVars([]cgiwire.Var{{Name: "REQUEST_METHOD", Value: "GET"}, {Name: "PATH_INFO", Value: "/x"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,17 +31,17 @@ func TestHeaderBytes(t *testing.T) {
 }
 
 func TestTooBigIsRefused(t *testing.T) {
-	_, err := EncodeVars([]cgiwire.Var{{"HTTP_COOKIE", strings.Repeat("c", 40000)}, {"HTTP_X", strings.Repeat("x", 30000)}})
+	_, err := EncodeVars([]cgiwire.Var{{Name: "HTTP_COOKIE", Value: strings.Repeat("c", 40000)}, {Name: "HTTP_X", Value: strings.Repeat("x", 30000)}})
 	if !errors.Is(err, ErrTooBig) || !strings.Contains(err.Error(), "65,535") {
 		t.Fatalf("EncodeVars of 70,000 bytes: error = %v, want ErrTooBig naming the limit", err)
 	}
-	if _, err := EncodeVars([]cgiwire.Var{{"HTTP_COOKIE", strings.Repeat("c", 65535-4-11)}}); err != nil {
+	if _, err := EncodeVars([]cgiwire.Var{{Name: "HTTP_COOKIE", Value: strings.Repeat("c", 65535-4-11)}}); err != nil {
 		t.Errorf("EncodeVars of exactly 65,535 bytes: %v", err)
 	}
 }
 
 func TestBadPackets(t *testing.T) {
-	good, _ := EncodeVars([]cgiwire.Var{{"REQUEST_METHOD", "GET"}})
+	good, _ := EncodeVars([]cgiwire.Var{{Name: "REQUEST_METHOD", Value: "GET"}})
 	for _, tc := range []struct {
 		desc, want string
 		in         []byte
@@ -130,7 +130,7 @@ func TestServerClosesMidResponse(t *testing.T) {
 }
 
 func FuzzReadPacket(f *testing.F) {
-	good, _ := EncodeVars([]cgiwire.Var{{"REQUEST_METHOD", "GET"}, {"HTTP_HOST", "x"}})
+	good, _ := EncodeVars([]cgiwire.Var{{Name: "REQUEST_METHOD", Value: "GET"}, {Name: "HTTP_HOST", Value: "x"}})
 	f.Add(good)
 	f.Add([]byte{0, 0xff, 0xff, 0})
 	f.Add([]byte("GET / HTTP/1.1\r\n"))
