@@ -229,7 +229,7 @@ func showRealStack(ctx context.Context, r *demo.Run, rs *realStackProcs, n int, 
 		mu.Unlock()
 		return nil
 	}
-	tm, err := timeRow(ctx, max(n/2, 10), call)
+	tm, err := timeRow(ctx, max(n/4, 10), call)
 	if err != nil {
 		return fmt.Errorf("timing nginx → gunicorn: %w", err)
 	}

@@ -77,9 +77,9 @@ func showBuffering(ctx context.Context, r *demo.Run, dir *sockDir, slow time.Dur
 	r.Measure("worker_busy_ms_buffered", ms(upb.busy), "ms")
 	r.Set("slow_reader_busy_unbuffered", ms(down.busy))
 	r.Set("slow_reader_busy_buffered", ms(downb.busy))
-	if upb.busy > 0 && up.busy > 2*upb.busy {
-		r.Set("buffering_note", r.T(fmt.Sprintf("buffering cut the worker's time %.0f-fold", float64(up.busy)/float64(upb.busy)),
-			fmt.Sprintf("缓冲把工作进程的占用时间缩短到 1/%.0f", float64(up.busy)/float64(upb.busy))))
+	if up.busy > 2*upb.busy {
+		r.Set("buffering_note", r.T(fmt.Sprintf("with buffering the worker was free again after %v ms instead of %v ms", ms(upb.busy), ms(up.busy)),
+			fmt.Sprintf("有缓冲时工作进程 %v ms 后就空闲了，而不是 %v ms", ms(upb.busy), ms(up.busy))))
 	} else {
 		r.Set("buffering_note", r.T("on this run buffering did not shorten the worker's time much", "这次运行中缓冲没有明显缩短工作进程的占用时间"))
 	}

@@ -196,9 +196,11 @@ func showTiming(ctx context.Context, r *demo.Run, c *chain, py *pyServers, n int
 	cgiT, unixT := res.Timing[rowCGI], res.Timing[rowUnix]
 	r.Set("cgi_p50_ms", cgiT.P50MS)
 	r.Set("cgi_rps", cgiT.RPS)
+	ratio := "—"
 	if unixT.P50MS > 0 {
-		r.Set("cgi_vs_unix", fmt.Sprintf("%.0f", cgiT.P50MS/unixT.P50MS))
+		ratio = fmt.Sprintf("%.0f", cgiT.P50MS/unixT.P50MS)
 	}
+	r.Set("cgi_vs_unix", ratio)
 	r.Printf(r.T("  CGI's median of %.2f ms is the price of starting a process (fork, exec, the Go runtime starting, exit) for every request; the persistent app servers pay it once.",
 		"  CGI 的中位数 %.2f ms，是每个请求都要启动一个进程（fork、exec、Go 运行时启动、退出）的代价；常驻的应用服务器只付一次。"), cgiT.P50MS)
 	if _, ok := res.Timing[rowPython]; !ok {

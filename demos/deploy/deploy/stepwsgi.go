@@ -36,6 +36,8 @@ func showWSGI(ctx context.Context, r *demo.Run, c *chain, py *pyServers, res *re
 	if py.wsgi == nil {
 		r.Printf(r.T("  Skipped: %s. In Go the same contract is http.Handler: ServeHTTP(w, req) is the WSGI callable, *http.Request is environ, w.WriteHeader is start_response.",
 			"  已跳过：%s。在 Go 里同样的约定是 http.Handler：ServeHTTP(w, req) 相当于 WSGI 可调用对象，*http.Request 相当于 environ，w.WriteHeader 相当于 start_response。"), py.wsgiMissing)
+		r.Set("wsgi_note", r.T("No Python ran in this run ("+py.wsgiMissing+"), so there is no Python output to show",
+			"本次运行没有运行 Python（"+py.wsgiMissing+"），所以没有 Python 的输出可展示"))
 		return nil
 	}
 	c.python.set(c.proxy.gateway("wsgiref", "unix:"+py.wsgi.sock, httpTransport(unixDialer(py.wsgi.sock))))
@@ -68,13 +70,14 @@ func showWSGI(ctx context.Context, r *demo.Run, c *chain, py *pyServers, res *re
 		"  应用调用了 start_response(%q, [%s])，并以 bytes 列表返回响应体；%s 把它变成 HTTP 响应，由代理转发。"),
 		rep.StartResponse.Status, strings.Join(hs, ", "), rep.Server)
 	w := &wsgiResult{Python: rep.Python, Server: rep.Server, EnvironKeys: rep.EnvironKeys, Status: rep.StartResponse.Status}
-	r.Set("wsgi_server", rep.Server)
-	r.Set("wsgi_environ_keys", len(rep.EnvironKeys))
-	r.Set("wsgi_url_scheme", fmt.Sprint(rep.Environ["wsgi.url_scheme"]))
+	note := r.T(fmt.Sprintf("Python %s ran pyapp/app.py under %s: the server built an environ of %d keys (wsgi.url_scheme %v, while the client's scheme arrived only as X-Forwarded-Proto) and the app called start_response(%q, …)",
+		rep.Python, rep.Server, len(rep.EnvironKeys), rep.Environ["wsgi.url_scheme"], rep.StartResponse.Status),
+		fmt.Sprintf("Python %s 在 %s 里运行了 pyapp/app.py：服务器构造了 %d 个键的 environ（wsgi.url_scheme 是 %v，客户端的协议只通过 X-Forwarded-Proto 传来），应用调用了 start_response(%q, …)",
+			rep.Python, rep.Server, len(rep.EnvironKeys), rep.Environ["wsgi.url_scheme"], rep.StartResponse.Status))
 
 	if py.flask == nil {
 		r.Printf(r.T("  Flask: not run (%s): apt-get install python3-flask, or pip install flask.", "  Flask：没有运行（%s）：apt-get install python3-flask，或 pip install flask。"), py.flaskErr)
-		r.Set("flask_note", r.T("Flask was not installed, so only the plain WSGI app ran", "没有安装 Flask，所以只运行了普通 WSGI 应用"))
+		note += r.T("; Flask was not importable, so only the plain WSGI app ran", "；Flask 无法导入，所以只运行了普通 WSGI 应用")
 	} else {
 		c.flask.set(c.proxy.gateway("flask", "unix:"+py.flask.sock, httpTransport(unixDialer(py.flask.sock))))
 		fr, err := askPython(ctx, cl, "http://"+c.addr+flaskRoot+"orders?id=7")
@@ -90,8 +93,10 @@ func showWSGI(ctx context.Context, r *demo.Run, c *chain, py *pyServers, res *re
 		r.Pre("%s", strings.Join(fr.Callers, "\n  ← "))
 		r.Printf("%s", r.T("  The server called the Flask object (Flask.__call__), which called app.wsgi_app(environ, start_response): Flask is the WSGI callable, the server is wsgiref.",
 			"  服务器调用的是 Flask 对象（Flask.__call__），它再调用 app.wsgi_app(environ, start_response)：Flask 是 WSGI 可调用对象，服务器是 wsgiref。"))
-		r.Set("flask_note", r.T("Flask ran under the same server, called as "+w.FlaskCaller+" → app.wsgi_app", "Flask 在同一个服务器里运行，调用链是 "+w.FlaskCaller+" → app.wsgi_app"))
+		note += r.T("; under the same server Flask was called as "+w.FlaskCaller+", which called app.wsgi_app",
+			"；在同一个服务器里，Flask 以 "+w.FlaskCaller+" 的方式被调用，再由它调用 app.wsgi_app")
 	}
+	r.Set("wsgi_note", note)
 	res.WSGI = w
 	return nil
 }
