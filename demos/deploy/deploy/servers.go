@@ -15,9 +15,13 @@ type server struct {
 	done chan struct{}
 }
 
-// serveHTTP serves h on ln in the background.
-func serveHTTP(ln net.Listener, h http.Handler) *server {
+// serveHTTP serves h on ln in the background; configure, when given, may
+// change the server before it starts.
+func serveHTTP(ln net.Listener, h http.Handler, configure ...func(*http.Server)) *server {
 	s := &server{srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}, ln: ln, done: make(chan struct{})}
+	for _, f := range configure {
+		f(s.srv)
+	}
 	go func() {
 		defer close(s.done)
 		s.srv.Serve(ln)

@@ -105,14 +105,15 @@ func (bc *bufCase) run(ctx context.Context, dir *sockDir, name string, slow time
 		bc.err = fmt.Errorf("starting a proxy: %w", err)
 		return
 	}
-	ps := serveHTTP(pl, p)
 	// The proxy's send buffer toward the client is kept small, so that the
 	// kernel does not quietly buffer megabytes for a slow reader.
-	ps.srv.ConnState = func(c net.Conn, st http.ConnState) {
-		if tc, ok := c.(*net.TCPConn); ok && st == http.StateNew {
-			tc.SetWriteBuffer(smallSockBuf)
+	ps := serveHTTP(pl, p, func(srv *http.Server) {
+		srv.ConnState = func(c net.Conn, st http.ConnState) {
+			if tc, ok := c.(*net.TCPConn); ok && st == http.StateNew {
+				tc.SetWriteBuffer(smallSockBuf)
+			}
 		}
-	}
+	})
 	defer ps.Close()
 	url := "http://" + pl.Addr().String()
 	start := time.Now()
