@@ -3,8 +3,11 @@ package deploy_test
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/netdemo/netdemo/demos"
 	"github.com/netdemo/netdemo/internal/child"
@@ -33,7 +36,7 @@ func deployDemoNoT() *demo.Demo { return demos.Lookup("deploy") }
 // result against what must have happened.
 func TestRun(t *testing.T) {
 	before := leftovers(t)
-	o := demotest.Run(t, deployDemo(t), "--requests", "40", "--slow", "60ms")
+	o := demotest.Run(t, deployDemo(t), "--requests", "40", "--slow", "60ms", "--workers", "2")
 
 	hops := o.Get(t, "hops").([]any)
 	if len(hops) != 2 {
@@ -137,6 +140,27 @@ func TestRun(t *testing.T) {
 		}
 	}
 
+	_, nerr := exec.LookPath("nginx")
+	if _, err := os.Stat("/usr/sbin/nginx"); err == nil {
+		nerr = nil
+	}
+	_, gerr := exec.LookPath("gunicorn")
+	rs := o.Get(t, "real_stack")
+	if nerr != nil || gerr != nil {
+		if rs != nil {
+			t.Errorf("real_stack = %v without nginx and gunicorn, want null", rs)
+		}
+	} else if m, ok := rs.(map[string]any); !ok {
+		t.Errorf("real_stack = %v with nginx and gunicorn installed, want an object", rs)
+	} else {
+		if n := m["workers_seen"].(float64); n < 1 || n > 2 {
+			t.Errorf("real_stack.workers_seen = %v, want 1 or 2 (gunicorn runs 2 workers)", n)
+		}
+		if !strings.HasPrefix(m["nginx"].(string), "nginx/") || !strings.HasPrefix(m["gunicorn"].(string), "gunicorn/") {
+			t.Errorf("real_stack = %v, want nginx/… and gunicorn/…", m)
+		}
+	}
+
 	bad := map[string]float64{}
 	for _, b := range o.Get(t, "bad_input").([]any) {
 		m := b.(map[string]any)
@@ -148,6 +172,20 @@ func TestRun(t *testing.T) {
 	for c, want := range map[string]float64{"cgi_crash": 502, "cgi_malformed": 502, "fastcgi_to_http": 504, "fastcgi_cut": 502, "uwsgi_cut": 502} {
 		if bad[c] != want {
 			t.Errorf("bad input %s: status %v, want %v", c, bad[c], want)
+		}
+	}
+	if dir := filepath.Dir(h2["addr"].(string)); runtime.GOOS == "linux" {
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Errorf("the run's socket directory %s is still there (%v)", dir, err)
+		}
+		// gunicorn's and nginx's workers are not our children: look for
+		// anything still naming the run's directory.
+		deadline := time.Now().Add(3 * time.Second)
+		for processesUsing(dir) > 0 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if n := processesUsing(dir); n > 0 {
+			t.Errorf("%d processes still name %s after the run", n, dir)
 		}
 	}
 	if after := leftovers(t); after.procs > before.procs || after.dirs > before.dirs {

@@ -39,7 +39,7 @@ func showChain(ctx context.Context, r *demo.Run, c *chain, res *result) error {
 	if n == 0 {
 		return fmt.Errorf("the proxy answered without connecting to the app server")
 	}
-	if plocal == "" {
+	if plocal == "" || plocal == "@" {
 		plocal = r.T("(unnamed: a client's Unix socket has no address)", "（无名：客户端的 Unix 套接字没有地址）")
 	}
 	t := event.NewTable("hops", r.T("hop", "跳"), r.T("from", "从"), r.T("to", "到"), r.T("transport", "传输"), r.T("connection", "连接")).

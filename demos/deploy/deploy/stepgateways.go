@@ -127,7 +127,7 @@ func fastcgiSummary(r *demo.Run, rec fastcgi.Record, stdout int) string {
 		if br.Flags&fastcgi.FlagKeepConn != 0 {
 			keep = "KEEP_CONN"
 		}
-		return fmt.Sprintf("role %d (RESPONDER), flags %d: %s", br.Role, br.Flags, keep)
+		return fmt.Sprintf(r.T("role %d (RESPONDER), flags %d: %s", "角色 %d（RESPONDER），标志 %d：%s"), br.Role, br.Flags, keep)
 	case fastcgi.TypeEndRequest:
 		er, err := fastcgi.ParseEndRequest(rec.Content)
 		if err != nil {
@@ -190,7 +190,7 @@ func showUWSGI(ctx context.Context, r *demo.Run, c *chain, res *result) error {
 	}
 	res.UWSGIHeader = hex.EncodeToString(out[:4])
 	var b strings.Builder
-	fmt.Fprintf(&b, "% x            modifier1=%d, size=%d (0x%04x, little-endian), modifier2=%d\n", out[:4], h.Modifier1, h.Size, h.Size, h.Modifier2)
+	fmt.Fprintf(&b, r.T("% x            modifier1=%d, size=%d (0x%04x, little-endian), modifier2=%d\n", "% x            modifier1=%d，size=%d（0x%04x，小端），modifier2=%d\n"), out[:4], h.Modifier1, h.Size, h.Size, h.Modifier2)
 	off := 4
 	for _, v := range vars[:min(3, len(vars))] {
 		kl, vl := len(v.Name), len(v.Value)
