@@ -133,9 +133,10 @@ func showFailover(ctx context.Context, r *demo.Run, f *failoverServers, res *res
 					fo.StatusWhileDown = code
 				}
 			}
-			if note == "" {
-				note = firstLine(string(body))
+			if note != "" {
+				note += ": "
 			}
+			note += firstLine(string(body))
 		}
 		t.Row(i, code, who, note)
 	}
