@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -32,11 +33,12 @@ func init() {
 
 // serving is a --serve child and what it announced.
 type serving struct {
-	cmd    *exec.Cmd
-	addr   string
-	dir    string
-	lines  []string
-	stdout *bufio.Scanner
+	cmd     *exec.Cmd
+	addr    string
+	tlsPort string
+	dir     string
+	lines   []string
+	stdout  *bufio.Scanner
 }
 
 func startServing(t *testing.T) *serving {
@@ -65,6 +67,7 @@ func startServing(t *testing.T) *serving {
 			if json.Unmarshal(s.stdout.Bytes(), &m) == nil {
 				if m["kind"] == "listening" {
 					s.addr, s.dir = m["addr"].(string), m["socket_dir"].(string)
+					_, s.tlsPort, _ = net.SplitHostPort(m["tls_addr"].(string))
 					found <- true
 					io.Copy(io.Discard, out)
 					return
@@ -172,6 +175,7 @@ func TestServeCurl(t *testing.T) {
 		{[]string{"-d", "qty=2", "http://" + s.addr + "/cgi-bin/env/orders"}, `"REQUEST_METHOD":"POST"`},
 		{[]string{"-d", "qty=2", "http://" + s.addr + "/fcgi/orders"}, `"body_bytes":5`},
 		{[]string{"-d", "qty=2", "http://" + s.addr + "/uwsgi/orders"}, `"body_bytes":5`},
+		{[]string{"--cacert", filepath.Join(s.dir, "root.pem"), "https://localhost:" + s.tlsPort + "/"}, `"x_forwarded_proto":"https"`},
 	} {
 		b, err := exec.Command(curl, append([]string{"-sS", "--max-time", "10"}, tc.args...)...).CombinedOutput()
 		if err != nil || !strings.Contains(string(b), tc.want) {
