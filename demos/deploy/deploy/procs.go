@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -16,18 +17,38 @@ import (
 type proc struct {
 	name   string
 	cmd    *exec.Cmd
+	opts   procOpts
 	stderr *lockedBuffer
 	done   chan struct{}
 }
 
+// procOpts say how a process is stopped.
+type procOpts struct {
+	// Group starts the process in a process group of its own, so that
+	// Kill also ends the workers it forked (gunicorn's, nginx's).
+	Group bool
+	// Quit is the signal that asks for a quick exit (SIGTERM when nil);
+	// gunicorn's is SIGINT, since its SIGTERM waits for busy workers.
+	Quit os.Signal
+}
+
 // startProc starts cmd, which must not have been started, with its stderr
 // kept for error messages.
-func startProc(name string, cmd *exec.Cmd) (*proc, error) {
+func startProc(name string, cmd *exec.Cmd, opts ...procOpts) (*proc, error) {
 	p := &proc{name: name, cmd: cmd, stderr: &lockedBuffer{}, done: make(chan struct{})}
+	if len(opts) > 0 {
+		p.opts = opts[0]
+	}
 	if cmd.Stderr == nil {
 		cmd.Stderr = p.stderr
 	}
+	// Forked workers may hold the stderr pipe after their parent is gone:
+	// Wait gives up on it after this long instead of hanging.
+	cmd.WaitDelay = time.Second
 	setParentDeath(cmd)
+	if p.opts.Group {
+		setGroup(cmd)
+	}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", name, err)
 	}
@@ -44,6 +65,10 @@ func (p *proc) PID() int { return p.cmd.Process.Pid }
 // Kill ends the process at once (SIGKILL: it gets no chance to clean up,
 // like a crash) and waits until it is reaped.
 func (p *proc) Kill() {
+	if p.opts.Group {
+		// Even after the leader has exited, its workers may live on.
+		killGroup(p.cmd.Process.Pid)
+	}
 	select {
 	case <-p.done:
 		return
@@ -61,15 +86,15 @@ func (p *proc) Stop(grace time.Duration) {
 		return
 	default:
 	}
-	if err := terminate(p.cmd.Process); err != nil {
+	if err := terminate(p.cmd.Process, p.opts.Quit); err != nil {
 		p.Kill()
 		return
 	}
 	select {
 	case <-p.done:
 	case <-time.After(grace):
-		p.Kill()
 	}
+	p.Kill() // the group too, when the process was a group's leader
 }
 
 // Exited says whether the process has ended.

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/netdemo/netdemo/internal/demo"
@@ -66,7 +67,7 @@ func startRealStack(ctx context.Context, dir *sockDir, workers int) *realStackPr
 	g := exec.CommandContext(ctx, gunicorn, "--bind", "unix:"+rs.sock, "--workers", fmt.Sprint(workers),
 		"--chdir", appDir, "--worker-tmp-dir", dir.Path, "--log-level", "warning", "app:application")
 	g.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
-	gp, err := startProc("gunicorn", g)
+	gp, err := startProc("gunicorn", g, procOpts{Group: true, Quit: syscall.SIGINT})
 	if err != nil {
 		rs.err = err
 		return rs
@@ -97,7 +98,7 @@ func startRealStack(ctx context.Context, dir *sockDir, workers int) *realStackPr
 		return rs
 	}
 	n := exec.CommandContext(ctx, nginx, "-p", nd, "-c", conf, "-e", filepath.Join(nd, "error.log"))
-	np, err := startProc("nginx", n)
+	np, err := startProc("nginx", n, procOpts{Group: true})
 	if err != nil {
 		rs.err = err
 		return rs
