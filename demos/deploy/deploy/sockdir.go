@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -23,10 +24,22 @@ type sockDir struct {
 	Path string
 }
 
+// sockBase is where the private directories go: the temporary directory,
+// unless its path is so long that a socket in it would not fit in
+// sun_path (104 bytes on macOS, whose $TMPDIR is long; 108 on Linux).
+func sockBase() string {
+	base := os.TempDir()
+	if len(base) > 48 && runtime.GOOS != "windows" {
+		return "/tmp"
+	}
+	return base
+}
+
 // newSockDir sweeps the directories of dead runs, then makes a new one.
 func newSockDir() (*sockDir, error) {
-	sweepStale(os.TempDir())
-	p, err := os.MkdirTemp("", dirPrefix)
+	base := sockBase()
+	sweepStale(base)
+	p, err := os.MkdirTemp(base, dirPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("making the private socket directory: %w", err)
 	}
