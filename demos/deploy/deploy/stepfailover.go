@@ -134,7 +134,7 @@ func showFailover(ctx context.Context, r *demo.Run, f *failoverServers, res *res
 				}
 			}
 			if note != "" {
-				note += ": "
+				note += r.T(": ", "：")
 			}
 			note += firstLine(string(body))
 		}

@@ -59,7 +59,7 @@ func showCGI(ctx context.Context, r *demo.Run, c *chain) error {
 		pids = append(pids, fmt.Sprint(e.PID))
 	}
 	r.Printf(r.T("  %d requests, answered by the processes %s: each one started, answered one request and exited.",
-		"  %d 个请求，由进程 %s 应答：每个进程启动、应答一个请求、退出。"), n, strings.Join(pids, ", "))
+		"  %d 个请求，由进程 %s 应答：每个进程启动、应答一个请求、退出。"), n, strings.Join(pids, r.T(", ", "、")))
 	return nil
 }
 
