@@ -1,6 +1,17 @@
 // Package demos is the list of demos, in the order of the tour, with their
 // explanations embedded. It is the one place that order lives: `netdemo
 // tour`, `netdemo list` and every `go run ./demos/NAME` read it.
+//
+// # Layout of a demo
+//
+// demos/NAME/ holds main.go (package main: `demo.Main(demos.Lookup(NAME))`),
+// README.md and README.zh.md, and the demo's code in one inner package,
+// demos/NAME/PKG. PKG is NAME without its dashes (tcp-udp → tcpudp,
+// io-mux → iomux), with "demo" added when that word is already the name of
+// a package the demo imports or that a reader knows from the standard
+// library or our dependencies (tls → tlsdemo, trace → tracedemo, quic →
+// quicdemo), so that `tls.Config` always means crypto/tls. TestLayout
+// holds every demo to it.
 package demos
 
 import (
@@ -10,6 +21,7 @@ import (
 	"github.com/netdemo/netdemo/demos/deploy/deploy"
 	"github.com/netdemo/netdemo/demos/get-post/getpost"
 	"github.com/netdemo/netdemo/demos/http-tcp/httptcp"
+	"github.com/netdemo/netdemo/demos/io-mux/iomux"
 	"github.com/netdemo/netdemo/demos/quic/quicdemo"
 	"github.com/netdemo/netdemo/demos/tcp-udp/tcpudp"
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo"
@@ -29,25 +41,34 @@ var tour = []*demo.Demo{
 	tlsdemo.Demo,
 	getpost.Demo,
 	tracedemo.Demo,
+	iomux.Demo,
 	deploy.Demo,
 }
 
-func init() {
-	for _, d := range tour {
+// registered is the tour with each demo's explanation attached: copies, so
+// that the demo packages' own values are never written to.
+var registered = withDocs(tour)
+
+func withDocs(ds []*demo.Demo) []*demo.Demo {
+	out := make([]*demo.Demo, len(ds))
+	for i, d := range ds {
 		sub, err := fs.Sub(docs, d.Name)
 		if err != nil {
 			panic("demos: no explanation folder for " + d.Name)
 		}
-		d.Docs = sub
+		c := *d
+		c.Docs = sub
+		out[i] = &c
 	}
+	return out
 }
 
 // All returns the demos in tour order.
-func All() []*demo.Demo { return tour }
+func All() []*demo.Demo { return registered }
 
 // Lookup finds a demo by name, or returns nil.
 func Lookup(name string) *demo.Demo {
-	for _, d := range tour {
+	for _, d := range registered {
 		if d.Name == name {
 			return d
 		}
@@ -57,8 +78,8 @@ func Lookup(name string) *demo.Demo {
 
 // Names lists the demo names in tour order.
 func Names() []string {
-	names := make([]string, len(tour))
-	for i, d := range tour {
+	names := make([]string, len(registered))
+	for i, d := range registered {
 		names[i] = d.Name
 	}
 	return names

@@ -3,6 +3,7 @@ package demos
 import (
 	"os"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -115,4 +116,41 @@ func keys(m map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// reserved are the words a demo's inner package may not be named, because
+// they already name a package the demo's reader knows.
+var reserved = map[string]bool{"tls": true, "trace": true, "quic": true, "http": true, "net": true}
+
+// TestLayout holds every demo to the layout in the package doc: its code in
+// demos/NAME/PKG, PKG being NAME without dashes, plus "demo" when that
+// word is reserved.
+func TestLayout(t *testing.T) {
+	for _, d := range All() {
+		fn := runtime.FuncForPC(reflect.ValueOf(d.Run).Pointer()).Name()
+		pkgPath := fn[:strings.LastIndex(fn, ".")]
+		want := strings.ReplaceAll(d.Name, "-", "")
+		if reserved[want] {
+			want += "demo"
+		}
+		if wantPath := "github.com/netdemo/netdemo/demos/" + d.Name + "/" + want; pkgPath != wantPath {
+			t.Errorf("%s: code in %s, want %s", d.Name, pkgPath, wantPath)
+		}
+		if _, err := os.Stat(d.Name + "/main.go"); err != nil {
+			t.Errorf("%s: no main.go: %v", d.Name, err)
+		}
+	}
+}
+
+// TestRegistryLeavesDemosAlone: the registry attaches explanations to
+// copies; the demo packages' values keep no Docs of the registry's.
+func TestRegistryLeavesDemosAlone(t *testing.T) {
+	for i, d := range tour {
+		if d.Docs != nil {
+			t.Errorf("%s: the registry wrote Docs into the demo package's value", d.Name)
+		}
+		if All()[i] == d || All()[i].Docs == nil {
+			t.Errorf("%s: All() should hold a copy with Docs", d.Name)
+		}
+	}
 }

@@ -55,7 +55,7 @@ func dispatch(ctx context.Context, args []string, stdio demo.IO) error {
 			return c.Run(ctx, args[1:], stdio)
 		}
 	}
-	return &demo.UsageError{Msg: fmt.Sprintf("unknown command %q (run netdemo help)", args[0])}
+	return &demo.UsageError{Msg: fmt.Sprintf("unknown command %q (run netdemo help)", args[0]), Zh: fmt.Sprintf("没有 %q 这个命令（运行 netdemo help 查看）", args[0])}
 }
 
 func (c *command) name() string {

@@ -60,6 +60,9 @@ func TestUsageErrors(t *testing.T) {
 		{"bad loss", []string{"run", "tcp-udp", "--loss", "2"}, "netdemo: --loss must be between 0 and 1, got 2"},
 		{"explain bad lang", []string{"explain", "tls", "--lang", "fr"}, `netdemo: --lang must be en or zh, got "fr"`},
 		{"tour with serve", []string{"tour", "--serve"}, "netdemo: --serve is for one demo"},
+		{"bad loss, in Chinese", []string{"run", "tcp-udp", "--lang", "zh", "--loss", "2"}, "netdemo: --loss 必须在 0 到 1 之间，收到的是 2"},
+		{"unknown flag, in Chinese", []string{"run", "tcp-udp", "--lang=zh", "--bogus"}, "netdemo: 没有 --bogus 这个参数"},
+		{"a flag the demo does not take", []string{"run", "trace", "--serve"}, "netdemo: unknown flag --serve"},
 	}
 	for _, tt := range tests {
 		out, errOut, code := netdemo(t, tt.args...)
@@ -94,6 +97,9 @@ func TestExplainBothLanguages(t *testing.T) {
 			}
 			if strings.Contains(out, "<!--") || strings.Contains(out, "\x1b[") {
 				t.Errorf("explain %s --lang %s: markers or colour codes in plain output", d.Name, lang)
+			}
+			if i := strings.Index(out, "{{"); i >= 0 {
+				t.Errorf("explain %s --lang %s: a raw placeholder in the output: %q", d.Name, lang, out[i:min(len(out), i+40)])
 			}
 		}
 	}

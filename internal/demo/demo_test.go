@@ -309,3 +309,17 @@ func FuzzParseRate(f *testing.F) {
 		}
 	})
 }
+
+func TestExposureWarning(t *testing.T) {
+	for _, tt := range []struct {
+		addr string
+		warn bool
+	}{
+		{"127.0.0.1:80", false}, {"[::1]:80", false}, {"localhost:80", false},
+		{"0.0.0.0:80", true}, {":80", true}, {"192.0.2.7:80", true}, {"[::]:80", true},
+	} {
+		if got := exposure(tt.addr); (got != "") != tt.warn {
+			t.Errorf("exposure(%q) = %q, want a warning: %v", tt.addr, got, tt.warn)
+		}
+	}
+}

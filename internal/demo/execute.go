@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"runtime"
@@ -55,10 +56,14 @@ func ExitCode(err error, ctx context.Context, w io.Writer) int {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &ue):
-		fmt.Fprintf(w, "netdemo: %s\n", ue.Msg)
+		fmt.Fprintf(w, "netdemo: %s\n", ue.In(ArgsLang(os.Args[1:])))
 		return 2
 	case ctx.Err() != nil:
-		fmt.Fprintln(w, "netdemo: interrupted")
+		if ArgsLang(os.Args[1:]) == "zh" {
+			fmt.Fprintln(w, "netdemo: 已中断")
+		} else {
+			fmt.Fprintln(w, "netdemo: interrupted")
+		}
 		return 130
 	}
 	fmt.Fprintf(w, "netdemo: %s\n", firstLine(err.Error()))
@@ -83,7 +88,7 @@ func Execute(ctx context.Context, d *Demo, args []string, stdio IO) (*Report, er
 		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return nil, usagef("%s takes no arguments, got %q (see --help)", d.Name, fs.Arg(0))
+		return nil, usage2("%s takes no arguments, got %q (see --help)", "%s 不接受参数，收到的是 %q（见 --help）", d.Name, fs.Arg(0))
 	}
 	return ExecuteOptions(ctx, d, o, stdio)
 }
@@ -120,6 +125,9 @@ func ExecuteOptions(ctx context.Context, d *Demo, o *Options, stdio IO) (rep *Re
 	if o.Serve {
 		if d.Serve == nil {
 			return nil, usagef("%s has no servers to keep up (--serve)", d.Name)
+		}
+		if w := exposure(o.Addr); w != "" && stdio.Err != nil {
+			fmt.Fprintf(stdio.Err, "netdemo: warning: %s\n", o.T(w, exposureZh(o.Addr)))
 		}
 		r.header(doc, false)
 		return r.report(), d.Serve(ctx, r)
@@ -185,6 +193,11 @@ func (r *Run) header(doc *explain.Doc, short bool) {
 func (r *Run) finish(doc *explain.Doc) *Report {
 	rep := r.report()
 	vals := r.placeholderValues()
+	for k, v := range vals {
+		if b, ok := v.(bool); ok {
+			vals[k] = view.FormatCell(b, r.Lang) // "yes" or "是", never "true" in prose
+		}
+	}
 	src := doc.Sections["saw"]
 	saw, missing := explain.Fill(src, vals)
 	rep.Unfilled = missing
@@ -229,4 +242,33 @@ func printUsage(w io.Writer, d *Demo, fs *flag.FlagSet) {
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	fs.SetOutput(io.Discard)
+}
+
+// exposure says who can reach a server bound to addr when that is more
+// than this machine, or "" for a loopback address.
+func exposure(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || isLoopback(host) {
+		return ""
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		return fmt.Sprintf("--addr %s listens on every interface: anyone who can reach this machine on port %s can use these demo servers", addr, port)
+	}
+	return fmt.Sprintf("--addr %s is not loopback: anyone who can reach %s on port %s can use these demo servers", addr, host, port)
+}
+
+func exposureZh(addr string) string {
+	host, port, _ := net.SplitHostPort(addr)
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		return fmt.Sprintf("--addr %s 监听所有网络接口：任何能访问本机 %s 端口的人都能使用这些演示服务器", addr, port)
+	}
+	return fmt.Sprintf("--addr %s 不是回环地址：任何能访问 %s 的 %s 端口的人都能使用这些演示服务器", addr, host, port)
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -31,14 +31,58 @@ type Options struct {
 	params any           // the demo's Params struct, filled (see ParamsOf)
 }
 
+// T picks the English or Chinese string by --lang.
+func (o *Options) T(en, zh string) string {
+	if o.Lang == "zh" {
+		return zh
+	}
+	return en
+}
+
 // UsageError is a bad flag or argument: the CLI prints it on one line and
-// exits with code 2.
-type UsageError struct{ Msg string }
+// exits with code 2. Zh, when set, is the same message in Chinese, printed
+// under --lang zh or a Chinese locale.
+type UsageError struct{ Msg, Zh string }
 
 func (e *UsageError) Error() string { return e.Msg }
 
+// In returns the message in lang.
+func (e *UsageError) In(lang string) string {
+	if lang == "zh" && e.Zh != "" {
+		return e.Zh
+	}
+	return e.Msg
+}
+
 func usagef(format string, args ...any) error {
 	return &UsageError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// usage2 is a usage error in both languages; args are formatted into both.
+func usage2(en, zh string, args ...any) error {
+	return &UsageError{Msg: fmt.Sprintf(en, args...), Zh: fmt.Sprintf(zh, args...)}
+}
+
+// ArgsLang is the language a command line asks for: its --lang, else the
+// locale. Errors found while parsing that command line are printed in it.
+func ArgsLang(args []string) string {
+	for i, a := range args {
+		a = strings.TrimLeft(a, "-")
+		if v, ok := strings.CutPrefix(a, "lang="); ok {
+			return langOr(v)
+		}
+		if a == "lang" && i+1 < len(args) {
+			return langOr(args[i+1])
+		}
+	}
+	return DefaultLang()
+}
+
+func langOr(v string) string {
+	if v == "zh" {
+		return "zh"
+	}
+	return "en"
 }
 
 // DefaultLang reads the locale the way POSIX programs do: LC_ALL, then
@@ -140,7 +184,8 @@ func parseFlags(name string, d *Demo, args []string) (*Options, *flag.FlagSet, e
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, fs, err
 		}
-		return nil, fs, usagef("%s", flagErrorText(err))
+		en, zh := flagErrorText(err)
+		return nil, fs, &UsageError{Msg: en, Zh: zh}
 	}
 	if err := o.validate(raw); err != nil {
 		return nil, fs, err
@@ -148,13 +193,16 @@ func parseFlags(name string, d *Demo, args []string) (*Options, *flag.FlagSet, e
 	if err := checkParams(fields); err != nil {
 		return nil, fs, err
 	}
+	if err := checkStruct(o.params); err != nil {
+		return nil, fs, err
+	}
 	o.flags = fs
 	return o, fs, nil
 }
 
 // flagErrorText turns the flag package's wording into ours: one line that
-// names the flag.
-func flagErrorText(err error) string {
+// names the flag, in English and Chinese.
+func flagErrorText(err error) (en, zh string) {
 	s := err.Error()
 	if strings.HasPrefix(s, "invalid value ") {
 		// invalid value "x" for flag -loss: parse error
@@ -163,13 +211,17 @@ func flagErrorText(err error) string {
 			if j := strings.IndexByte(name, ':'); j > 0 {
 				name = name[:j]
 			}
-			return fmt.Sprintf("--%s: %s is not a valid value", name, strings.TrimPrefix(s[:i], "invalid value "))
+			v := strings.TrimPrefix(s[:i], "invalid value ")
+			return fmt.Sprintf("--%s: %s is not a valid value", name, v), fmt.Sprintf("--%s：%s 不是有效的值", name, v)
 		}
 	}
-	if strings.HasPrefix(s, "flag provided but not defined: -") {
-		return "unknown flag --" + strings.TrimPrefix(s, "flag provided but not defined: -") + " (see --help)"
+	if name, ok := strings.CutPrefix(s, "flag provided but not defined: -"); ok {
+		return "unknown flag --" + name + " (see --help)", "没有 --" + name + " 这个参数（见 --help）"
 	}
-	return s
+	if name, ok := strings.CutPrefix(s, "flag needs an argument: -"); ok {
+		return "--" + name + " needs a value", "--" + name + " 需要一个值"
+	}
+	return s, ""
 }
 
 func (o *Options) validate(raw *rawFlags) error {
@@ -177,7 +229,7 @@ func (o *Options) validate(raw *rawFlags) error {
 	case "en", "zh":
 		o.Lang = raw.lang
 	default:
-		return usagef("--lang must be en or zh, got %q", raw.lang)
+		return usage2("--lang must be en or zh, got %q", "--lang 只能是 en 或 zh，收到的是 %q", raw.lang)
 	}
 	var err error
 	if o.Link.RTT, err = parseDur("rtt", raw.rtt); err != nil {
@@ -192,23 +244,23 @@ func (o *Options) validate(raw *rawFlags) error {
 		dst  *float64
 	}{{"loss", raw.loss, &o.Link.Loss}, {"reorder", raw.reorder, &o.Link.Reorder}, {"duplicate", raw.dup, &o.Link.Duplicate}} {
 		if math.IsNaN(p.v) || p.v < 0 || p.v > 1 {
-			return usagef("--%s must be between 0 and 1, got %s", p.name, strconv.FormatFloat(p.v, 'g', -1, 64))
+			return usage2("--%s must be between 0 and 1, got %s", "--%s 必须在 0 到 1 之间，收到的是 %s", p.name, strconv.FormatFloat(p.v, 'g', -1, 64))
 		}
 		*p.dst = p.v
 	}
 	if o.Link.RateBPS, err = ParseRate(raw.rate); err != nil {
-		return usagef("--rate %v", err)
+		return usage2("--rate %v", "--rate 必须是每秒比特数，例如 10M 或 1G（0 表示不限速，最多 1000G）：%v", err)
 	}
 	if raw.mtu < 576 || raw.mtu > 65535 {
-		return usagef("--mtu must be between 576 and 65535, got %d", raw.mtu)
+		return usage2("--mtu must be between 576 and 65535, got %d", "--mtu 必须在 576 到 65535 之间，收到的是 %d", raw.mtu)
 	}
 	o.Link.MTU = raw.mtu
 	host, port, err := net.SplitHostPort(o.Addr)
 	if err != nil {
-		return usagef("--addr must be host:port, got %q", o.Addr)
+		return usage2("--addr must be host:port, got %q", "--addr 必须是 主机:端口，收到的是 %q", o.Addr)
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		return usagef("--addr port must be 0 to 65535, got %q", port)
+		return usage2("--addr port must be 0 to 65535, got %q", "--addr 的端口必须在 0 到 65535 之间，收到的是 %q", port)
 	}
 	_ = host
 	return nil
@@ -217,10 +269,10 @@ func (o *Options) validate(raw *rawFlags) error {
 func parseDur(name, s string) (time.Duration, error) {
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, usagef("--%s must be a duration like 40ms, got %q", name, s)
+		return 0, usage2("--%s must be a duration like 40ms, got %q", "--%s 必须是 40ms 这样的时长，收到的是 %q", name, s)
 	}
 	if d < 0 || d > time.Minute {
-		return 0, usagef("--%s must be between 0 and 1m, got %s", name, s)
+		return 0, usage2("--%s must be between 0 and 1m, got %s", "--%s 必须在 0 到 1m 之间，收到的是 %s", name, s)
 	}
 	return d, nil
 }
@@ -274,7 +326,7 @@ func ParseCommon(name string, args []string) (*Options, error) {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return nil, usagef("%s: unexpected argument %q", name, fs.Arg(0))
+		return nil, usage2("%s: unexpected argument %q", "%s：多余的参数 %q", name, fs.Arg(0))
 	}
 	return o, nil
 }

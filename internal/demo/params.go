@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"reflect"
@@ -18,7 +19,8 @@ import (
 //	Params: func() any { return &params{Messages: 200} },
 //
 // The values in the returned struct are the defaults. Supported field
-// types: bool, int, int64, float64, string, time.Duration. min and max
+// types: bool, int, int64, float64, string, time.Duration, and any type
+// whose pointer is a flag.Value (a byte size, say). min and max
 // (for numbers and durations) are checked before the demo starts, with the
 // runner's one-line message. A run gets its own copy: [ParamsOf].
 type paramField struct {
@@ -44,6 +46,8 @@ func registerParams(fs *flag.FlagSet, p any) ([]paramField, error) {
 		}
 		f := paramField{name: name, help: sf.Tag.Get("help"), min: sf.Tag.Get("min"), max: sf.Tag.Get("max"), v: rv.Field(i)}
 		switch ptr := f.v.Addr().Interface().(type) {
+		case flag.Value:
+			fs.Var(ptr, name, f.help)
 		case *bool:
 			fs.BoolVar(ptr, name, *ptr, f.help)
 		case *int:
@@ -102,13 +106,32 @@ func checkParams(fields []paramField) error {
 		if x != x || low || high { // x != x: NaN
 			switch {
 			case f.min != "" && f.max != "":
-				return usagef("--%s must be between %s and %s, got %s", f.name, show(lo), show(hi), show(x))
+				return usage2("--%s must be between %s and %s, got %s", "--%s 必须在 %s 到 %s 之间，收到的是 %s", f.name, show(lo), show(hi), show(x))
 			case f.min != "":
-				return usagef("--%s must be at least %s, got %s", f.name, show(lo), show(x))
+				return usage2("--%s must be at least %s, got %s", "--%s 至少是 %s，收到的是 %s", f.name, show(lo), show(x))
 			default:
-				return usagef("--%s must be at most %s, got %s", f.name, show(hi), show(x))
+				return usage2("--%s must be at most %s, got %s", "--%s 最多是 %s，收到的是 %s", f.name, show(hi), show(x))
 			}
 		}
+	}
+	return nil
+}
+
+// checker is a Params struct with rules beyond min and max (values that
+// depend on each other); Check's error becomes a usage error.
+type checker interface{ Check() error }
+
+func checkStruct(p any) error {
+	c, ok := p.(checker)
+	if !ok {
+		return nil
+	}
+	if err := c.Check(); err != nil {
+		var ue *UsageError
+		if errors.As(err, &ue) {
+			return err
+		}
+		return usagef("%v", err)
 	}
 	return nil
 }

@@ -46,14 +46,6 @@ type Run struct {
 	stepCount int
 }
 
-// T picks the English or Chinese string.
-func (r *Run) T(en, zh string) string {
-	if r.Lang == "zh" {
-		return zh
-	}
-	return en
-}
-
 // Stderr is for a demo's own diagnostics (server logs under --serve).
 // Progress of a long step goes through [Run.Progress].
 func (r *Run) Stderr() io.Writer { return r.errw }
@@ -158,13 +150,15 @@ func (r *Run) OnClose(f func()) {
 // demo ends. A demo that needs several labs (one per measurement) may call
 // it more than once; the pcap then holds the frames of the first.
 func (r *Run) NewLab() (*lab.Lab, error) {
-	return r.NewLabWith(r.Link)
+	return r.NewLabWith(r.Link, r.Seed)
 }
 
-// NewLabWith is NewLab with a link of the demo's choosing (the seed and
-// --pcap still apply).
-func (r *Run) NewLabWith(link lab.Link) (*lab.Lab, error) {
-	cfg := lab.Config{Link: link, Seed: r.Seed}
+// NewLabWith is NewLab with a link and seed of the demo's choosing (one
+// lab per seed of a repeated measurement, a link with its own loss). Every
+// lab of a demo is made through the run, so --pcap and the cleanups on
+// Ctrl-C apply to all of them; a caller may close it earlier.
+func (r *Run) NewLabWith(link lab.Link, seed int64) (*lab.Lab, error) {
+	cfg := lab.Config{Link: link, Seed: seed}
 	r.mu.Lock()
 	wantPcap := r.Pcap != "" && !r.pcapTaken
 	r.pcapTaken = r.pcapTaken || wantPcap

@@ -4,8 +4,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/netdemo/netdemo/internal/term"
 )
 
 const sample = `# TCP vs UDP
@@ -143,14 +141,6 @@ func TestFormat(t *testing.T) {
 	}
 }
 
-func TestRenderPlain(t *testing.T) {
-	got := Render("<!-- step: a -->\n### Head\nSee **this** and `code` [RFC](https://x).\n```\nraw **x**\n```", term.Style{})
-	want := "Head\nSee this and code RFC <https://x>.\n    raw **x**"
-	if got != want {
-		t.Errorf("Render = %q, want %q", got, want)
-	}
-}
-
 func FuzzParse(f *testing.F) {
 	f.Add(sample)
 	f.Add("<!-- section: a -->\n<!-- step: b -->\n# x\n{{y}}")
@@ -165,6 +155,5 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		Fill(md, map[string]any{})
-		Render(md, term.Style{})
 	})
 }

@@ -110,3 +110,14 @@ func WithoutHeading(s string) string {
 	}
 	return ""
 }
+
+// WithHeadingNote puts note on its own paragraph after the section's
+// heading (or first, when it has none).
+func WithHeadingNote(section, note string) string {
+	s := strings.TrimSpace(section)
+	if !strings.HasPrefix(s, "#") {
+		return note + "\n\n" + s
+	}
+	head, body, _ := strings.Cut(s, "\n")
+	return head + "\n\n" + note + "\n\n" + strings.TrimSpace(body)
+}

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"github.com/netdemo/netdemo/internal/netx"
 	"slices"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ func fateRun(t *testing.T, seed int64) [2][]Fate {
 	}})
 	r := record(l)
 	errs := make(chan error, 2)
-	for _, d := range []Direction{ClientToServer, ServerToClient} {
+	for _, d := range []netx.Direction{netx.ClientToServer, netx.ServerToClient} {
 		go func() {
 			_, err := blastUDP(l, d, n)
 			errs <- err
@@ -30,10 +31,10 @@ func fateRun(t *testing.T, seed int64) [2][]Fate {
 		}
 	}
 	frames := r.all()
-	out := [2][]Fate{fates(frames, ClientToServer), fates(frames, ServerToClient)}
+	out := [2][]Fate{fates(frames, netx.ClientToServer), fates(frames, netx.ServerToClient)}
 	for d, fs := range out {
 		if len(fs) != n {
-			t.Fatalf("seed %d: the tap saw %d frames %v, want %d", seed, len(fs), Direction(d), n)
+			t.Fatalf("seed %d: the tap saw %d frames %v, want %d", seed, len(fs), netx.Direction(d), n)
 		}
 	}
 	return out
@@ -42,7 +43,7 @@ func fateRun(t *testing.T, seed int64) [2][]Fate {
 func TestSameSeedSameFates(t *testing.T) {
 	a, b, other := fateRun(t, 42), fateRun(t, 42), fateRun(t, 43)
 	for d := range a {
-		dir := Direction(d)
+		dir := netx.Direction(d)
 		if i := firstDifference(a[d], b[d]); i >= 0 {
 			t.Errorf("seed 42 twice: %v frame %d was %v, then %v; want the same fates", dir, i+1, a[d][i], b[d][i])
 		}
@@ -77,19 +78,19 @@ func TestRule(t *testing.T) {
 		}
 		return Pass
 	})
-	got, err := blastUDP(l, ClientToServer, 10)
+	got, err := blastUDP(l, netx.ClientToServer, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 9 || slices.Contains(got, 2) {
 		t.Errorf("arrived %v, want all of 0..9 but 2", got)
 	}
-	if fs := fates(r.all(), ClientToServer); len(fs) < 3 || fs[2] != Dropped {
+	if fs := fates(r.all(), netx.ClientToServer); len(fs) < 3 || fs[2] != Dropped {
 		t.Errorf("fates %v, want the 3rd Dropped", fs)
 	}
 
 	l.SetRule(nil)
-	got, err = blastUDP(l, ClientToServer, 200)
+	got, err = blastUDP(l, netx.ClientToServer, 200)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,11 +103,11 @@ func TestTapRemove(t *testing.T) {
 	l := newTestLab(t, Config{})
 	count := 0
 	remove := l.AddTap(func(Frame) { count++ })
-	if _, err := blastUDP(l, ClientToServer, 5); err != nil {
+	if _, err := blastUDP(l, netx.ClientToServer, 5); err != nil {
 		t.Fatal(err)
 	}
 	remove()
-	if _, err := blastUDP(l, ClientToServer, 5); err != nil {
+	if _, err := blastUDP(l, netx.ClientToServer, 5); err != nil {
 		t.Fatal(err)
 	}
 	if count != 5 {

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"fmt"
+	"github.com/netdemo/netdemo/internal/netx"
 	"strings"
 	"time"
 
@@ -10,11 +11,11 @@ import (
 
 // Frame is one IP packet as the link saw it.
 type Frame struct {
-	N    int       // 1-based, in the order the link saw frames (both directions)
-	At   time.Time // when the sending host handed it to the link
-	Dir  Direction //
-	Data []byte    // the IPv4 packet, header first; read only
-	Fate Fate      //
+	N    int            // 1-based, in the order the link saw frames (both directions)
+	At   time.Time      // when the sending host handed it to the link
+	Dir  netx.Direction //
+	Data []byte         // the IPv4 packet, header first; read only
+	Fate Fate           //
 }
 
 // String summarizes the frame on one line, in the manner of tcpdump:

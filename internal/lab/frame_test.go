@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"github.com/netdemo/netdemo/internal/netx"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,7 +11,7 @@ func TestFrameString(t *testing.T) {
 	l := newTestLab(t, Config{})
 	r := record(l)
 	transfer(t, l, 10)
-	if _, err := blastUDP(l, ServerToClient, 1); err != nil {
+	if _, err := blastUDP(l, netx.ServerToClient, 1); err != nil {
 		t.Fatal(err)
 	}
 	frames := r.all()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"github.com/netdemo/netdemo/internal/netx"
 	"io"
 	"net"
 	"sync"
@@ -112,12 +113,12 @@ func echoServer(t testing.TB, l *Lab) net.Listener {
 // in the order they arrived. It sends in small batches and waits for each
 // batch to arrive (as far as the link delivers it), so that the receiving
 // socket's buffer never overflows and every loss is the link's.
-func blastUDP(l *Lab, d Direction, n int) ([]uint32, error) {
+func blastUDP(l *Lab, d netx.Direction, n int) ([]uint32, error) {
 	const batch = 100
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	from, to := l.Client(), l.Server()
-	if d == ServerToClient {
+	if d == netx.ServerToClient {
 		from, to = to, from
 	}
 	pc, err := to.ListenPacket(ctx, "udp", ":0")
@@ -202,7 +203,7 @@ func blastUDP(l *Lab, d Direction, n int) ([]uint32, error) {
 }
 
 // fates returns the fates of d's frames, in order.
-func fates(frames []Frame, d Direction) []Fate {
+func fates(frames []Frame, d netx.Direction) []Fate {
 	var fs []Fate
 	for _, f := range frames {
 		if f.Dir == d {

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"fmt"
+	"github.com/netdemo/netdemo/internal/netx"
 	"io"
 	"net/netip"
 	"sync"
@@ -43,7 +44,7 @@ type Lab struct {
 	mu     sync.Mutex
 	closed bool
 	frames int     // frames seen so far, both directions
-	lines  [2]line // by Direction
+	lines  [2]line // by netx.Direction
 	taps   []tap   // called in the order they were added
 	nextID int     // of the next tap
 	pcap   *pcapWriter
@@ -68,12 +69,12 @@ func New(cfg Config) (*Lab, error) {
 
 	mtu := uint32(cfg.Link.mtu())
 	nics := [2]*nic{
-		{lab: l, dir: ClientToServer, mtu: mtu},
-		{lab: l, dir: ServerToClient, mtu: mtu},
+		{lab: l, dir: netx.ClientToServer, mtu: mtu},
+		{lab: l, dir: netx.ServerToClient, mtu: mtu},
 	}
 	for d := range l.lines {
 		to := nics[1-d] // a frame leaves one host's NIC and enters the other's
-		l.lines[d] = line{rng: lineRand(cfg.Seed, Direction(d)), dl: newDelayLine(to)}
+		l.lines[d] = line{rng: lineRand(cfg.Seed, netx.Direction(d)), dl: newDelayLine(to)}
 	}
 
 	var err error

@@ -64,25 +64,6 @@ func (k Link) validate() error {
 	return nil
 }
 
-// Direction says which way a frame travels.
-type Direction int
-
-const (
-	ClientToServer Direction = iota
-	ServerToClient
-)
-
-// String returns "client→server" or "server→client".
-func (d Direction) String() string {
-	switch d {
-	case ClientToServer:
-		return "client→server"
-	case ServerToClient:
-		return "server→client"
-	}
-	return fmt.Sprintf("Direction(%d)", int(d))
-}
-
 // Fate is what the link did with a frame.
 type Fate int
 

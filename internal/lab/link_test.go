@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"github.com/netdemo/netdemo/internal/netx"
 	"io"
 	"math"
 	"testing"
@@ -37,7 +38,7 @@ func TestConnectTakesOneRTT(t *testing.T) {
 func TestLossRate(t *testing.T) {
 	const n, loss = 10000, 0.1
 	l := newTestLab(t, Config{Link: Link{Loss: loss}, Seed: 1})
-	got, err := blastUDP(l, ClientToServer, n)
+	got, err := blastUDP(l, netx.ClientToServer, n)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func TestLossRate(t *testing.T) {
 	if math.Abs(rate-loss) > 0.01 {
 		t.Errorf("measured loss %.4f over %d datagrams, want %v ± 0.01", rate, n, loss)
 	}
-	if s := l.Stats(); s.Frames[ClientToServer] != n || s.Dropped[ClientToServer] != n-len(got) {
+	if s := l.Stats(); s.Frames[netx.ClientToServer] != n || s.Dropped[netx.ClientToServer] != n-len(got) {
 		t.Errorf("Stats = %+v, want %d frames client→server of which %d dropped", s, n, n-len(got))
 	}
 }
@@ -93,7 +94,7 @@ func TestLinkModel(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
 			l := newTestLab(t, Config{Link: tt.link, Seed: 7})
-			got, err := blastUDP(l, ClientToServer, n)
+			got, err := blastUDP(l, netx.ClientToServer, n)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -106,10 +107,10 @@ func TestLinkModel(t *testing.T) {
 			if (dups > 0) != tt.dups {
 				t.Errorf("%v: %d of %d datagrams arrived twice, want duplicates %v", tt.link, dups, n, tt.dups)
 			}
-			if want := n + s.Duplicated[ClientToServer]; len(got) != want {
-				t.Errorf("%v: %d datagrams arrived, want %d sent + %d duplicated", tt.link, len(got), n, s.Duplicated[ClientToServer])
+			if want := n + s.Duplicated[netx.ClientToServer]; len(got) != want {
+				t.Errorf("%v: %d datagrams arrived, want %d sent + %d duplicated", tt.link, len(got), n, s.Duplicated[netx.ClientToServer])
 			}
-			if tt.late && s.Reordered[ClientToServer] == 0 {
+			if tt.late && s.Reordered[netx.ClientToServer] == 0 {
 				t.Errorf("Stats.Reordered = 0, want the reordered frames counted")
 			}
 		})

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"github.com/netdemo/netdemo/internal/netx"
 	"sync"
 
 	"gvisor.dev/gvisor/pkg/buffer"
@@ -21,7 +22,7 @@ import (
 // segments are cut to the MTU by the sending stack, as on a real link.
 type nic struct {
 	lab *Lab
-	dir Direction // the direction of the frames this NIC sends
+	dir netx.Direction // the direction of the frames this NIC sends
 	mtu uint32
 
 	mu         sync.RWMutex

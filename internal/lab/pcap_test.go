@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"github.com/netdemo/netdemo/internal/netx"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -87,7 +88,7 @@ func TestPcap(t *testing.T) {
 	t.Cleanup(func() { l.Close() }) // on a failure before the Close below; a second Close is a no-op
 	r := record(l)
 	transfer(t, l, 200_000)
-	if _, err := blastUDP(l, ServerToClient, 100); err != nil {
+	if _, err := blastUDP(l, netx.ServerToClient, 100); err != nil {
 		t.Fatal(err)
 	}
 	if err := l.Close(); err != nil {

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"encoding/binary"
+	"github.com/netdemo/netdemo/internal/netx"
 	"math/rand/v2"
 	"sync"
 )
@@ -26,9 +27,9 @@ func newChaCha8(seed int64, stream string) *rand.ChaCha8 {
 }
 
 // lineRand is the generator that decides the fates of one direction.
-func lineRand(seed int64, d Direction) *rand.Rand {
+func lineRand(seed int64, d netx.Direction) *rand.Rand {
 	name := streamClientToServer
-	if d == ServerToClient {
+	if d == netx.ServerToClient {
 		name = streamServerToClient
 	}
 	return rand.New(newChaCha8(seed, name))

@@ -1,13 +1,14 @@
 package lab
 
 import (
+	"github.com/netdemo/netdemo/internal/netx"
 	"strconv"
 	"sync/atomic"
 )
 
 // Stats counts frames by direction and fate.
 type Stats struct {
-	Frames     [2]int // by Direction; every frame the link saw, whatever its fate
+	Frames     [2]int // by netx.Direction; every frame the link saw, whatever its fate
 	Bytes      [2]int64
 	Dropped    [2]int
 	Duplicated [2]int
@@ -20,7 +21,7 @@ type counters struct {
 	frames, bytes, dropped, duplicated, reordered [2]atomic.Int64
 }
 
-func (c *counters) count(d Direction, size int, f Fate) {
+func (c *counters) count(d netx.Direction, size int, f Fate) {
 	c.frames[d].Add(1)
 	c.bytes[d].Add(int64(size))
 	switch f {

@@ -3,6 +3,7 @@ package lab
 import (
 	"bytes"
 	"crypto/sha256"
+	"github.com/netdemo/netdemo/internal/netx"
 	"io"
 	"testing"
 	"time"
@@ -58,7 +59,7 @@ func TestTCPRecoversFromLoss(t *testing.T) {
 	// A retransmission is a data segment whose (direction, sequence number)
 	// the link has seen before.
 	type key struct {
-		dir Direction
+		dir netx.Direction
 		seq uint32
 	}
 	seen := map[key]bool{}

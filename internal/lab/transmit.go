@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"github.com/netdemo/netdemo/internal/netx"
 	"math/rand/v2"
 	"time"
 
@@ -19,7 +20,7 @@ type line struct {
 // transmit is the link: one IPv4 packet, just handed over by the sending
 // stack in direction d, is numbered, judged, shown to the taps and the pcap,
 // and put on its way. The lab takes buf.
-func (l *Lab) transmit(d Direction, buf buffer.Buffer) {
+func (l *Lab) transmit(d netx.Direction, buf buffer.Buffer) {
 	now := time.Now()
 	size := int(buf.Size())
 	ln := &l.lines[d]

@@ -35,3 +35,15 @@ func Port(a net.Addr) uint16 {
 	}
 	return uint16(n)
 }
+
+// Bound is the address a server tells its user it listens on: the host
+// that was asked for (--addr 0.0.0.0:8080 stays 0.0.0.0, where the kernel
+// would say [::]) with the port the kernel bound (the real one when 0 was
+// asked for).
+func Bound(requested string, bound net.Addr) string {
+	host, _, err := net.SplitHostPort(requested)
+	if err != nil || host == "" {
+		host = "0.0.0.0"
+	}
+	return net.JoinHostPort(host, strconv.Itoa(int(Port(bound))))
+}

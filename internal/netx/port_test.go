@@ -49,3 +49,22 @@ func TestPortOfLoopbackListener(t *testing.T) {
 		t.Errorf("Port(%v) = %d, want %s", ln.Addr(), got, want)
 	}
 }
+
+func TestBound(t *testing.T) {
+	for _, tt := range []struct {
+		req, bound, want string
+	}{
+		{"0.0.0.0:8080", "[::]:8080", "0.0.0.0:8080"},
+		{"127.0.0.1:0", "127.0.0.1:41234", "127.0.0.1:41234"},
+		{":9000", "[::]:9000", "0.0.0.0:9000"},
+		{"[::1]:0", "[::1]:5555", "[::1]:5555"},
+	} {
+		a, err := net.ResolveTCPAddr("tcp", tt.bound)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := netx.Bound(tt.req, a); got != tt.want {
+			t.Errorf("Bound(%q, %s) = %q, want %q", tt.req, tt.bound, got, tt.want)
+		}
+	}
+}

@@ -42,10 +42,12 @@ func (v *Text) lines(ls []string) {
 	}
 }
 
+// wrap re-flows narration, with its inline Markdown (**bold**, `code`)
+// styled.
 func (v *Text) wrap(s string) {
 	for _, line := range strings.Split(s, "\n") {
 		indent, rest := leadingSpaces(line)
-		v.lines(Wrap(rest, v.Width, indent, indent+"  "))
+		v.lines(Wrap(inline(rest, v.Style), v.Width, indent, indent+"  "))
 	}
 }
 

@@ -3,6 +3,8 @@ package wiretap
 import (
 	"bytes"
 	"time"
+
+	"github.com/netdemo/netdemo/internal/netx"
 )
 
 // Chunk is the data of one Read or one Write on a recorded connection.
@@ -12,8 +14,8 @@ import (
 // missing.
 type Chunk struct {
 	Seq  int
-	Dir  Dir           // which way the data went
-	At   time.Duration // since the connection was wrapped
+	Dir  netx.Direction // which way the data went
+	At   time.Duration  // since the connection was wrapped
 	Data []byte
 }
 
@@ -34,7 +36,7 @@ func (c *Conn) Chunks() []Chunk {
 
 // Bytes returns everything recorded in one direction, joined: the byte
 // stream that direction carried so far.
-func (c *Conn) Bytes(d Dir) []byte {
+func (c *Conn) Bytes(d netx.Direction) []byte {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var b []byte

@@ -4,6 +4,8 @@ import (
 	"net"
 	"sync"
 	"time"
+
+	"github.com/netdemo/netdemo/internal/netx"
 )
 
 // Conn is a net.Conn that keeps a copy of every byte it carries. It is safe
@@ -15,7 +17,7 @@ import (
 // matters for ConnectionState).
 type Conn struct {
 	net.Conn
-	in, out Dir // the direction of what Read returns and of what Write sends
+	in, out netx.Direction // the direction of what Read returns and of what Write sends
 	start   time.Time
 
 	mu     sync.Mutex
@@ -28,18 +30,18 @@ type Conn struct {
 
 // Client wraps the client's end of a connection: what it writes goes from
 // client to server. The recording starts now.
-func Client(c net.Conn) *Conn { return wrap(c, ServerToClient, ClientToServer) }
+func Client(c net.Conn) *Conn { return wrap(c, netx.ServerToClient, netx.ClientToServer) }
 
 // Server wraps the server's end of a connection: what it writes goes from
 // server to client, what it reads came from the client.
-func Server(c net.Conn) *Conn { return wrap(c, ClientToServer, ServerToClient) }
+func Server(c net.Conn) *Conn { return wrap(c, netx.ClientToServer, netx.ServerToClient) }
 
-func wrap(c net.Conn, in, out Dir) *Conn {
+func wrap(c net.Conn, in, out netx.Direction) *Conn {
 	return &Conn{Conn: c, in: in, out: out, start: time.Now(), closed: make(chan struct{})}
 }
 
 // add records a copy of p and returns its index.
-func (c *Conn) add(d Dir, p []byte) int {
+func (c *Conn) add(d netx.Direction, p []byte) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.chunks = append(c.chunks, Chunk{Seq: len(c.chunks), Dir: d, At: time.Since(c.start), Data: append([]byte(nil), p...)})

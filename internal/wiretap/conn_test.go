@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netdemo/netdemo/internal/netx"
+
 	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
@@ -41,20 +43,6 @@ func pair(t *testing.T) (client, server net.Conn) {
 	}
 	t.Cleanup(func() { client.Close(); server.Close() })
 	return client, server
-}
-
-func TestDirString(t *testing.T) {
-	for _, tt := range []struct {
-		d    wiretap.Dir
-		want string
-	}{
-		{wiretap.ClientToServer, "C→S"},
-		{wiretap.ServerToClient, "S→C"},
-	} {
-		if got := tt.d.String(); got != tt.want {
-			t.Errorf("Dir(%d).String() = %q, want %q", int(tt.d), got, tt.want)
-		}
-	}
 }
 
 // TestRecordsBothEnds runs one request and reply over loopback TCP with a
@@ -97,17 +85,17 @@ func TestRecordsBothEnds(t *testing.T) {
 		// writes is how many Write calls that end made.
 		writes int
 	}{{"client", c, 2}, {"server", s, 1}} {
-		if got, want := string(end.tap.Bytes(wiretap.ClientToServer)), "GET /\r\n"; got != want {
+		if got, want := string(end.tap.Bytes(netx.ClientToServer)), "GET /\r\n"; got != want {
 			t.Errorf("%s: Bytes(C→S) = %q, want %q", end.name, got, want)
 		}
-		if got, want := string(end.tap.Bytes(wiretap.ServerToClient)), "200 OK\r\n"; got != want {
+		if got, want := string(end.tap.Bytes(netx.ServerToClient)), "200 OK\r\n"; got != want {
 			t.Errorf("%s: Bytes(S→C) = %q, want %q", end.name, got, want)
 		}
 		if got := end.tap.Writes(); got != end.writes {
 			t.Errorf("%s: Writes() = %d, want %d", end.name, got, end.writes)
 		}
 		chunks := end.tap.Chunks()
-		if len(chunks) == 0 || chunks[0].Dir != wiretap.ClientToServer || chunks[len(chunks)-1].Dir != wiretap.ServerToClient {
+		if len(chunks) == 0 || chunks[0].Dir != netx.ClientToServer || chunks[len(chunks)-1].Dir != netx.ServerToClient {
 			t.Errorf("%s: chunks %v, want the request's chunks first and the reply's last", end.name, chunks)
 		}
 		for i, ch := range chunks {
@@ -129,8 +117,8 @@ func TestChunksReturnsACopy(t *testing.T) {
 	}
 	got := c.Chunks()
 	got[0].Data[0] = 'X'
-	got[0].Dir = wiretap.ServerToClient
-	if again := c.Chunks(); string(again[0].Data) != "abc" || again[0].Dir != wiretap.ClientToServer {
+	got[0].Dir = netx.ServerToClient
+	if again := c.Chunks(); string(again[0].Data) != "abc" || again[0].Dir != netx.ClientToServer {
 		t.Errorf("after changing the result of Chunks, Chunks()[0] = %v %q, want C→S \"abc\"", again[0].Dir, again[0].Data)
 	}
 }
@@ -188,15 +176,15 @@ func TestConcurrent(t *testing.T) {
 	if len(got) != total {
 		t.Fatalf("read %d bytes of echo, want %d", len(got), total)
 	}
-	sent := c.Bytes(wiretap.ClientToServer)
+	sent := c.Bytes(netx.ClientToServer)
 	for _, check := range []struct {
 		what string
 		b    []byte
 	}{
 		{"client's record of what it sent", sent},
-		{"client's record of what it received", c.Bytes(wiretap.ServerToClient)},
-		{"server's record of what it received", s.Bytes(wiretap.ClientToServer)},
-		{"server's record of what it sent", s.Bytes(wiretap.ServerToClient)},
+		{"client's record of what it received", c.Bytes(netx.ServerToClient)},
+		{"server's record of what it received", s.Bytes(netx.ClientToServer)},
+		{"server's record of what it sent", s.Bytes(netx.ServerToClient)},
 	} {
 		if !bytes.Equal(check.b, got) {
 			t.Errorf("%s: %d bytes, want the %d bytes that crossed the connection", check.what, len(check.b), len(got))
@@ -235,7 +223,7 @@ func TestShortWriteRecordsWhatWasWritten(t *testing.T) {
 		rawC, _ := pair(t)
 		c := wiretap.Client(shortConn{Conn: rawC, n: tt.accept})
 		n, _ := c.Write([]byte(tt.write))
-		if got := string(c.Bytes(wiretap.ClientToServer)); got != tt.want || n != len(tt.want) {
+		if got := string(c.Bytes(netx.ClientToServer)); got != tt.want || n != len(tt.want) {
 			t.Errorf("%s: Write(%q) = %d, recorded %q; want %d and %q", tt.desc, tt.write, n, got, len(tt.want), tt.want)
 		}
 		if got := len(c.Chunks()); got != tt.chunks {

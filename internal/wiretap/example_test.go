@@ -5,6 +5,8 @@ import (
 	"io"
 	"net"
 
+	"github.com/netdemo/netdemo/internal/netx"
+
 	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
@@ -27,9 +29,9 @@ func Example() {
 	io.ReadFull(tap, reply)
 
 	for _, c := range tap.Chunks() {
-		fmt.Printf("%d %s %q\n", c.Seq, c.Dir, c.Data)
+		fmt.Printf("%d %s %q\n", c.Seq, c.Dir.Arrow(), c.Data)
 	}
-	fmt.Printf("the client sent %q in %d write(s)\n", tap.Bytes(wiretap.ClientToServer), tap.Writes())
+	fmt.Printf("the client sent %q in %d write(s)\n", tap.Bytes(netx.ClientToServer), tap.Writes())
 	// Output:
 	// 0 C→S "ping?"
 	// 1 S→C "pong"

@@ -14,7 +14,7 @@ import (
 	"github.com/netdemo/netdemo/demos/deploy/deploy/uwsgi"
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/event"
-	"github.com/netdemo/netdemo/internal/wiretap"
+	"github.com/netdemo/netdemo/internal/netx"
 )
 
 // formBody is the body every gateway request carries.
@@ -80,15 +80,15 @@ func showFastCGI(ctx context.Context, r *demo.Run, c *chain, res *result) error 
 	if tap == nil {
 		return fmt.Errorf("no FastCGI connection was recorded")
 	}
-	sent, err := fastcgi.Decode(tap.Bytes(wiretap.ClientToServer))
+	sent, err := fastcgi.Decode(tap.Bytes(netx.ClientToServer))
 	if err != nil {
 		return fmt.Errorf("decoding what the proxy sent: %w", err)
 	}
-	recv, err := fastcgi.Decode(tap.Bytes(wiretap.ServerToClient))
+	recv, err := fastcgi.Decode(tap.Bytes(netx.ServerToClient))
 	if err != nil {
 		return fmt.Errorf("decoding what the app server sent: %w", err)
 	}
-	out := tap.Bytes(wiretap.ClientToServer)
+	out := tap.Bytes(netx.ClientToServer)
 	r.Printf(r.T("  The first 8 bytes on the socket, the header of the first record: %s = version 1, type %d (BEGIN_REQUEST), request id %d, content length %d, padding %d, reserved.",
 		"  套接字上的前 8 个字节，也就是第一条记录的头：%s = 版本 1、类型 %d（BEGIN_REQUEST）、请求 id %d、内容长度 %d、填充 %d、保留字节。"),
 		hex.EncodeToString(out[:8]), sent[0].Type, sent[0].RequestID, sent[0].ContentLength, sent[0].PaddingLength)
@@ -183,7 +183,7 @@ func showUWSGI(ctx context.Context, r *demo.Run, c *chain, res *result) error {
 	if tap == nil {
 		return fmt.Errorf("no uwsgi connection was recorded")
 	}
-	out := tap.Bytes(wiretap.ClientToServer)
+	out := tap.Bytes(netx.ClientToServer)
 	h, vars, err := uwsgi.ReadPacket(bytes.NewReader(out))
 	if err != nil {
 		return fmt.Errorf("decoding what the proxy sent: %w", err)
@@ -200,7 +200,7 @@ func showUWSGI(ctx context.Context, r *demo.Run, c *chain, res *result) error {
 	fmt.Fprintf(&b, r.T("… %d more variables, %d bytes of vars in all, then the %d-byte body\n", "… 另外 %d 个变量，变量块共 %d 字节，然后是 %d 字节的请求体\n"), len(vars)-3, h.Size, len(out)-4-int(h.Size))
 	r.Printf(r.T("  What the proxy wrote to %s:", "  代理写到 %s 的字节："), c.uwsgiSock)
 	r.Pre("%s", b.String())
-	back := tap.Bytes(wiretap.ServerToClient)
+	back := tap.Bytes(netx.ServerToClient)
 	line, _, _ := bytes.Cut(back, []byte("\r\n"))
 	r.Printf(r.T("  The app server answered with plain HTTP: %q, headers, the body, then closed the connection.",
 		"  应用服务器用普通 HTTP 应答：%q、头部、响应体，然后关闭连接。"), line)

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // stepBadInput: every bad request gets the right status, and a problem
@@ -30,6 +30,10 @@ func stepBadInput(ctx context.Context, r *demo.Run, la *localAPI, res *Result) e
 		{"not_found", "GET", "/ordrs", "", nil, 404},
 		{"method", "DELETE", "/orders", "", nil, 405},
 		{"uri", "GET", "/orders?item=" + strings.Repeat("x", demoMaxURI+2000), "", nil, 414},
+		{"duplicate_key", "POST", "/orders", `{"item":"book","qty":1,"qty":900}`, nil, 400},
+		{"bidi", "POST", "/orders", `{"item":"invoice\u202Efdp.exe","qty":1}`, nil, 400},
+		{"no_media_type", "POST", "/orders", `{"item":"book","qty":1}`, []string{"Content-Type", ""}, 415},
+		{"merge_null", "PATCH", la.firstOrder, `null`, []string{"Content-Type", "application/merge-patch+json"}, 400},
 	}
 	for _, tc := range cases {
 		rep, err := la.c.do(ctx, tc.method, tc.path, tc.body, tc.hdr...)
@@ -91,35 +95,40 @@ func rawRequest(ctx context.Context, addr, req string) (int, string, error) {
 	return resp.StatusCode, resp.Status, nil
 }
 
-// stepSlowloris: a client that trickles its headers is cut off after
-// ReadHeaderTimeout while another client is served.
-func stepSlowloris(ctx context.Context, r *demo.Run, la *localAPI, res *Result) error {
-	timeout, _ := r.Flag("header-timeout").(time.Duration)
-	if timeout <= 0 {
-		timeout = time.Second
-	}
-	r.Step("slowloris", r.T("Slowloris: headers that never finish are timed out", "Slowloris：永远发不完的头部会被超时断开"))
+// slowloris is what the slowloris measurement saw.
+type slowloris struct {
+	timeout     time.Duration
+	other       reply // the other client, served meanwhile
+	otherPath   string
+	closedAfter time.Duration
+	sent, got   int
+}
+
+// measureSlowloris runs its own server (and API) with ReadHeaderTimeout:
+// a client that trickles its headers is cut off after the timeout while
+// another client is served.
+func measureSlowloris(ctx context.Context, timeout time.Duration) (*slowloris, error) {
+	m := &slowloris{timeout: timeout}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return fmt.Errorf("listening for the slowloris server: %w", err)
+		return nil, fmt.Errorf("listening for the slowloris server: %w", err)
 	}
-	srv := orders.NewHTTPServer(la.api, orders.Timeouts{ReadHeaderTimeout: timeout})
+	srv := orders.NewHTTPServer(orders.New(orders.Config{}), orders.Timeouts{ReadHeaderTimeout: timeout})
 	go srv.Serve(ln)
 	defer srv.Close()
 	addr := ln.Addr().String()
 
 	slow, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return fmt.Errorf("dialing as the slow client: %w", err)
+		return nil, fmt.Errorf("dialing as the slow client: %w", err)
 	}
 	defer slow.Close()
 	start := time.Now()
 	closed := make(chan struct{})
-	var got int
 	go func() { // the slow client's reader: what does the server send, and when does it hang up?
 		defer close(closed)
 		n, _ := io.Copy(io.Discard, slow)
-		got = int(n)
+		m.got = int(n)
 	}()
 	sentc := make(chan int, 1)
 	go func() { // the slow client's writer: one header byte at a time
@@ -147,32 +156,51 @@ func stepSlowloris(ctx context.Context, r *demo.Run, la *localAPI, res *Result) 
 	}()
 
 	// Meanwhile another client is served normally.
-	other := &client{r: r, base: "http://" + addr, hc: &http.Client{Timeout: 30 * time.Second}}
-	rep, err := other.do(ctx, "GET", "/orders?item=book", "")
-	if err != nil {
-		return fmt.Errorf("the other client: %w", err)
+	m.otherPath = "/orders?item=book"
+	other := &client{base: "http://" + addr, hc: &http.Client{Timeout: 30 * time.Second}}
+	if m.other, err = other.send(ctx, "GET", m.otherPath, ""); err != nil {
+		return nil, fmt.Errorf("the other client: %w", err)
 	}
 	select {
 	case <-closed:
-		return fmt.Errorf("the slow connection closed before the other client was served; raise --header-timeout")
+		return nil, fmt.Errorf("the slow connection closed before the other client was served; raise --header-timeout")
 	default:
 	}
-	r.Printf(r.T("  while the slow client is still trickling, another client got %d", "  慢客户端还在一点点发送时，另一个客户端得到了 %d"), rep.Status)
-
 	select {
 	case <-closed:
 	case <-ctx.Done():
-		return ctx.Err()
+		return nil, ctx.Err()
 	case <-time.After(10*timeout + 10*time.Second):
-		return fmt.Errorf("the server did not close the slow connection within %v", 10*timeout+10*time.Second)
+		return nil, fmt.Errorf("the server did not close the slow connection within %v", 10*timeout+10*time.Second)
 	}
-	after := time.Since(start)
+	m.closedAfter = time.Since(start)
 	slow.Close()
-	sent := <-sentc
-	r.Measure("header_timeout_ms", timeout.Milliseconds(), "ms")
-	r.Measure("slowloris_closed_after_ms", after.Milliseconds(), "ms")
-	r.Measure("slowloris_bytes_sent", sent, "bytes")
-	r.Measure("slowloris_bytes_received", got, "bytes")
-	r.Set("other_client_status", rep.Status)
+	m.sent = <-sentc
+	return m, nil
+}
+
+// headerTimeout is --header-timeout.
+func headerTimeout(r *demo.Run) time.Duration {
+	if d := demo.ParamsOf[*params](r).HeaderTimeout; d > 0 {
+		return d
+	}
+	return time.Second
+}
+
+// stepSlowloris narrates the slowloris measurement.
+func stepSlowloris(ctx context.Context, r *demo.Run, fu *future[*slowloris]) error {
+	r.Step("slowloris", r.T("Slowloris: headers that never finish are timed out", "Slowloris：永远发不完的头部会被超时断开"))
+	m, err := fu.wait(ctx)
+	if err != nil {
+		return err
+	}
+	c := &client{r: r}
+	c.narrate("GET", m.otherPath, "", nil, m.other)
+	r.Printf(r.T("  while the slow client was still trickling, another client got %d", "  慢客户端还在一点点发送时，另一个客户端得到了 %d"), m.other.Status)
+	r.Measure("header_timeout_ms", m.timeout.Milliseconds(), "ms")
+	r.Measure("slowloris_closed_after_ms", m.closedAfter.Milliseconds(), "ms")
+	r.Measure("slowloris_bytes_sent", m.sent, r.T("bytes", "字节"))
+	r.Measure("slowloris_bytes_received", m.got, r.T("bytes", "字节"))
+	r.Set("other_client_status", m.other.Status)
 	return nil
 }

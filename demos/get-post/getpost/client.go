@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // client sends the demo's requests and narrates each exchange on one line.
@@ -51,6 +51,10 @@ func (c *client) send(ctx context.Context, method, path, body string, hdr ...str
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
+		if hdr[i+1] == "" {
+			req.Header.Del(hdr[i]) // "" means: send no such field
+			continue
+		}
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
 	resp, err := c.hc.Do(req)
@@ -72,12 +76,16 @@ func (c *client) narrate(method, path, body string, hdr []string, rep reply) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "  %s %s", method, short(path, 60))
 	for i := 0; i+1 < len(hdr); i += 2 {
+		if hdr[i+1] == "" {
+			fmt.Fprintf(&b, c.r.T(" (no %s)", "（没有 %s）"), hdr[i])
+			continue
+		}
 		fmt.Fprintf(&b, " %s", hdr[i]+": "+hdr[i+1])
 	}
 	if body != "" {
 		fmt.Fprintf(&b, " %s", short(body, 60))
 	}
-	fmt.Fprintf(&b, "  →  %s", fmt.Sprintf("%d %s", rep.Status, http.StatusText(rep.Status)))
+	fmt.Fprintf(&b, "  →  %d %s", rep.Status, orders.ReasonPhrase(rep.Status))
 	for _, h := range shownHeaders {
 		if v := rep.Header.Get(h); v != "" {
 			fmt.Fprintf(&b, " %s", h+": "+v)

@@ -1,6 +1,7 @@
 package getpost_test
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
@@ -41,6 +42,10 @@ func TestRun(t *testing.T) {
 		"go_transport_retried": map[string]any{
 			"GET": true, "HEAD": true, "PUT": false, "DELETE": false, "POST": false, "POST_with_key": true,
 		},
+		// The server child killed between its commit and its answer: the
+		// key in the order's transaction is replayed, a key in memory is
+		// gone and the retry makes a second order.
+		"crash_retry": map[string]any{"keys_in_transaction_orders": 1.0, "keys_in_memory_orders": 2.0},
 	}
 	for k, v := range want {
 		if got := o.Get(t, k); !reflect.DeepEqual(got, v) {
@@ -51,7 +56,7 @@ func TestRun(t *testing.T) {
 		t.Errorf("result has %d fields %v, want exactly %d", len(o.Result), o.Result, len(want)+3)
 	}
 	steps := []string{"safe", "post", "put", "delete", "patch", "wire", "cache", "bad-input", "slowloris",
-		"lost-get", "lost-post", "idempotency-key", "key-conflict", "go-retry"}
+		"lost-get", "lost-post", "idempotency-key", "key-conflict", "crash-retry", "go-retry"}
 	if !reflect.DeepEqual(o.Report.Steps, steps) {
 		t.Errorf("steps = %v, want %v", o.Report.Steps, steps)
 	}
@@ -97,3 +102,30 @@ func TestBadFlag(t *testing.T) {
 type discard struct{}
 
 func (*discard) Write(b []byte) (int, error) { return len(b), nil }
+
+// TestRunLossyLink: a lossy link is an outcome to report, never a failed
+// run. The demo finishes, ends with its result, and says per lab request
+// how many tries the loss cost.
+func TestRunLossyLink(t *testing.T) {
+	var out, errb strings.Builder
+	_, err := demo.Execute(t.Context(), getPost(t), []string{"--json", "--loss", "0.3", "--seed", "2"}, demo.IO{Out: &out, Err: &errb})
+	if err != nil {
+		t.Fatalf("--loss 0.3: %v (stderr %s)", err, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	var last map[string]any
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last["kind"] != "result" {
+		t.Fatalf("last line %q (%v), want the result", lines[len(lines)-1], err)
+	}
+	exchanges, lost := 0, 0.0
+	for _, l := range lines {
+		var e map[string]any
+		if json.Unmarshal([]byte(l), &e) == nil && e["kind"] == "lab_exchange" {
+			exchanges++
+			lost += e["link_lost_frames"].(float64)
+		}
+	}
+	if exchanges < 5 || lost == 0 {
+		t.Errorf("%d lab_exchange events with %v frames lost by the link; want every lab request reported, and a 30%% link to lose some", exchanges, lost)
+	}
+}

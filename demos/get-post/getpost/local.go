@@ -8,9 +8,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // localAPI is the orders API on a kernel socket of 127.0.0.1, with its
@@ -19,6 +19,9 @@ type localAPI struct {
 	api  *orders.API
 	addr string // host:port
 	c    *client
+	db   *orders.DB // --data, or nil
+	// firstOrder is the path of the order the first step created.
+	firstOrder string
 
 	mu  sync.Mutex
 	log []string
@@ -34,7 +37,13 @@ const (
 
 func startLocal(ctx context.Context, r *demo.Run) (*localAPI, error) {
 	la := &localAPI{}
+	db, err := openData(r)
+	if err != nil {
+		return nil, err
+	}
+	la.db = db
 	la.api = orders.New(orders.Config{
+		DB:           db,
 		MaxBodyBytes: demoMaxBody,
 		MaxURIBytes:  demoMaxURI,
 		AccessLog: func(line string) {

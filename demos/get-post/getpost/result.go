@@ -14,6 +14,7 @@ type Result struct {
 	KeyConflictStatus     int              `json:"key_conflict_status"`
 	KeyMismatchStatus     int              `json:"key_mismatch_status"`
 	GoTransportRetried    TransportRetried `json:"go_transport_retried"`
+	CrashRetry            CrashRetry       `json:"crash_retry"`
 }
 
 // TransportRetried says, per request kind, whether Go's http.Transport sent
@@ -26,4 +27,12 @@ type TransportRetried struct {
 	DELETE      bool `json:"DELETE"`
 	POST        bool `json:"POST"`
 	POSTWithKey bool `json:"POST_with_key"`
+}
+
+// CrashRetry counts the orders left by one POST whose server was killed
+// after its commit and before its answer, then retried with the same
+// Idempotency-Key after a restart.
+type CrashRetry struct {
+	KeysInTransactionOrders int `json:"keys_in_transaction_orders"`
+	KeysInMemoryOrders      int `json:"keys_in_memory_orders"`
 }

@@ -10,8 +10,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // serve keeps the orders API up on r.Addr for curl and friends.
@@ -24,14 +25,26 @@ func serve(ctx context.Context, r *demo.Run) error {
 		}
 		return fmt.Errorf("listening on %s: %w", r.Addr, err)
 	}
-	api := orders.New(orders.Config{AccessLog: func(line string) { r.Printf("  %s", line) }})
+	cfg := orders.Config{
+		AccessLog: func(line string) { r.Printf("  %s", line) },
+		ErrorLog:  func(err error) { r.Printf("  %s", err) },
+	}
+	db, err := openData(r)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	cfg.DB = db
+	api := orders.New(cfg)
 	srv := orders.NewHTTPServer(api, orders.Timeouts{})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
-	base := "http://" + ln.Addr().String()
-	r.Event("listening", map[string]any{"addr": ln.Addr().String(), "url": base})
-	r.Printf(r.T("\nThe orders API is listening on %s (Ctrl-C to stop). Try, in this order:\n", "\n订单 API 正在监听 %s（Ctrl-C 停止）。按顺序试试：\n"), base)
+	base := "http://" + netx.Bound(r.Addr, ln.Addr())
+	r.Event("listening", map[string]any{"addr": netx.Bound(r.Addr, ln.Addr()), "url": base})
+	r.Printf(r.T("\nThe orders API is listening on %s (Ctrl-C to stop).", "\n订单 API 正在监听 %s（Ctrl-C 停止）。"), base)
+	r.Printf("%s", storeLine(r, db))
+	r.Printf("%s", r.T("Try, in this order:\n", "按顺序试试：\n"))
 	for _, c := range TryCommands {
 		r.Printf("  %s\n    %s", c.Line(base), fmt.Sprintf("→ %d, %s", c.Want, c.Note.In(r.Lang)))
 	}

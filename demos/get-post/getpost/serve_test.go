@@ -18,7 +18,7 @@ import (
 // startServe runs the demo with --serve on a free port and returns the
 // base URL it printed; the server stops when the test ends, and the test
 // checks that it did.
-func startServe(t *testing.T) string {
+func startServe(t *testing.T, extra ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel) // also when the test fails before the server listens
@@ -26,7 +26,7 @@ func startServe(t *testing.T) string {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		_, err := demo.Execute(ctx, d, []string{"--serve", "--json", "--addr", "127.0.0.1:0"}, demo.IO{Out: pw, Err: io.Discard})
+		_, err := demo.Execute(ctx, d, append([]string{"--serve", "--json", "--addr", "127.0.0.1:0"}, extra...), demo.IO{Out: pw, Err: io.Discard})
 		pw.Close()
 		done <- err
 	}()
@@ -137,4 +137,43 @@ func TestServePortInUse(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("--serve on a busy port: %v, want %q", err, want)
 	}
+}
+
+// TestServeDataRestart: with --data, an order and its Idempotency-Key
+// survive a restart of --serve: the retry is replayed, and the next POST
+// gets a new id.
+func TestServeDataRestart(t *testing.T) {
+	dir := t.TempDir()
+	post := func(t *testing.T, base, key string) *http.Response {
+		t.Helper()
+		req, err := http.NewRequest("POST", base+"/orders", strings.NewReader(`{"item":"book","qty":1}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		if key != "" {
+			req.Header.Set("Idempotency-Key", key)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	t.Run("first server", func(t *testing.T) {
+		base := startServe(t, "--data", dir)
+		if r := post(t, base, "k1"); r.StatusCode != 201 || r.Header.Get("Location") != "/orders/1" {
+			t.Fatalf("first POST = %d %s, want 201 /orders/1", r.StatusCode, r.Header.Get("Location"))
+		}
+	})
+	t.Run("after the restart", func(t *testing.T) {
+		base := startServe(t, "--data", dir)
+		if r := post(t, base, "k1"); r.Header.Get("Idempotent-Replayed") != "true" || r.Header.Get("Location") != "/orders/1" {
+			t.Errorf("retry with k1 after the restart = %d %s replayed %q, want a replay of /orders/1", r.StatusCode, r.Header.Get("Location"), r.Header.Get("Idempotent-Replayed"))
+		}
+		if r := post(t, base, ""); r.Header.Get("Location") != "/orders/2" {
+			t.Errorf("new POST after the restart: Location %s, want /orders/2 (ids never repeat)", r.Header.Get("Location"))
+		}
+	})
 }

@@ -15,9 +15,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/get-post/getpost/orders"
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/event"
+	"github.com/netdemo/netdemo/internal/servers/orders"
 )
 
 // closingServer is a raw HTTP/1.1 server built to trip Go's Transport: on
@@ -178,6 +178,8 @@ func stepTransportRetry(ctx context.Context, r *demo.Run, res *Result) error {
 		return err
 	}
 	defer s.close()
+	r.Printf("%s", r.T("  the case measured: HTTP/1.1, a reused connection, the request written in full, the server hanging up without an answer",
+		"  测量的情况：HTTP/1.1、复用的连接、请求已完整写出、服务器不回答就挂断"))
 	retried := map[string]bool{}
 	t := event.NewTable("go-retry", r.T("request", "请求"), r.T("body", "正文"),
 		r.T("times written", "写出次数"), r.T("connections", "连接数"), r.T("server got it", "服务器收到"), r.T("outcome", "结果"))
@@ -189,7 +191,7 @@ func stepTransportRetry(ctx context.Context, r *demo.Run, res *Result) error {
 		retried[tc.name] = o.writes >= 2 && o.received >= 2
 		outcome := fmt.Sprintf("%d", o.status)
 		if o.err != nil {
-			outcome = "error: " + errorText(o.err)
+			outcome = fmt.Sprintf(r.T("error %q", "出错：%q"), errorText(o.err))
 		}
 		label := tc.method
 		if tc.key != "" {
@@ -212,13 +214,6 @@ func stepTransportRetry(ctx context.Context, r *demo.Run, res *Result) error {
 	}
 	r.Set("go_version", runtime.Version()) // the retry rule shown is this release's
 	return nil
-}
-
-func yesNo(r *demo.Run, b bool) string {
-	if b {
-		return r.T("yes", "有")
-	}
-	return r.T("no", "无")
 }
 
 // errorText drops the `Post "http://…":` prefix the client adds.

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netdemo/netdemo/internal/netx"
+
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/wiretap"
 )
@@ -35,7 +37,7 @@ func capture(ctx context.Context, la *localAPI, method, path, body string) (repl
 	if err != nil {
 		return rep, nil, 0, err
 	}
-	return rep, tc.Bytes(wiretap.ClientToServer), tc.Writes(), nil
+	return rep, tc.Bytes(netx.ClientToServer), tc.Writes(), nil
 }
 
 // stepWire: query string vs body, in the bytes and in the access log.
@@ -67,13 +69,13 @@ func stepWire(ctx context.Context, r *demo.Run, la *localAPI, res *Result) error
 
 	firstLine := string(getBytes[:max(0, bytes.Index(getBytes, []byte("\r\n")))])
 	_, postBody, _ := bytes.Cut(postBytes, []byte("\r\n\r\n"))
-	r.Measure("get_request_bytes", len(getBytes), "bytes")
-	r.Measure("post_request_bytes", len(postBytes), "bytes")
-	r.Measure("post_body_bytes", len(postBody), "bytes")
+	r.Measure("get_request_bytes", len(getBytes), r.T("bytes", "字节"))
+	r.Measure("post_request_bytes", len(postBytes), r.T("bytes", "字节"))
+	r.Measure("post_body_bytes", len(postBody), r.T("bytes", "字节"))
 	r.Measure("post_write_calls", postWrites, r.T("write call(s) for header and body together", "次 write 调用（头部与正文一起）"))
 	r.Set("get_request_line", firstLine)
-	r.Set("query_in_log", strings.Contains(getLog, secret))
-	r.Set("body_in_log", strings.Contains(postLog, `"qty"`) || strings.Contains(postLog, "qty"))
+	setBool(r, "query_in_log", strings.Contains(getLog, secret))
+	setBool(r, "body_in_log", strings.Contains(postLog, `"qty"`) || strings.Contains(postLog, "qty"))
 	r.Set("get_log_line", getLog)
 	r.Set("post_log_line", postLog)
 	if strings.Contains(getLog, secret) && !strings.Contains(postLog, "qty") {

@@ -31,7 +31,13 @@ var Demo = &demo.Demo{
 	Port:     8000,
 	// 50 ms makes a round trip easy to see in the timings; no loss, so the
 	// keep-alive saving is the handshakes alone.
-	Link:  lab.Link{RTT: 50 * time.Millisecond},
-	Run:   run,
-	Serve: serve,
+	Link:   lab.Link{RTT: 50 * time.Millisecond},
+	Params: func() any { return &params{Rounds: 1} },
+	Run:    run,
+	Serve:  serve,
+}
+
+// params are the demo's own flags.
+type params struct {
+	Rounds int `flag:"rounds" help:"how many times the keep-alive comparison runs each mode; the median round is reported (more rounds smooth a busy machine)" min:"1" max:"20"`
 }

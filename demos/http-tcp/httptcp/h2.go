@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/netdemo/netdemo/demos/http-tcp/httptcp/h2wire"
-	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
 // h2Paths are the five resources fetched at once, like a page's style
@@ -165,16 +164,4 @@ func (c *concurrent) connections(tapped bool) int {
 		return c.Wire.handshakes
 	}
 	return int(c.Accepted)
-}
-
-// headerBlocks returns the header block sizes of the client's HEADERS
-// frames, in the order they were sent.
-func (c *concurrent) headerBlocks() []int {
-	var out []int
-	for _, f := range c.Exchange.Frames {
-		if f.Dir == wiretap.ClientToServer && f.Type == "HEADERS" {
-			out = append(out, f.BlockLen)
-		}
-	}
-	return out
 }

@@ -96,19 +96,17 @@ func (s *sequential) reusedCount() int {
 	return n
 }
 
-// rounds is how many times each mode runs. The reported time is the median
-// round, so one hiccup of a busy machine (a classroom laptop, a shared CI
-// runner) lands in one round instead of in the answer.
-const rounds = 3
-
 // comparison holds every round of both modes.
 type comparison struct {
 	KeepAlive, Close []*sequential
 }
 
 // compareKeepAlive alternates the two modes, round after round, so that a
-// slow stretch of the machine hurts both alike.
-func compareKeepAlive(ctx context.Context, tb *testbed, n int, path string) (*comparison, error) {
+// slow stretch of the machine hurts both alike. The reported time is the
+// median round (--rounds), so with several rounds one hiccup of a busy
+// machine (a classroom laptop, a shared CI runner) lands in one round
+// instead of in the answer.
+func compareKeepAlive(ctx context.Context, tb *testbed, n int, path string, rounds int) (*comparison, error) {
 	c := &comparison{}
 	for i := 0; i < rounds; i++ {
 		ka, err := fetchSequential(ctx, tb, true, n, path)

@@ -44,7 +44,7 @@ func run(ctx context.Context, r *demo.Run) error {
 	showRaw(r, raw)
 
 	r.Step("keepalive", r.T("Keep-alive: 5 requests on 1 connection, or on 5", "keep-alive：5 个请求用 1 条连接，还是 5 条"))
-	cmp, err := compareKeepAlive(ctx, tb, requests, "/")
+	cmp, err := compareKeepAlive(ctx, tb, requests, "/", demo.ParamsOf[*params](r).Rounds)
 	if err != nil {
 		return err
 	}

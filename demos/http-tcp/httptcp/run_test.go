@@ -15,7 +15,7 @@ func TestRun(t *testing.T) {
 	// A longer RTT than the default makes the keep-alive saving stand out
 	// from any scheduling noise of a loaded machine.
 	const rtt = 100 * time.Millisecond
-	o := demotest.Run(t, d, "--seed", "1", "--rtt", rtt.String())
+	o := demotest.Run(t, d, "--seed", "1", "--rtt", rtt.String(), "--rounds", "3")
 
 	for _, c := range []struct {
 		path string

@@ -82,7 +82,7 @@ func serve(ctx context.Context, r *demo.Run) error {
 	go func() { errc <- plain.srv.Serve(ln) }()
 	go func() { errc <- secure.srv.ServeTLS(tln, "", "") }()
 
-	a, ta := ln.Addr().String(), tln.Addr().String()
+	a, ta := netx.Bound(r.Addr, ln.Addr()), netx.Bound(r.Addr, tln.Addr())
 	_, tport, _ := net.SplitHostPort(ta)
 	r.Printf("%s", r.T("Serving (Ctrl-C to stop):", "正在服务（Ctrl-C 停止）："))
 	r.Printf("  http://%s   %s", a, r.T("HTTP/1.1 and HTTP/2 cleartext (h2c, prior knowledge)", "HTTP/1.1 和明文 HTTP/2（h2c，prior knowledge）"))

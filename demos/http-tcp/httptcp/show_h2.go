@@ -6,10 +6,11 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/netdemo/netdemo/internal/netx"
+
 	"github.com/netdemo/netdemo/demos/http-tcp/httptcp/h2wire"
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/event"
-	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
 // showH2 prints the HTTP/2-over-TLS run: ALPN, the connection count, and
@@ -49,7 +50,7 @@ func printFrames(r *demo.Run, conn string, ex *h2wire.Exchange) {
 		t.Row(nil, nil, "C→S", r.T("preface", "前言"), nil, len(h2wire.Preface), quote([]byte(h2wire.Preface), 40))
 	}
 	for i, f := range ex.Frames {
-		ev := map[string]any{"conn": conn, "n": i + 1, "at_ms": ms(f.At), "dir": f.Dir.String(), "type": f.Type, "stream": f.StreamID, "len": f.Length, "flags": f.Flags, "detail": f.Detail()}
+		ev := map[string]any{"conn": conn, "n": i + 1, "at_ms": ms(f.At), "dir": f.Dir.Arrow(), "type": f.Type, "stream": f.StreamID, "len": f.Length, "flags": f.Flags, "detail": f.Detail()}
 		if f.Fields != nil {
 			ev["header_block_bytes"] = f.BlockLen
 			ev["fields"] = fieldEvents(f)
@@ -62,7 +63,7 @@ func printFrames(r *demo.Run, conn string, ex *h2wire.Exchange) {
 			}
 			detail += d
 		}
-		t.Row(i+1, ms(f.At), f.Dir.String(), f.Type, f.StreamID, f.Length, detail)
+		t.Row(i+1, ms(f.At), f.Dir.Arrow(), f.Type, f.StreamID, f.Length, detail)
 	}
 	r.Table(t)
 }
@@ -83,7 +84,7 @@ func fieldEvents(f h2wire.Frame) []map[string]any {
 func requestHeaders(ex *h2wire.Exchange) []h2wire.Frame {
 	var out []h2wire.Frame
 	for _, f := range ex.Frames {
-		if f.Dir == wiretap.ClientToServer && f.Type == "HEADERS" && f.Fields != nil {
+		if f.Dir == netx.ClientToServer && f.Type == "HEADERS" && f.Fields != nil {
 			out = append(out, f)
 		}
 	}

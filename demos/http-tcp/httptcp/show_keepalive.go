@@ -12,7 +12,12 @@ import (
 // and the time keep-alive saved.
 func showKeepAlive(r *demo.Run, cmp *comparison, ka, cl *sequential) {
 	rtt := r.Link.RTT
-	r.Printf(r.T("  The median of %d rounds of each (the rounds alternate):", "  每种方式跑 %d 轮（交替进行），取中位数那一轮："), len(cmp.KeepAlive))
+	if n := len(cmp.KeepAlive); n > 1 {
+		r.Printf(r.T("  The median of %d rounds of each (the rounds alternate):", "  每种方式跑 %d 轮（交替进行），取中位数那一轮："), n)
+	} else {
+		r.Printf("%s", r.T("  One round of each (--rounds 5 reports the median of five, steadier on a busy machine):",
+			"  每种方式各跑一轮（--rounds 5 会跑五轮取中位数，在繁忙的机器上更稳定）："))
+	}
 	for _, s := range []*sequential{ka, cl} {
 		mode := "keep-alive"
 		if !s.KeepAlive {

@@ -2,7 +2,9 @@ package httptcp
 
 import (
 	"net/netip"
-	"sync"
+
+	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/tap"
 
 	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/packet"
@@ -11,12 +13,7 @@ import (
 // wire counts what the lab's link carried: TCP handshakes (distinct client
 // SYNs) and segments that carried data. It is how the demo knows how many
 // connections a client opened without trusting the client's word for it.
-type wire struct {
-	mu   sync.Mutex
-	syns map[synKey]bool
-	sent int    // SYN frames in all: more than len(syns) when SYNs were resent
-	data [2]int // segments with payload, by lab.Direction
-}
+type wire struct{ rec *tap.Recorder }
 
 // synKey tells a new connection's SYN from a retransmitted one: the same
 // port and initial sequence number are the same connection.
@@ -37,34 +34,30 @@ func (a tapCounts) sub(b tapCounts) tapCounts {
 }
 
 func watchWire(l *lab.Lab) *wire {
-	w := &wire{syns: map[synKey]bool{}}
-	l.AddTap(w.see)
-	return w
+	return &wire{rec: tap.Record(l, tap.Proto(packet.TCP))}
 }
 
-func (w *wire) see(f lab.Frame) {
-	seg, err := packet.Decode(f.Data)
-	if err != nil || seg.Proto != packet.TCP {
-		return
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	// A client's SYN (without ACK) opens a connection (RFC 9293 §3.5), so
-	// distinct SYNs are connections; a SYN seen again was resent.
-	if f.Dir == lab.ClientToServer && seg.Flags.Has(packet.SYN) && !seg.Flags.Has(packet.ACK) {
-		w.syns[synKey{seg.SrcAddrPort(), seg.Seq}] = true
-		w.sent++
-	}
-	if len(seg.Payload) > 0 && f.Fate != lab.Dropped && int(f.Dir) < len(w.data) {
-		w.data[f.Dir]++
-	}
-}
-
+// counts reads the counters off the frames recorded so far.
 func (w *wire) counts() tapCounts {
 	if w == nil {
 		return tapCounts{}
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return tapCounts{handshakes: len(w.syns), resentSYNs: w.sent - len(w.syns), data: w.data}
+	var c tapCounts
+	syns := map[synKey]bool{}
+	sent := 0
+	for _, f := range w.rec.Frames() {
+		seg := f.Pkt
+		// A client's SYN (without ACK) opens a connection (RFC 9293
+		// §3.5), so distinct SYNs are connections; a SYN seen again was
+		// resent.
+		if f.Dir == netx.ClientToServer && seg.Flags.Has(packet.SYN) && !seg.Flags.Has(packet.ACK) {
+			syns[synKey{seg.SrcAddrPort(), seg.Seq}] = true
+			sent++
+		}
+		if len(seg.Payload) > 0 && !f.Dropped() && int(f.Dir) < len(c.data) {
+			c.data[f.Dir]++
+		}
+	}
+	c.handshakes, c.resentSYNs = len(syns), sent-len(syns)
+	return c
 }

@@ -23,12 +23,6 @@ type bed struct {
 	listenHost string
 }
 
-// loopbackBed is the kernel's loopback: both ends on 127.0.0.1.
-func loopbackBed() bed {
-	ip := netip.MustParseAddr("127.0.0.1")
-	return bed{client: netx.Loopback, server: netx.Loopback, serverIP: ip, listenHost: ip.String()}
-}
-
 // labBed is a lab: client.test dials server.test across the link.
 func labBed(l *lab.Lab) bed {
 	return bed{client: l.Client(), server: l.Server(), serverIP: lab.ServerAddr, listenHost: ""}

@@ -19,10 +19,10 @@ var Demo = &demo.Demo{
 	// dominant: the numbers read as multiples of the RTT. No loss, so that
 	// the race shows the handshakes alone (the head-of-line experiment has
 	// its own --hol-loss).
-	Link:  lab.Link{RTT: 100 * time.Millisecond},
-	Flags: flags,
-	Run:   run,
-	Serve: serve,
+	Link:   lab.Link{RTT: 100 * time.Millisecond},
+	Params: defaultOptions,
+	Run:    run,
+	Serve:  serve,
 }
 
 // result is the contract of the last JSON line.
@@ -53,10 +53,7 @@ type holResult struct {
 }
 
 func run(ctx context.Context, r *demo.Run) error {
-	o := runOptions(r)
-	if err := o.check(); err != nil {
-		return err
-	}
+	o := demo.ParamsOf[*options](r)
 	l, err := r.NewLab()
 	if err != nil {
 		return err
@@ -69,37 +66,51 @@ func run(ctx context.Context, r *demo.Run) error {
 	r.OnClose(srv.Close)
 	res := result{RTTms: ms(r.Link.RTT)}
 
+	// The head-of-line trials run on labs of their own: start them now, so
+	// that they overlap the steps before theirs, and show them in turn.
+	type holDone struct {
+		trials []holTrial
+		err    error
+	}
+	holc := make(chan holDone, 1)
+	go func() {
+		t, err := runHOLSeeds(ctx, r, o)
+		holc <- holDone{t, err}
+	}()
+	// So do the two replays, each on a lab and servers of its own (the
+	// handlers count their executions).
+	unsafec, safec := replayOnOwnLab(ctx, r, "/charge"), replayOnOwnLab(ctx, r, "/charge-safe")
+
 	r.Step("layers", r.T("One GET over HTTP/3: QUIC packets inside UDP datagrams", "HTTP/3 的一次 GET：UDP 数据报里的 QUIC 包"))
 	if err := showLayers(ctx, r, l, b, srv); err != nil {
 		return fmt.Errorf("HTTP/3 over the lab: %w", err)
 	}
 
 	r.Step("race", r.T("The handshake race: time to the first response byte", "握手竞速：到第一个响应字节的时间"))
-	rows, used, err := runRace(ctx, b, srv, r.Link.RTT, o.tries)
+	rows, used, err := runRace(ctx, r, o.Tries)
 	if err != nil {
 		return fmt.Errorf("handshake race: %w", err)
 	}
-	showRace(r, rows, o.tries)
+	showRace(r, rows, o.Tries)
 	res.TTFB = ttfbOf(rows)
 	res.ZeroRTTUsed = used
 
 	r.Step("hol", r.T("Head-of-line blocking: parallel streams on a lossy link", "队头阻塞：丢包链路上的并行流"))
-	hol, err := runHOLSeeds(ctx, r, o)
-	if err != nil {
-		return fmt.Errorf("head-of-line experiment: %w", err)
+	hd := <-holc
+	if hd.err != nil {
+		return fmt.Errorf("head-of-line experiment: %w", hd.err)
 	}
-	res.HOL = showHOL(r, o, hol)
+	res.HOL = showHOL(r, o, hd.trials)
 
 	r.Step("replay", r.T("0-RTT replay: the same early data, sent twice", "0-RTT 重放：同一份早期数据发送两次"))
-	unsafe, err := replayZeroRTT(ctx, l, b, srv, "/charge")
-	if err != nil {
-		return fmt.Errorf("replaying 0-RTT: %w", err)
+	unsafe, safe := <-unsafec, <-safec
+	if unsafe.err != nil {
+		return fmt.Errorf("replaying 0-RTT: %w", unsafe.err)
 	}
-	safe, err := replayZeroRTT(ctx, l, b, srv, "/charge-safe")
-	if err != nil {
-		return fmt.Errorf("replaying 0-RTT to the RFC 8470 handler: %w", err)
+	if safe.err != nil {
+		return fmt.Errorf("replaying 0-RTT to the RFC 8470 handler: %w", safe.err)
 	}
-	showReplay(r, unsafe, safe)
+	showReplay(r, unsafe.rep, safe.rep)
 
 	r.Result(res)
 	return nil
@@ -123,4 +134,34 @@ func ttfbOf(rows []raceRow) ttfbResult {
 		}
 	}
 	return t
+}
+
+// replayDone is a replay experiment's outcome.
+type replayDone struct {
+	rep *replayed
+	err error
+}
+
+// replayOnOwnLab runs replayZeroRTT for path on a new lab with its own
+// servers, in the background.
+func replayOnOwnLab(ctx context.Context, r *demo.Run, path string) <-chan replayDone {
+	c := make(chan replayDone, 1)
+	go func() {
+		l, err := r.NewLabWith(r.Link, r.Seed)
+		if err != nil {
+			c <- replayDone{err: err}
+			return
+		}
+		defer l.Close()
+		b := labBed(l)
+		srv, err := startServers(ctx, b)
+		if err != nil {
+			c <- replayDone{err: err}
+			return
+		}
+		defer srv.Close()
+		rep, err := replayZeroRTT(ctx, l, b, srv, path)
+		c <- replayDone{rep, err}
+	}()
+	return c
 }

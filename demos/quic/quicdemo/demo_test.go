@@ -154,6 +154,9 @@ func TestBadFlags(t *testing.T) {
 		if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: Execute(%v) = %v, want a usage error containing %q", tt.desc, tt.args, err, tt.want)
 		}
+		if out.Len() > 0 {
+			t.Errorf("%s: printed %q before refusing the flag: flags are checked before anything runs", tt.desc, out.String())
+		}
 	}
 }
 

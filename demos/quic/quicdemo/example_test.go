@@ -8,8 +8,9 @@ import (
 	"net/http"
 	"os"
 
-	"github.com/netdemo/netdemo/certs"
 	"github.com/quic-go/quic-go/http3"
+
+	"github.com/netdemo/netdemo/certs"
 )
 
 // Example_get is an HTTP/3 server and client in a few lines: quic-go's

@@ -10,9 +10,10 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/netdemo/netdemo/internal/netx"
 	"github.com/quic-go/quic-go"
 	"github.com/quic-go/quic-go/http3"
+
+	"github.com/netdemo/netdemo/internal/netx"
 )
 
 // h3Server is an HTTP/3 server on one UDP socket: quic-go's Transport owns

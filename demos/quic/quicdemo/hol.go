@@ -119,16 +119,16 @@ const holParallel = 5
 // run's RTT and --hol-loss.
 func runHOLSeeds(ctx context.Context, r *demo.Run, o *options) ([]holTrial, error) {
 	link := r.Link
-	link.Loss = o.holLoss
-	trials := make([]holTrial, o.holSeeds)
-	errs := make([]error, o.holSeeds)
+	link.Loss = o.HolLoss
+	trials := make([]holTrial, o.HolSeeds)
+	errs := make([]error, o.HolSeeds)
 	sem := make(chan struct{}, holParallel)
 	var wg sync.WaitGroup
-	for i := range o.holSeeds {
+	for i := range o.HolSeeds {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			trials[i], errs[i] = holTrialAt(ctx, link, r.Seed+int64(i), o.streams, int(o.size))
+			trials[i], errs[i] = holTrialAt(ctx, r, link, r.Seed+int64(i), o.Streams, int(o.Size))
 		})
 	}
 	wg.Wait()
@@ -141,10 +141,10 @@ func runHOLSeeds(ctx context.Context, r *demo.Run, o *options) ([]holTrial, erro
 }
 
 // holTrialAt runs one trial on a fresh lab with the given seed.
-func holTrialAt(ctx context.Context, link lab.Link, seed int64, streams, size int) (holTrial, error) {
-	l, err := lab.New(lab.Config{Link: link, Seed: seed})
+func holTrialAt(ctx context.Context, r *demo.Run, link lab.Link, seed int64, streams, size int) (holTrial, error) {
+	l, err := r.NewLabWith(link, seed)
 	if err != nil {
-		return holTrial{}, fmt.Errorf("starting the lab: %w", err)
+		return holTrial{}, err
 	}
 	defer l.Close()
 	b := labBed(l)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/netdemo/netdemo/internal/netx"
+
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/lab"
 )
@@ -26,8 +28,8 @@ func showLayers(ctx context.Context, r *demo.Run, l *lab.Lab, b bed, srv *server
 		return err
 	}
 	defer c.Close()
-	tap := &udpTap{port: c.port}
-	remove := l.AddTap(tap.see)
+	udp := recordUDP(l, c.port)
+	remove := udp.stop
 	defer remove()
 	serverConns := srv.h3.conns.Load()
 
@@ -52,7 +54,7 @@ func showLayers(ctx context.Context, r *demo.Run, l *lab.Lab, b bed, srv *server
 		return fmt.Errorf("%d GETs made %d QUIC connections (the server accepted %d), want 1", layersRequests, clientConns, accepted)
 	}
 
-	dgrams := tap.all()
+	dgrams := udp.all()
 	r.Printf(r.T("  %[1]d GETs at once from client.test:%[2]d to server.test:%[3]d/udp: %[4]s %[5]d, %[6]q",
 		"  从 client.test:%[2]d 同时发出 %[1]d 个 GET 到 server.test:%[3]d/udp：%[4]s %[5]d，%[6]q"),
 		layersRequests, c.port, srv.h3.port, got[0].Proto, got[0].Status, strings.TrimSpace(string(got[0].Body)))
@@ -67,7 +69,7 @@ func showLayers(ctx context.Context, r *demo.Run, l *lab.Lab, b bed, srv *server
 			break
 		}
 		arrow := "→"
-		if d.Dir == lab.ServerToClient {
+		if d.Dir == netx.ServerToClient {
 			arrow = "←"
 		}
 		r.Printf("    %s %5d B  UDP[%s]", arrow, len(d.Payload), strings.Join(d.Packets, " + "))
@@ -81,8 +83,8 @@ func showLayers(ctx context.Context, r *demo.Run, l *lab.Lab, b bed, srv *server
 	return nil
 }
 
-func dirName(d lab.Direction) string {
-	if d == lab.ServerToClient {
+func dirName(d netx.Direction) string {
+	if d == netx.ServerToClient {
 		return "server-to-client"
 	}
 	return "client-to-server"

@@ -2,7 +2,9 @@ package quicdemo
 
 import (
 	"fmt"
+	"math"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,13 +59,13 @@ func (t text) in(r *demo.Run) string { return r.T(t.En, t.Zh) }
 func showHOL(r *demo.Run, o *options, trials []holTrial) holResult {
 	first := trials[0]
 	res := holResult{
-		Loss:    o.holLoss,
+		Loss:    o.HolLoss,
 		H2P50ms: ms(percentile(first.H2, 50)), H2Maxms: ms(percentile(first.H2, 100)),
 		H3P50ms: ms(percentile(first.H3, 50)), H3Maxms: ms(percentile(first.H3, 100)),
 	}
 	r.Printf(r.T("  %d streams × %s, one connection per protocol, link RTT %s, loss %g in both directions, seed %d:",
 		"  %d 条流 × %s，每种协议一个连接，链路 RTT %s，双向丢包率 %g，种子 %d："),
-		o.streams, o.size.String(), r.Link.RTT, o.holLoss, first.Seed)
+		o.Streams, o.Size.String(), r.Link.RTT, o.HolLoss, first.Seed)
 	{
 		t := event.NewTable("hol", r.T("stream", "流"), r.T("HTTP/2 (TCP) done|ms", "HTTP/2（TCP）完成|ms"), r.T("HTTP/3 (QUIC) done|ms", "HTTP/3（QUIC）完成|ms"))
 		for i := range first.H2 {
@@ -81,24 +83,38 @@ func showHOL(r *demo.Run, o *options, trials []holTrial) holResult {
 		}
 		r.Chart(c.Add("HTTP/2", h2...).Add("HTTP/3", h3...))
 	}
+	r.Printf(r.T("  Completion times, first to last stream: HTTP/2 %s–%s ms, HTTP/3 %s–%s ms. %s",
+		"  从最早到最晚完成的流：HTTP/2 %s–%s ms，HTTP/3 %s–%s ms。%s"),
+		fmtMs(slices.Min(first.H2)), fmtMs(slices.Max(first.H2)), fmtMs(slices.Min(first.H3)), fmtMs(slices.Max(first.H3)),
+		spreadNote(r, first))
+	if r.Link.Loss != o.HolLoss {
+		r.Printf(r.T("  This experiment's link loses %g of its frames (--hol-loss); --loss (%g) is the handshake race's.",
+			"  这个实验的链路丢包率是 %g（--hol-loss）；--loss（%g）只用于握手竞赛。"), o.HolLoss, r.Link.Loss)
+	}
 	for i := range first.H2 {
 		r.Event("hol_stream", map[string]any{"seed": first.Seed, "stream": i + 1, "h2_ms": ms(first.H2[i]), "h3_ms": ms(first.H3[i])})
 	}
 	r.Printf(r.T("  The link dropped %d frames toward the server and %d toward the client during this seed (handshakes included).",
 		"  这个种子下链路丢弃了 %d 个发往服务器的帧和 %d 个发往客户端的帧（含握手）。"), first.Dropped[0], first.Dropped[1])
 
-	p50Wins, maxWins := 0, 0
+	// A win is a lead at the resolution the table prints (0.1 ms): equal
+	// figures are a tie, not a win for either side.
+	p50Wins, maxWins, ties := 0, 0, 0
+	ahead := func(a, b time.Duration) bool { return round1(ms(a)) < round1(ms(b)) }
 	if len(trials) > 1 {
 		r.Printf(r.T("  The same experiment with %d seeds (each its own lab and its own losses):", "  同样的实验换 %d 个种子（各自独立的实验室，各自的丢包）："), len(trials))
 	}
 	seeds := event.NewTable("hol-seeds", r.T("seed", "种子"), "HTTP/2 p50|ms", "HTTP/2 max|ms", "HTTP/3 p50|ms", "HTTP/3 max|ms", r.T("frames dropped", "丢弃帧数"))
 	for _, t := range trials {
 		h2p, h2m, h3p, h3m := percentile(t.H2, 50), percentile(t.H2, 100), percentile(t.H3, 50), percentile(t.H3, 100)
-		if h3p < h2p {
+		if ahead(h3p, h2p) {
 			p50Wins++
 		}
-		if h3m < h2m {
+		if ahead(h3m, h2m) {
 			maxWins++
+		}
+		if round1(ms(h3p)) == round1(ms(h2p)) {
+			ties++
 		}
 		r.Event("hol_seed", map[string]any{"seed": t.Seed, "h2_p50_ms": ms(h2p), "h2_max_ms": ms(h2m), "h3_p50_ms": ms(h3p), "h3_max_ms": ms(h3m), "dropped": t.Dropped})
 		seeds.Row(t.Seed, ms(h2p), ms(h2m), ms(h3p), ms(h3m), t.Dropped[0]+t.Dropped[1])
@@ -108,8 +124,12 @@ func showHOL(r *demo.Run, o *options, trials []holTrial) holResult {
 	}
 	r.Printf(r.T("  HTTP/3's median stream finished first in %d of %d seeds, its slowest stream in %d of %d.",
 		"  HTTP/3 的中位流在 %d/%d 个种子里先完成，最慢的流在 %d/%d 个种子里先完成。"), p50Wins, len(trials), maxWins, len(trials))
-	r.Set("hol_streams", o.streams)
-	r.Set("hol_size", o.size.String())
+	if ties > 0 {
+		r.Printf(r.T("  In %d seed(s) the two medians were equal to 0.1 ms: a tie, counted for neither.",
+			"  有 %d 个种子两边的中位数精确到 0.1 ms 相等：算作平局，不计入任何一方。"), ties)
+	}
+	r.Set("hol_streams", o.Streams)
+	r.Set("hol_size", o.Size.String())
 	r.Set("hol_seed", first.Seed)
 	r.Set("hol_seeds", len(trials))
 	r.Set("hol_p50_wins", p50Wins)
@@ -204,3 +224,30 @@ func lastStatus(cs []charge) int {
 func fmtMs(d time.Duration) string { return fmt.Sprintf("%.1f", ms(d)) }
 
 func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
+
+// spreadNote says whether each server interleaved its responses, from
+// what the run saw: interleaved streams of equal size finish close
+// together, a server that sends them one after another finishes the first
+// long before the last.
+func spreadNote(r *demo.Run, t holTrial) string {
+	sequential := func(ds []time.Duration) bool {
+		return len(ds) > 1 && slices.Min(ds) < percentile(ds, 50)/2
+	}
+	h2, h3 := sequential(t.H2), sequential(t.H3)
+	switch {
+	case h2 && h3:
+		return r.T("Both servers sent some streams well before the others (the first finished in under half the median time): they did not interleave evenly.",
+			"两边的服务器都有流远早于其他流完成（最早的不到中位时间的一半）：它们没有均匀交错发送。")
+	case h3:
+		return r.T("HTTP/3's first stream finished in under half its median time: quic-go sent that stream ahead of the others instead of interleaving evenly, so part of the difference is scheduling, not head-of-line blocking.",
+			"HTTP/3 最早的流不到中位时间的一半就完成了：quic-go 先发了这条流，而不是均匀交错，所以差别里有一部分来自调度，而不是队头阻塞。")
+	case h2:
+		return r.T("HTTP/2's first stream finished in under half its median time: Go's server sent that stream ahead of the others instead of interleaving evenly, so part of the difference is scheduling, not head-of-line blocking.",
+			"HTTP/2 最早的流不到中位时间的一半就完成了：Go 的服务器先发了这条流，而不是均匀交错，所以差别里有一部分来自调度，而不是队头阻塞。")
+	}
+	return r.T("On both, the streams finished within a factor of two of the median: the servers interleaved them.",
+		"两边的流都在中位时间的两倍范围内完成：服务器交错发送了它们。")
+}
+
+// round1 rounds to one decimal, the resolution the tables print.
+func round1(f float64) float64 { return math.Round(f*10) / 10 }

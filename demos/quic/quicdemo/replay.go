@@ -9,9 +9,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/quic-go/quic-go/http3"
+
 	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/netx"
-	"github.com/quic-go/quic-go/http3"
 )
 
 // replayed is what the replay experiment observed.
@@ -67,8 +68,8 @@ func replayZeroRTT(ctx context.Context, l *lab.Lab, b bed, srv *servers, path st
 		return nil, err
 	}
 	defer c.Close()
-	capture := &udpTap{port: c.port}
-	remove := l.AddTap(capture.see)
+	capture := recordUDP(l, c.port)
+	remove := capture.stop
 	out.Early, err = fetch(ctx, c.rt, http3.MethodGet0RTT, h3URL(srv.h3.port, path), nil)
 	remove()
 	if err != nil {

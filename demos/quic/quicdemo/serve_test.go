@@ -14,9 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quic-go/quic-go/http3"
+
 	"github.com/netdemo/netdemo/demos"
 	"github.com/netdemo/netdemo/internal/demo"
-	"github.com/quic-go/quic-go/http3"
 )
 
 // TestServe starts --serve on a free port, fetches / over HTTPS (checking

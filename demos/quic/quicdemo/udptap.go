@@ -1,45 +1,43 @@
 package quicdemo
 
 import (
-	"sync"
 	"time"
+
+	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/packet"
+	"github.com/netdemo/netdemo/internal/tap"
 
 	"github.com/netdemo/netdemo/internal/lab"
 )
 
 // udpTap records, from the lab's tap, the UDP datagrams of one client port
 // in both directions: what QUIC looks like on the wire.
-type udpTap struct {
-	port uint16
-	mu   sync.Mutex
-	seen []datagram
-}
+type udpTap struct{ rec *tap.Recorder }
 
 // datagram is one UDP datagram the tap saw.
 type datagram struct {
-	Dir     lab.Direction
+	Dir     netx.Direction
 	At      time.Time
 	Payload []byte
 	Packets []string // QUIC packets coalesced in it
 	Dropped bool     // the link lost it
 }
 
-func (t *udpTap) see(f lab.Frame) {
-	src, dst, payload, ok := udpIn(f.Data)
-	if !ok || (f.Dir == lab.ClientToServer && src != t.port) || (f.Dir == lab.ServerToClient && dst != t.port) {
-		return
-	}
-	p := append([]byte(nil), payload...)
-	t.mu.Lock()
-	t.seen = append(t.seen, datagram{Dir: f.Dir, At: f.At, Payload: p, Packets: quicPackets(p), Dropped: f.Fate == lab.Dropped})
-	t.mu.Unlock()
+// recordUDP starts recording the datagrams from and to a client port.
+func recordUDP(l *lab.Lab, port uint16) *udpTap {
+	return &udpTap{rec: tap.Record(l, tap.ClientPort(packet.UDP, port))}
 }
+
+// stop ends the recording; what was seen stays.
+func (t *udpTap) stop() { t.rec.Stop() }
 
 // all returns every datagram seen, in the link's order.
 func (t *udpTap) all() []datagram {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return append([]datagram(nil), t.seen...)
+	var out []datagram
+	for _, f := range t.rec.Frames() {
+		out = append(out, datagram{Dir: f.Dir, At: f.At, Payload: f.Pkt.Payload, Packets: quicPackets(f.Pkt.Payload), Dropped: f.Dropped()})
+	}
+	return out
 }
 
 // firstFlight returns what the client sent before the server's first
@@ -47,7 +45,7 @@ func (t *udpTap) all() []datagram {
 func (t *udpTap) firstFlight() []datagram {
 	var out []datagram
 	for _, d := range t.all() {
-		if d.Dir == lab.ServerToClient {
+		if d.Dir == netx.ServerToClient {
 			break
 		}
 		if !d.Dropped {

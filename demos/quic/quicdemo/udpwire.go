@@ -1,20 +1,5 @@
 package quicdemo
 
-import "github.com/netdemo/netdemo/internal/packet"
-
-// udpIn reads an IPv4 packet as the lab's tap hands it over and, if it
-// carries a whole, unfragmented UDP datagram, returns its ports and payload
-// (a sub-slice of pkt). Anything else, including a truncated or malformed
-// header, is not ok. internal/packet reads the headers and never panics:
-// the tap sees every frame.
-func udpIn(pkt []byte) (src, dst uint16, payload []byte, ok bool) {
-	p, err := packet.Decode(pkt)
-	if err != nil || p.Proto != packet.UDP {
-		return 0, 0, nil, false
-	}
-	return p.SrcPort, p.DstPort, p.Payload, true
-}
-
 // quicPackets names the QUIC packets coalesced in one datagram
 // (RFC 9000 §12.2), for example [Initial 0-RTT]. A long header (first bit
 // set) carries its type in bits 4-5 (QUIC version 1: Initial 0, 0-RTT 1,

@@ -1,48 +1,9 @@
 package quicdemo
 
 import (
-	"encoding/binary"
 	"slices"
 	"testing"
-
-	"github.com/netdemo/netdemo/internal/packet"
-	"github.com/netdemo/netdemo/internal/packet/packettest"
 )
-
-func TestUDPIn(t *testing.T) {
-	c, srv := packettest.Client(4433), packettest.Server(443)
-	good := packettest.UDP(c, srv, []byte("quic"))
-	tcp := packettest.TCP(c, srv, 1, 1, packet.PSH|packet.ACK, nil, []byte("quic"))
-	frag := slices.Clone(good)
-	frag[6] = 0x20 // more fragments
-	short := slices.Clone(good)
-	binary.BigEndian.PutUint16(short[24:26], 100) // UDP length past the packet
-	v6 := slices.Clone(good)
-	v6[0] = 0x65
-	tests := []struct {
-		desc     string
-		pkt      []byte
-		ok       bool
-		src, dst uint16
-		payload  string
-	}{
-		{"a UDP datagram", good, true, 4433, 443, "quic"},
-		{"trailing bytes after the IP total length are ignored", append(slices.Clone(good), 0, 0), true, 4433, 443, "quic"},
-		{"TCP is not UDP", tcp, false, 0, 0, ""},
-		{"a fragment is not a whole datagram", frag, false, 0, 0, ""},
-		{"UDP length beyond the packet", short, false, 0, 0, ""},
-		{"IPv6 version nibble", v6, false, 0, 0, ""},
-		{"truncated IP header", good[:19], false, 0, 0, ""},
-		{"total length beyond the data", good[:len(good)-1], false, 0, 0, ""},
-		{"empty", nil, false, 0, 0, ""},
-	}
-	for _, tt := range tests {
-		src, dst, payload, ok := udpIn(tt.pkt)
-		if ok != tt.ok || src != tt.src || dst != tt.dst || string(payload) != tt.payload {
-			t.Errorf("%s: udpIn = %d, %d, %q, %v; want %d, %d, %q, %v", tt.desc, src, dst, payload, ok, tt.src, tt.dst, tt.payload, tt.ok)
-		}
-	}
-}
 
 // longHeader builds a QUIC v1 long-header packet of the given type (0
 // Initial, 1 0-RTT, 2 Handshake) with a payload of n bytes.

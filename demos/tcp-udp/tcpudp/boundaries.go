@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/tcp-udp/tcpudp/echo"
 	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/servers/echo"
 )
 
 // threeMessages are written one Write call (one send syscall) each.

@@ -1,7 +1,6 @@
 package tcpudp
 
 import (
-	"flag"
 	"time"
 
 	"github.com/netdemo/netdemo/internal/demo"
@@ -16,17 +15,18 @@ var Demo = &demo.Demo{
 	Port:     9000,
 	// A 40 ms RTT and 10% loss: bad enough that losses happen in a couple
 	// of hundred packets, short enough that the demo ends in a second or two.
-	Link:  lab.Link{RTT: 40 * time.Millisecond, Loss: 0.1},
-	Flags: flags,
-	Run:   run,
-	Serve: serve,
+	Link:   lab.Link{RTT: 40 * time.Millisecond, Loss: 0.1},
+	Params: func() any { return &params{Messages: defaultMessages, Budget: 10 * time.Second} },
+	Run:    run,
+	Serve:  serve,
 }
 
 const (
 	defaultMessages = 200
-	maxMessages     = 100000
 )
 
-func flags(fs *flag.FlagSet) {
-	fs.Int("messages", defaultMessages, "how many numbered `messages` to send over TCP and over UDP, 1 to 100000")
+// params are the demo's own flags.
+type params struct {
+	Messages int           `flag:"messages" help:"how many numbered messages to send over TCP and over UDP" min:"1" max:"100000"`
+	Budget   time.Duration `flag:"budget" help:"how long TCP may take to deliver them all before the demo stops waiting (a very lossy link backs TCP's timer off again and again)" min:"1s" max:"10m"`
 }

@@ -28,6 +28,9 @@ type delivery struct {
 	Latency   []time.Duration // send → receive, of each message delivered
 	WriteAt   []time.Time     // when message i was written
 	ReadAt    []time.Time     // when message i was read (zero: never)
+	// StoppedAfter, when not zero, is how long the receiver waited before
+	// the time budget stopped it with messages still missing.
+	StoppedAfter time.Duration
 }
 
 // pace sends messages 0..n-1 through send, message i at start + i×gap, and
@@ -55,9 +58,14 @@ func pace(ctx context.Context, n int, send func(seq int) error) ([]time.Time, er
 
 // sendTCP sends n messages on client while the server side reads them.
 // TCP is a byte stream: the receiver cuts it back into messages by their
-// fixed size, and checks that every message arrives, in order.
-func sendTCP(ctx context.Context, client, server net.Conn, n int) (delivery, error) {
+// fixed size, and checks that every message arrives, in order. TCP never
+// gives up by itself on a very lossy link (its timer backs off, again and
+// again), so the wait is bounded by budget: past it the receiver stops and
+// the delivery says how far it got. progress is told how many messages
+// have arrived, a few times a second.
+func sendTCP(ctx context.Context, client, server net.Conn, n int, budget time.Duration, progress func(got int)) (delivery, error) {
 	recvAt := make([]time.Time, n)
+	var arrived atomic.Int64
 	type outcome struct {
 		got     int
 		inOrder bool
@@ -85,9 +93,11 @@ func sendTCP(ctx context.Context, client, server net.Conn, n int) (delivery, err
 				recvAt[seq] = now
 			}
 			o.got++
+			arrived.Store(int64(o.got))
 		}
 		done <- o
 	}()
+	start := time.Now()
 
 	sentAt, err := pace(ctx, n, func(seq int) error {
 		_, err := client.Write(makeMessage(seq))
@@ -100,19 +110,40 @@ func sendTCP(ctx context.Context, client, server net.Conn, n int) (delivery, err
 		return delivery{}, err
 	}
 	// TCP keeps retransmitting until every byte is acknowledged; wait for
-	// the receiver to have them all (or the run to be interrupted).
+	// the receiver to have them all, the budget to run out, or the run to
+	// be interrupted.
 	var o outcome
-	select {
-	case o = <-done:
-	case <-ctx.Done():
-		server.Close()
-		<-done
-		return delivery{}, ctx.Err()
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	over := time.NewTimer(max(budget-time.Since(start), 0))
+	defer over.Stop()
+	stopped := false
+wait:
+	for {
+		select {
+		case o = <-done:
+			break wait
+		case <-tick.C:
+			progress(int(arrived.Load()))
+		case <-over.C:
+			stopped = true
+			server.Close()
+			o = <-done
+			o.err = nil
+			break wait
+		case <-ctx.Done():
+			server.Close()
+			<-done
+			return delivery{}, ctx.Err()
+		}
 	}
 	if o.err != nil {
 		return delivery{}, o.err
 	}
-	d := delivery{Sent: n, Delivered: o.got, InOrder: o.inOrder, WriteAt: sentAt, ReadAt: recvAt}
+	d := delivery{Sent: n, Delivered: o.got, InOrder: o.inOrder, WriteAt: sentAt, ReadAt: recvAt, StoppedAfter: 0}
+	if stopped {
+		d.StoppedAfter = time.Since(start)
+	}
 	d.Latency = latencies(sentAt, recvAt)
 	return d, nil
 }

@@ -6,6 +6,8 @@ import (
 	"net"
 	"time"
 
+	"github.com/netdemo/netdemo/internal/tap"
+
 	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/netx"
 	"github.com/netdemo/netdemo/internal/packet"
@@ -15,13 +17,13 @@ import (
 type opened struct {
 	Client, Server net.Conn
 	Connect        time.Duration // how long Dial took: the handshake, as the client waits for it
-	Frames         []seen        // the TCP frames of the handshake, in order, dropped ones included
+	Frames         []tap.Frame   // the TCP frames of the handshake, in order, dropped ones included
 }
 
 // openTCP dials ln across the lab and records the handshake frames the tap
 // saw: SYN, SYN-ACK, ACK (and any retransmission of them if the link lost
 // one).
-func openTCP(ctx context.Context, l *lab.Lab, w *wire, ln net.Listener) (opened, error) {
+func openTCP(ctx context.Context, l *lab.Lab, rec *tap.Recorder, ln net.Listener) (opened, error) {
 	var o opened
 	type accepted struct {
 		c   net.Conn
@@ -59,13 +61,13 @@ func openTCP(ctx context.Context, l *lab.Lab, w *wire, ln net.Listener) (opened,
 	cport, sport := netx.Port(c.LocalAddr()), netx.Port(c.RemoteAddr())
 	// Dial returns as the client sends the final ACK; wait until the tap
 	// has seen it.
-	isFinalACK := func(f seen) bool {
+	isFinalACK := func(f tap.Frame) bool {
 		p := f.Pkt
-		return f.Dir == lab.ClientToServer && p.Proto == packet.TCP && p.SrcPort == cport &&
+		return f.Dir == netx.ClientToServer && p.Proto == packet.TCP && p.SrcPort == cport &&
 			p.Flags.Has(packet.ACK) && !p.Flags.Has(packet.SYN)
 	}
-	w.waitFor(5*time.Second, isFinalACK)
-	for _, f := range flow(w.snapshot(), packet.TCP, cport, sport) {
+	rec.WaitFor(5*time.Second, isFinalACK)
+	for _, f := range tap.Select(rec.Frames(), tap.Flow(packet.TCP, cport, sport)) {
 		o.Frames = append(o.Frames, f)
 		if isFinalACK(f) {
 			break
@@ -76,20 +78,20 @@ func openTCP(ctx context.Context, l *lab.Lab, w *wire, ln net.Listener) (opened,
 
 // handshakeNames lists the flags of each handshake frame, e.g.
 // ["SYN", "SYN-ACK", "ACK"].
-func handshakeNames(frames []seen) []string {
+func handshakeNames(frames []tap.Frame) []string {
 	out := make([]string, len(frames))
 	for i, f := range frames {
-		out[i] = flagString(f.Pkt.Flags)
+		out[i] = tap.FlagString(f.Pkt.Flags)
 	}
 	return out
 }
 
 // countSYNs counts the frames carrying SYN sent by the client: more than one
 // means the link lost a SYN (or the SYN-ACK) and TCP sent it again.
-func countSYNs(frames []seen) int {
+func countSYNs(frames []tap.Frame) int {
 	n := 0
 	for _, f := range frames {
-		if f.Dir == lab.ClientToServer && f.Pkt.Flags.Has(packet.SYN) {
+		if f.Dir == netx.ClientToServer && f.Pkt.Flags.Has(packet.SYN) {
 			n++
 		}
 	}

@@ -4,6 +4,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/tap"
+
 	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/packet"
 )
@@ -38,7 +41,7 @@ func blockedAfter(link lab.Link) time.Duration {
 // delay, plus the lab's documented hold for a reordered frame (half the
 // one-way delay, at least 1 ms). Jitter and the rate limit are not known per
 // frame and are not counted.
-func arrival(f seen, link lab.Link) time.Time {
+func arrival(f tap.Frame, link lab.Link) time.Time {
 	t := f.At.Add(link.RTT / 2)
 	if f.Fate == lab.Reordered {
 		t = t.Add(max(time.Millisecond, link.RTT/4))
@@ -48,7 +51,7 @@ func arrival(f seen, link lab.Link) time.Time {
 
 // splitTCP computes the holdup of n messages of msgSize bytes sent on the
 // TCP flow whose client ISN is isn, given when each was written and read.
-func splitTCP(frames []seen, isn uint32, n int, link lab.Link, writeAt, readAt []time.Time) holdup {
+func splitTCP(frames []tap.Frame, isn uint32, n int, link lab.Link, writeAt, readAt []time.Time) holdup {
 	type hit struct {
 		at         time.Time
 		start, end int64 // byte offsets in the stream
@@ -57,7 +60,7 @@ func splitTCP(frames []seen, isn uint32, n int, link lab.Link, writeAt, readAt [
 	total := int64(n) * msgSize
 	for _, f := range frames {
 		p := f.Pkt
-		if f.Dir != lab.ClientToServer || p.Proto != packet.TCP || len(p.Payload) == 0 || f.Fate == lab.Dropped {
+		if f.Dir != netx.ClientToServer || p.Proto != packet.TCP || len(p.Payload) == 0 || f.Fate == lab.Dropped {
 			continue
 		}
 		start := int64(p.Seq - (isn + 1)) // the SYN took one sequence number

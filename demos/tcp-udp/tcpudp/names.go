@@ -3,29 +3,7 @@ package tcpudp
 import (
 	"fmt"
 	"strings"
-
-	"github.com/netdemo/netdemo/internal/packet"
 )
-
-// flagString names TCP flags the way tcpdump's readers say them: "SYN",
-// "SYN-ACK", "ACK", "PSH-ACK", "FIN-ACK". It is the demo's own wording
-// (packet.Flags.String writes tshark's "SYN, ACK"): the tables, the JSON
-// events and the README's "SYN → SYN-ACK → ACK" all use it.
-func flagString(f packet.Flags) string {
-	var parts []string
-	for _, n := range []struct {
-		bit  packet.Flags
-		name string
-	}{{packet.SYN, "SYN"}, {packet.FIN, "FIN"}, {packet.RST, "RST"}, {packet.PSH, "PSH"}, {packet.URG, "URG"}, {packet.ACK, "ACK"}} {
-		if f.Has(n.bit) {
-			parts = append(parts, n.name)
-		}
-	}
-	if len(parts) == 0 {
-		return "none"
-	}
-	return strings.Join(parts, "-")
-}
 
 // optionNames lists the kinds of TCP options present (RFC 9293 §3.2, RFC
 // 7323 for timestamps and window scale, RFC 2018 for SACK), e.g.

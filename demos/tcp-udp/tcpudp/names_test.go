@@ -3,6 +3,8 @@ package tcpudp
 import (
 	"testing"
 
+	"github.com/netdemo/netdemo/internal/tap"
+
 	"github.com/netdemo/netdemo/internal/packet"
 )
 
@@ -26,8 +28,8 @@ func FuzzOptionNames(f *testing.F) {
 		if got := optionNames(opt); got == "" {
 			t.Fatalf("optionNames(% x) = empty, want a description", opt)
 		}
-		if got := flagString(packet.Flags(flags & 0x3f)); got == "" {
-			t.Fatalf("flagString(%#x) = empty", flags)
+		if got := tap.FlagString(packet.Flags(flags & 0x3f)); got == "" {
+			t.Fatalf("tap.FlagString(%#x) = empty", flags)
 		}
 	})
 }

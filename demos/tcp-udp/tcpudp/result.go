@@ -15,6 +15,7 @@ type tcpResult struct {
 	Sent            int     `json:"sent"`
 	Delivered       int     `json:"delivered"`
 	InOrder         bool    `json:"in_order"`        // every message arrived in the order sent
+	StoppedEarly    bool    `json:"stopped_early"`   // --budget ran out before every message arrived
 	Retransmissions int     `json:"retransmissions"` // data segments the tap saw sent again
 	P50MS           float64 `json:"p50_ms"`          // per-message latency, send → receive
 	P99MS           float64 `json:"p99_ms"`

@@ -8,11 +8,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/tcp-udp/tcpudp/echo"
+	"github.com/netdemo/netdemo/internal/tap"
+
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/netx"
 	"github.com/netdemo/netdemo/internal/packet"
+	"github.com/netdemo/netdemo/internal/servers/echo"
 )
 
 // run shows the differences in two places: first on the kernel's own
@@ -20,10 +22,8 @@ import (
 // datagram size limit), then on the lab's lossy link (the handshake, loss,
 // order, latency and header bytes, seen packet by packet in the tap).
 func run(ctx context.Context, r *demo.Run) error {
-	n, _ := r.Flag("messages").(int)
-	if n < 1 || n > maxMessages {
-		return &demo.UsageError{Msg: fmt.Sprintf("--messages must be between 1 and %d, got %d", maxMessages, n)}
-	}
+	p := demo.ParamsOf[*params](r)
+	n := p.Messages
 	var res result
 
 	// 1. Real echo servers on the kernel's loopback.
@@ -61,9 +61,8 @@ func run(ctx context.Context, r *demo.Run) error {
 	if err != nil {
 		return err
 	}
-	w := &wire{}
-	remove := l.AddTap(w.tap)
-	defer remove()
+	rec := tap.Record(l, nil)
+	defer rec.Stop()
 	link := r.Link
 	res.Link = linkResult{RTTMS: roundMS(link.RTT), Loss: link.Loss, Seed: r.Seed, Reorder: link.Reorder}
 
@@ -82,7 +81,7 @@ func run(ctx context.Context, r *demo.Run) error {
 	}
 	defer upc.Close()
 
-	op, err := openTCP(ctx, l, w, tln)
+	op, err := openTCP(ctx, l, rec, tln)
 	if err != nil {
 		return err
 	}
@@ -97,21 +96,30 @@ func run(ctx context.Context, r *demo.Run) error {
 	res.TCP.SYNs = countSYNs(op.Frames)
 	r.Measure("tcp_connect_ms", res.TCPConnectMS, "ms")
 
-	udpBefore := len(filterProto(w.snapshot(), packet.UDP))
+	udpBefore := len(tap.Select(rec.Frames(), tap.Proto(packet.UDP)))
 	uc, err := l.Client().Dial(ctx, "udp", net.JoinHostPort(lab.ServerName, "9000"))
 	if err != nil {
 		return fmt.Errorf("dialing UDP across the lab: %w", err)
 	}
 	defer uc.Close()
-	res.UDP.DialFrames = len(filterProto(w.snapshot(), packet.UDP)) - udpBefore
+	res.UDP.DialFrames = len(tap.Select(rec.Frames(), tap.Proto(packet.UDP))) - udpBefore
 	r.Printf(r.T("  UDP: Dial(\"udp\", \"server.test:9000\") returned at once and put %d frames on the wire: it only noted the peer's address.",
 		"  UDP：Dial(\"udp\", \"server.test:9000\") 立即返回，链路上出现 %d 个帧：它只是在本地记下了对端地址。"), res.UDP.DialFrames)
 
 	// 5. N numbered messages over each.
 	r.Step("delivery", r.T(fmt.Sprintf("%d numbered messages over each, one every %v", n, gap), fmt.Sprintf("各发 %d 条编号消息，每 %v 一条", n, gap)))
-	td, err := sendTCP(ctx, op.Client, op.Server, n)
+	td, err := sendTCP(ctx, op.Client, op.Server, n, p.Budget, func(got int) {
+		r.Progress(r.T("TCP: messages delivered so far", "TCP：已送达的消息"), got, n)
+	})
+	r.ProgressDone()
 	if err != nil {
 		return fmt.Errorf("TCP messages: %w", err)
+	}
+	if td.StoppedAfter > 0 {
+		r.Printf(r.T("  Stopped waiting after %.1f s (--budget %v): TCP had delivered %d of %d messages; on a link this lossy its retransmission timer doubles after each loss, and it would keep trying for minutes. The figures below are for what arrived.",
+			"  等了 %.1f 秒后不再等待（--budget %v）：TCP 已送达 %d/%d 条消息；在丢包这么严重的链路上，它的重传定时器每丢一次就翻倍，还会再试好几分钟。下面的数字只算已经到达的。"),
+			td.StoppedAfter.Seconds(), p.Budget, td.Delivered, n)
+		res.TCP.StoppedEarly = true
 	}
 	// How long UDP's receiver listens after the last send at most: the
 	// trip, the jitter, a reordered datagram's hold, with --rate the time for
@@ -125,8 +133,8 @@ func run(ctx context.Context, r *demo.Run) error {
 	uport, sport := netx.Port(uc.LocalAddr()), netx.Port(uc.RemoteAddr())
 	onWire := func() int {
 		k := 0
-		for _, f := range flow(w.snapshot(), packet.UDP, uport, sport) {
-			if f.Dir == lab.ClientToServer && f.Fate != lab.Dropped {
+		for _, f := range tap.Select(rec.Frames(), tap.Flow(packet.UDP, uport, sport)) {
+			if f.Dir == netx.ClientToServer && f.Fate != lab.Dropped {
 				k++
 			}
 		}
@@ -136,9 +144,9 @@ func run(ctx context.Context, r *demo.Run) error {
 	if err != nil {
 		return fmt.Errorf("UDP messages: %w", err)
 	}
-	frames := w.snapshot()
-	tcpFlow := flow(frames, packet.TCP, netx.Port(op.Client.LocalAddr()), netx.Port(op.Client.RemoteAddr()))
-	udpFlow := flow(frames, packet.UDP, netx.Port(uc.LocalAddr()), netx.Port(uc.RemoteAddr()))
+	frames := rec.Frames()
+	tcpFlow := tap.Select(frames, tap.Flow(packet.TCP, netx.Port(op.Client.LocalAddr()), netx.Port(op.Client.RemoteAddr())))
+	udpFlow := tap.Select(frames, tap.Flow(packet.UDP, netx.Port(uc.LocalAddr()), netx.Port(uc.RemoteAddr())))
 	tw, uw := countWire(tcpFlow), countWire(udpFlow)
 
 	res.TCP.Sent, res.TCP.Delivered, res.TCP.InOrder = td.Sent, td.Delivered, td.InOrder
@@ -170,17 +178,6 @@ func run(ctx context.Context, r *demo.Run) error {
 
 	r.Result(res)
 	return nil
-}
-
-// filterProto keeps the frames of one IP protocol.
-func filterProto(frames []seen, proto int) []seen {
-	var out []seen
-	for _, f := range frames {
-		if f.Pkt.Proto == proto {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 // quoteReads shows what each read returned: "one\ntwo\n" as Go quotes it.

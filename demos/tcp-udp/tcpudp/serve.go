@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"net"
 
-	"github.com/netdemo/netdemo/demos/tcp-udp/tcpudp/echo"
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/servers/echo"
 )
 
 // serve keeps the two echo servers up on --addr (127.0.0.1:9000 by default)
@@ -28,7 +28,7 @@ func serve(ctx context.Context, r *demo.Run) error {
 	}
 	defer srv.Close()
 
-	tcpAddr, udpAddr := srv.TCPAddr().String(), srv.UDPAddr().String()
+	tcpAddr, udpAddr := netx.Bound(r.Addr, srv.TCPAddr()), netx.Bound(r.Addr, srv.UDPAddr())
 	host, port, _ := net.SplitHostPort(tcpAddr)
 	r.Event("listening", map[string]any{"tcp": tcpAddr, "udp": udpAddr})
 	r.Printf(r.T("TCP echo server: %s\nUDP echo server: %s", "TCP 回显服务器：%s\nUDP 回显服务器：%s"), tcpAddr, udpAddr)

@@ -5,10 +5,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/tap"
+
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/event"
 	"github.com/netdemo/netdemo/internal/lab"
-	"github.com/netdemo/netdemo/internal/packet"
 )
 
 // This file turns observations into output. Each sentence depends on what
@@ -70,8 +72,8 @@ func showTooBig(r *demo.Run, t tooBig) {
 	}
 }
 
-func dirName(r *demo.Run, d lab.Direction) string {
-	if d == lab.ClientToServer {
+func dirName(r *demo.Run, d netx.Direction) string {
+	if d == netx.ClientToServer {
 		return r.T("client → server", "客户端 → 服务器")
 	}
 	return r.T("server → client", "服务器 → 客户端")
@@ -98,13 +100,13 @@ func showHandshake(r *demo.Run, op opened) {
 	for _, f := range op.Frames {
 		p := f.Pkt
 		at := roundMS(f.At.Sub(t0))
-		r.Event("packet", map[string]any{"n": f.N, "t_ms": at, "dir": dirName(r, f.Dir), "flags": flagString(p.Flags),
+		r.Event("packet", map[string]any{"n": f.N, "t_ms": at, "dir": dirName(r, f.Dir), "flags": tap.FlagString(p.Flags),
 			"bytes": p.Total, "options": optionNames(p.Options), "fate": fateName(r, f.Fate)})
 		if f.Fate == lab.Dropped {
-			dropped = append(dropped, fmt.Sprintf("#%d %s", f.N, flagString(p.Flags)))
+			dropped = append(dropped, fmt.Sprintf("#%d %s", f.N, tap.FlagString(p.Flags)))
 		}
 	}
-	r.Frames(frameList("handshake", op.Frames, t0))
+	r.Frames(tap.Event("handshake", "", op.Frames))
 	r.Printf(r.T("  SYN options: %s", "  SYN 选项：%s"), optionNames(op.Frames[0].Pkt.Options))
 	r.Set("handshake", strings.Join(handshakeNames(op.Frames), " → "))
 	if len(dropped) == 0 {
@@ -116,27 +118,6 @@ func showHandshake(r *demo.Run, op opened) {
 			"  链路丢掉了 %s：TCP 等重传定时器超时后重发，所以 Dial 用了 %.1f ms，而不是约一个 RTT。"), strings.Join(dropped, ", "), roundMS(op.Connect))
 		r.Set("handshake_note", fmt.Sprintf(r.T("the link dropped %s, which TCP sent again", "链路丢掉了 %s，TCP 重发了它"), strings.Join(dropped, ", ")))
 	}
-}
-
-// frameList turns tapped frames into a frames event, times from t0.
-func frameList(id string, frames []seen, t0 time.Time) *event.Frames {
-	fl := event.NewFrames(id, "", "client", "server")
-	for _, f := range frames {
-		from, to := "client", "server"
-		if f.Dir == lab.ServerToClient {
-			from, to = to, from
-		}
-		proto := "TCP"
-		if f.Pkt.Proto == packet.UDP {
-			proto = "UDP"
-		}
-		fl.Frames = append(fl.Frames, event.Frame{
-			N: f.N, TMs: roundMS(f.At.Sub(t0)), From: from, To: to, Proto: proto,
-			Flags: flagString(f.Pkt.Flags), Len: f.Pkt.Total, Payload: len(f.Pkt.Payload),
-			Seq: f.Pkt.Seq, Ack: f.Pkt.Ack, Fate: f.Fate.String(),
-		})
-	}
-	return fl
 }
 
 func yesNo(r *demo.Run, b bool) string {
@@ -154,7 +135,11 @@ func showDelivery(r *demo.Run, res result) {
 		Row("TCP", t.Sent, t.Delivered, t.Sent-t.Delivered, t.InOrder, t.DroppedData, t.Retransmissions).
 		Row("UDP", u.Sent, u.Delivered, u.Lost, u.Reordered == 0, u.DroppedData, nil))
 	outcome := fmt.Sprintf(r.T("%d of %d arrived (in order: %s)", "%d/%d 条送达（按序：%s）"), t.Delivered, t.Sent, yesNo(r, t.InOrder))
-	if t.Delivered == t.Sent && t.InOrder {
+	switch {
+	case t.StoppedEarly:
+		outcome = fmt.Sprintf(r.T("%d of %d arrived before the demo stopped waiting (--budget); TCP was still retransmitting the rest",
+			"在演示停止等待（--budget）之前送达了 %d/%d 条；其余的 TCP 仍在重传"), t.Delivered, t.Sent)
+	case t.Delivered == t.Sent && t.InOrder:
 		outcome = fmt.Sprintf(r.T("all %d arrived, in the order sent", "%d 条全部送达，且顺序与发送一致"), t.Sent)
 	}
 	r.Set("tcp_outcome", outcome)

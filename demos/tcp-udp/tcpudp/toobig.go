@@ -7,8 +7,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/tcp-udp/tcpudp/echo"
 	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/servers/echo"
 )
 
 // maxUDPPayload is the largest UDP payload over IPv4: the IPv4 total length

@@ -1,101 +1,16 @@
 package tcpudp
 
 import (
-	"fmt"
-	"sync"
-	"time"
+	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/tap"
 
 	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/packet"
 )
 
-// seen is one frame the lab's tap reported, decoded.
-type seen struct {
-	N    int
-	At   time.Time
-	Dir  lab.Direction
-	Fate lab.Fate
-	Pkt  packet.Packet
-}
-
-// wire records every TCP and UDP frame the lab's link carries. Everything
-// the demo says about packets (the handshake, retransmissions, header bytes)
-// is computed from this record, not from what the stacks were supposed to
-// do.
-type wire struct {
-	mu     sync.Mutex
-	frames []seen
-	bad    int // frames that did not decode (none expected)
-}
-
-// decodeFrame decodes one frame with internal/packet and keeps only what
-// this demo compares: TCP and UDP. Anything else counts as a frame that did
-// not decode (the lab carries none).
-func decodeFrame(b []byte) (packet.Packet, error) {
-	p, err := packet.Decode(b)
-	if err != nil {
-		return p, err
-	}
-	if p.Proto != packet.TCP && p.Proto != packet.UDP {
-		return p, fmt.Errorf("IP protocol %d is neither TCP nor UDP", p.Proto)
-	}
-	return p, nil
-}
-
-// tap is the lab tap: it runs under the lab's lock, so it only decodes and
-// appends.
-func (w *wire) tap(f lab.Frame) {
-	p, err := decodeFrame(f.Data)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if err != nil {
-		w.bad++
-		return
-	}
-	w.frames = append(w.frames, seen{N: f.N, At: f.At, Dir: f.Dir, Fate: f.Fate, Pkt: p})
-}
-
-// snapshot returns the frames so far.
-func (w *wire) snapshot() []seen {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]seen(nil), w.frames...)
-}
-
-// waitFor polls until some frame satisfies ok or the timeout passes. The tap
-// sees a frame when the stack sends it, which may be a moment after the
-// socket call that caused it returned.
-func (w *wire) waitFor(timeout time.Duration, ok func(seen) bool) bool {
-	deadline := time.Now().Add(timeout)
-	for {
-		for _, f := range w.snapshot() {
-			if ok(f) {
-				return true
-			}
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
-// flow selects the frames between the client's port and the server's port,
-// both directions, of one protocol.
-func flow(frames []seen, proto int, clientPort, serverPort uint16) []seen {
-	var out []seen
-	for _, f := range frames {
-		p := f.Pkt
-		if p.Proto != proto {
-			continue
-		}
-		if (f.Dir == lab.ClientToServer && p.SrcPort == clientPort && p.DstPort == serverPort) ||
-			(f.Dir == lab.ServerToClient && p.SrcPort == serverPort && p.DstPort == clientPort) {
-			out = append(out, f)
-		}
-	}
-	return out
-}
+// The demo reads the wire through internal/tap: the handshake it shows,
+// the retransmissions and header bytes it counts all come from the
+// recorded frames. This file holds what it computes from them.
 
 // seqBefore compares TCP sequence numbers in serial-number arithmetic
 // (RFC 1982): they wrap at 2^32.
@@ -105,9 +20,9 @@ func seqBefore(a, b uint32) bool { return int32(a-b) < 0 }
 // range starts below data already sent in the same direction: the sender
 // is sending those bytes again. Frames the link dropped count too — the
 // sender did send them. SYN and FIN each take one sequence number.
-func retransmissions(frames []seen) int {
+func retransmissions(frames []tap.Frame) int {
 	type key struct {
-		dir      lab.Direction
+		dir      netx.Direction
 		src, dst uint16
 	}
 	sentUpTo := map[key]uint32{}
@@ -146,13 +61,13 @@ type wireCount struct {
 	PureACKs     int    // server → client TCP frames with only the ACK flag and no data
 }
 
-func countWire(frames []seen) wireCount {
+func countWire(frames []tap.Frame) wireCount {
 	var c wireCount
 	for _, f := range frames {
 		c.Frames++
 		c.Bytes += f.Pkt.Total
 		c.PayloadBytes += len(f.Pkt.Payload)
-		if f.Dir == lab.ServerToClient && f.Pkt.Proto == packet.TCP && len(f.Pkt.Payload) == 0 && f.Pkt.Flags == packet.ACK {
+		if f.Dir == netx.ServerToClient && f.Pkt.Proto == packet.TCP && len(f.Pkt.Payload) == 0 && f.Pkt.Flags == packet.ACK {
 			c.PureACKs++
 		}
 		if len(f.Pkt.Payload) > 0 {

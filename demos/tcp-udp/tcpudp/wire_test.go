@@ -4,56 +4,59 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/tap"
+
 	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/packet"
 	"github.com/netdemo/netdemo/internal/packet/packettest"
 )
 
 // seg is a decoded TCP frame for the analysis tests.
-func seg(dir lab.Direction, seq uint32, flags packet.Flags, payload int, fate lab.Fate, at time.Duration) seen {
+func seg(dir netx.Direction, seq uint32, flags packet.Flags, payload int, fate lab.Fate, at time.Duration) tap.Frame {
 	src, dst := uint16(40000), uint16(9000)
-	if dir == lab.ServerToClient {
+	if dir == netx.ServerToClient {
 		src, dst = dst, src
 	}
-	return seen{At: time.Unix(0, 0).Add(at), Dir: dir, Fate: fate, Pkt: packet.Packet{
+	return tap.Frame{At: time.Unix(0, 0).Add(at), Dir: dir, Fate: fate, Pkt: packet.Packet{
 		Proto: packet.TCP, Total: 52 + payload, IPHeader: 20, L4Header: 32, Payload: make([]byte, payload),
 		SrcPort: src, DstPort: dst, Seq: seq, Flags: flags}}
 }
 
-const c2s, s2c = lab.ClientToServer, lab.ServerToClient
+const c2s, s2c = netx.ClientToServer, netx.ServerToClient
 
 func TestRetransmissions(t *testing.T) {
 	const isn = 1000
 	tests := []struct {
 		desc   string
-		frames []seen
+		frames []tap.Frame
 		want   int
 	}{
-		{"no loss", []seen{
+		{"no loss", []tap.Frame{
 			seg(c2s, isn, packet.SYN, 0, lab.Delivered, 0),
 			seg(c2s, isn+1, packet.ACK, 100, lab.Delivered, 0),
 			seg(c2s, isn+101, packet.ACK, 100, lab.Delivered, 0),
 			seg(s2c, 5, packet.ACK, 0, lab.Delivered, 0),
 		}, 0},
-		{"one segment sent again", []seen{
+		{"one segment sent again", []tap.Frame{
 			seg(c2s, isn, packet.SYN, 0, lab.Delivered, 0),
 			seg(c2s, isn+1, packet.ACK, 100, lab.Dropped, 0),
 			seg(c2s, isn+101, packet.ACK, 100, lab.Delivered, 0),
 			seg(c2s, isn+1, packet.ACK, 100, lab.Delivered, 0),
 		}, 1},
-		{"repacketized: overlaps old and new bytes", []seen{
+		{"repacketized: overlaps old and new bytes", []tap.Frame{
 			seg(c2s, isn+1, packet.ACK, 100, lab.Dropped, 0),
 			seg(c2s, isn+1, packet.ACK, 200, lab.Delivered, 0),
 		}, 1},
-		{"SYN sent again is not a data retransmission", []seen{
+		{"SYN sent again is not a data retransmission", []tap.Frame{
 			seg(c2s, isn, packet.SYN, 0, lab.Dropped, 0),
 			seg(c2s, isn, packet.SYN, 0, lab.Delivered, 0),
 		}, 0},
-		{"same sequence numbers in the other direction", []seen{
+		{"same sequence numbers in the other direction", []tap.Frame{
 			seg(c2s, 1, packet.ACK, 100, lab.Delivered, 0),
 			seg(s2c, 1, packet.ACK, 100, lab.Delivered, 0),
 		}, 0},
-		{"sequence numbers wrap around 2^32", []seen{
+		{"sequence numbers wrap around 2^32", []tap.Frame{
 			seg(c2s, 0xffffffc0, packet.ACK, 100, lab.Delivered, 0),
 			seg(c2s, 0x24, packet.ACK, 100, lab.Delivered, 0),
 			seg(c2s, 0xffffffc0, packet.ACK, 100, lab.Delivered, 0),
@@ -73,7 +76,7 @@ func TestSplitTCP(t *testing.T) {
 	link := lab.Link{RTT: 40 * time.Millisecond}
 	const isn = 1000
 	ms := time.Millisecond
-	frames := []seen{
+	frames := []tap.Frame{
 		seg(c2s, isn+1, packet.ACK, 100, lab.Dropped, 0),
 		seg(c2s, isn+101, packet.ACK, 100, lab.Delivered, 2*ms),
 		seg(c2s, isn+1, packet.ACK, 100, lab.Delivered, 50*ms),
@@ -101,7 +104,7 @@ func TestSplitTCPMessageAcrossSegments(t *testing.T) {
 	// half arrives.
 	const isn = 0
 	ms := time.Millisecond
-	frames := []seen{
+	frames := []tap.Frame{
 		seg(c2s, isn+1, packet.ACK, 60, lab.Delivered, 0),
 		seg(c2s, isn+61, packet.ACK, 40, lab.Delivered, 10*ms),
 	}
@@ -185,18 +188,18 @@ func TestDecodeFrame(t *testing.T) {
 			"none", "none"},
 	}
 	for _, tc := range tests {
-		got, err := decodeFrame(tc.in)
+		got, err := packet.Decode(tc.in)
 		if err != nil {
-			t.Errorf("%s: decodeFrame: %v, want no error", tc.desc, err)
+			t.Errorf("%s: packet.Decode: %v, want no error", tc.desc, err)
 			continue
 		}
 		if f := fieldsOf(got); f != tc.want {
-			t.Errorf("%s: decodeFrame =\n  %+v\nwant\n  %+v", tc.desc, f, tc.want)
+			t.Errorf("%s: packet.Decode =\n  %+v\nwant\n  %+v", tc.desc, f, tc.want)
 		}
 		if opts := optionNames(got.Options); opts != tc.options {
 			t.Errorf("%s: options = %q, want %q", tc.desc, opts, tc.options)
 		}
-		if f := flagString(got.Flags); f != tc.flags {
+		if f := tap.FlagString(got.Flags); f != tc.flags {
 			t.Errorf("%s: flags = %q, want %q", tc.desc, f, tc.flags)
 		}
 	}
@@ -223,13 +226,12 @@ func TestDecodeFrameRejects(t *testing.T) {
 		{"total length below the header", shortTotal},
 		{"total length past the frame", good[:len(good)-1]},
 		{"fragment", fragment},
-		{"ICMP", packettest.IPv4(c.Addr(), s.Addr(), 1, make([]byte, 8))},
 		{"truncated TCP header", packettest.IPv4(c.Addr(), s.Addr(), packet.TCP, make([]byte, 10))},
 		{"UDP length past the end", udpBadLen},
 	}
 	for _, tc := range tests {
-		if p, err := decodeFrame(tc.in); err == nil {
-			t.Errorf("%s: decodeFrame = %+v, want an error", tc.desc, p)
+		if p, err := packet.Decode(tc.in); err == nil {
+			t.Errorf("%s: packet.Decode = %+v, want an error", tc.desc, p)
 		}
 	}
 }

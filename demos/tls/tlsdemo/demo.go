@@ -1,7 +1,6 @@
 package tlsdemo
 
 import (
-	"flag"
 	"time"
 
 	"github.com/netdemo/netdemo/internal/demo"
@@ -15,12 +14,12 @@ var Demo = &demo.Demo{
 	Summary:  demo.Text{En: "HTTPS for real: TLS 1.3 handshake, certificate chain, keys, attacks that fail", Zh: "真实的 HTTPS：TLS 1.3 握手、证书链、密钥推导、失败的攻击"},
 	Port:     8443,
 	Link:     lab.Link{RTT: 50 * time.Millisecond},
-	Flags: func(fs *flag.FlagSet) {
-		fs.StringVar(&keylogPath, "keylog", "", "append the TLS secrets of the demo's connections to this NSS key log `file` (for Wireshark: tls.keylog_file)")
-	},
-	Run:   run,
-	Serve: serve,
+	Params:   func() any { return &params{} },
+	Run:      run,
+	Serve:    serve,
 }
 
-// keylogPath is the --keylog flag; the runner parses flags before each run.
-var keylogPath string
+// params are the demo's own flags.
+type params struct {
+	Keylog string `flag:"keylog" help:"append the TLS secrets of the demo's connections to this NSS key log file (for Wireshark: tls.keylog_file)"`
+}

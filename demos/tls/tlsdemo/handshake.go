@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/netdemo/netdemo/internal/netx"
+
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/event"
@@ -58,8 +60,8 @@ func (w *world) stepHandshake(ctx context.Context) error {
 	r.Measure("group", w.res.Group, "")
 	r.Measure("alpn", w.res.ALPN, "")
 	r.Measure("sni", st.ServerName, "")
-	ch, _ := t.Find(record.ClientToServer, "ClientHello")
-	sh, _ := t.Find(record.ServerToClient, "ServerHello")
+	ch, _ := t.Find(netx.ClientToServer, "ClientHello")
+	sh, _ := t.Find(netx.ServerToClient, "ServerHello")
 	r.Measure("client_hello_bytes", ch.Size, "bytes")
 	r.Measure("server_hello_bytes", sh.Size, "bytes")
 	clear, enc := 0, 0
@@ -99,15 +101,15 @@ func (w *world) printItems(t *record.Transcript, hideKeys bool) {
 	r.Table(tab)
 }
 
-func arrow(r *demo.Run, d record.Dir) string {
-	if d == record.ClientToServer {
+func arrow(r *demo.Run, d netx.Direction) string {
+	if d == netx.ClientToServer {
 		return r.T("client → server", "客户端 → 服务器")
 	}
 	return r.T("client ← server", "客户端 ← 服务器")
 }
 
-func dirName(d record.Dir) string {
-	if d == record.ClientToServer {
+func dirName(d netx.Direction) string {
+	if d == netx.ClientToServer {
 		return "c2s"
 	}
 	return "s2c"

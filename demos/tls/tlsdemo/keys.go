@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/netdemo/netdemo/internal/netx"
+
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
-	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
 // stepKeys rebuilds the client's keys from the key log and decrypts, by
@@ -50,7 +51,7 @@ func (w *world) stepKeys(ctx context.Context) error {
 	// one that carried the client's Finished.
 	var c2s []byte
 	for _, c := range x.Chunks {
-		if c.Dir == wiretap.ClientToServer {
+		if c.Dir == netx.ClientToServer {
 			c2s = append(c2s, c.Data...)
 		}
 	}
@@ -130,7 +131,7 @@ func (w *world) stepPlainHTTP(ctx context.Context) error {
 	}
 	var c2s []byte
 	for _, c := range x.Chunks {
-		if c.Dir == wiretap.ClientToServer {
+		if c.Dir == netx.ClientToServer {
 			c2s = append(c2s, c.Data...)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/netdemo/netdemo/certs"
+	"github.com/netdemo/netdemo/internal/servers"
 )
 
 // mitm is a man-in-the-middle proxy on loopback: it terminates the
@@ -29,6 +30,7 @@ type mitm struct {
 	upstream string
 	upCfg    *tls.Config
 	errs     chan error
+	stop     func() // closes ln and waits for the relays
 
 	mu   sync.Mutex
 	read bytes.Buffer // plaintext the victim sent, as the attacker read it
@@ -40,20 +42,12 @@ func startMITM(ctx context.Context, cert tls.Certificate, upstream string, upCfg
 		return nil, fmt.Errorf("attacker proxy: %w", err)
 	}
 	m := &mitm{ln: ln, cert: cert, upstream: upstream, upCfg: upCfg, errs: make(chan error, 4)}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go m.handle(ctx, c)
-		}
-	}()
+	m.stop = servers.Accept(ln, func(c net.Conn) { m.handle(ctx, c) })
 	return m, nil
 }
 
 func (m *mitm) Addr() string { return m.ln.Addr().String() }
-func (m *mitm) Close()       { m.ln.Close() }
+func (m *mitm) Close()       { m.stop() }
 
 func (m *mitm) handle(ctx context.Context, c net.Conn) {
 	defer c.Close()

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/netdemo/netdemo/internal/netx"
+
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
 )
 
@@ -42,7 +44,7 @@ func (w *world) stepResume(ctx context.Context) error {
 func handshakeBytes(t *record.Transcript) int {
 	n := 0
 	for _, it := range t.Items {
-		if it.Dir != record.ServerToClient || it.IsData || it.Name == "NewSessionTicket" {
+		if it.Dir != netx.ServerToClient || it.IsData || it.Name == "NewSessionTicket" {
 			continue
 		}
 		n += it.Size

@@ -68,7 +68,7 @@ func run(ctx context.Context, r *demo.Run) error {
 	}
 	w := &world{r: r, pki: p}
 	w.keyw = &w.keylog
-	if keylogPath != "" {
+	if keylogPath := demo.ParamsOf[*params](r).Keylog; keylogPath != "" {
 		f, err := os.OpenFile(keylogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
 			return fmt.Errorf("opening --keylog file: %w", err)
@@ -85,8 +85,7 @@ func run(ctx context.Context, r *demo.Run) error {
 
 	steps := []func(context.Context) error{
 		w.stepHandshake, w.stepChain, w.stepKeys, w.stepPlainHTTP, w.stepResume, w.stepVersions,
-		w.stepForged, w.stepNoVerify, w.stepWrongHost, w.stepExpired, w.stepSelfSigned,
-		w.stepOldVersion, w.stepTampered, w.stepTrustedMITM, w.stepHSTS,
+		w.stepCertAttacks, w.stepTampered, w.stepTrustedMITM, w.stepHSTS,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {

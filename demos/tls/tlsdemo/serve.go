@@ -2,6 +2,7 @@ package tlsdemo
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/netdemo/netdemo/certs"
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/netx"
 )
 
 // serveReady, when set (tests), is called with the address served and the
@@ -29,6 +31,7 @@ func serve(ctx context.Context, r *demo.Run) error {
 	}
 	defer cleanup()
 	cfg := p.ServerConfig()
+	keylogPath := demo.ParamsOf[*params](r).Keylog
 	if keylogPath != "" {
 		f, err := os.OpenFile(keylogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
@@ -47,7 +50,7 @@ func serve(ctx context.Context, r *demo.Run) error {
 		return err
 	}
 	defer s.Close()
-	addr := s.Addr()
+	addr := netx.Bound(r.Addr, s.ln.Addr())
 	_, port, _ := net.SplitHostPort(addr)
 	r.Printf(r.T("HTTPS with the netdemo chain on https://%s (Ctrl-C to stop)", "HTTPS（netdemo 证书链）运行在 https://%s（Ctrl-C 停止）"), addr)
 	r.Printf(r.T("root certificate (trust only this): %s", "根证书（只信任它）：%s"), root)
@@ -62,8 +65,23 @@ func serve(ctx context.Context, r *demo.Run) error {
 	if serveReady != nil {
 		serveReady(addr, root)
 	}
-	<-ctx.Done()
-	return nil
+	// A log line for each failed connection: a handshake refused, a
+	// client that spoke plain HTTP to this port (it got a 400).
+	for {
+		err, ok := s.nextError(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if !ok {
+			continue
+		}
+		var rhe tls.RecordHeaderError
+		if errors.As(err, &rhe) && looksLikeHTTP(rhe.RecordHeader[:]) {
+			r.Printf("%s", r.T("  a client sent plain HTTP to this HTTPS port: answered 400 (use https://)", "  有客户端向这个 HTTPS 端口发送了明文 HTTP：已回答 400（请用 https://）"))
+			continue
+		}
+		r.Printf(r.T("  a connection failed: %v", "  一个连接失败了：%v"), err)
+	}
 }
 
 // servingPKI picks the chain to serve. If `netdemo certs` wrote one into

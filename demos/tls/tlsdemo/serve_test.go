@@ -88,6 +88,20 @@ func TestServe(t *testing.T) {
 		}
 	})
 
+	t.Run("plain HTTP to the TLS port", func(t *testing.T) {
+		c, err := net.DialTimeout("tcp", s.addr, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+		b, _ := io.ReadAll(c)
+		if !strings.HasPrefix(string(b), "HTTP/1.0 400 Bad Request") || !strings.Contains(string(b), "HTTP request to an HTTPS server") {
+			t.Errorf("plain HTTP to the HTTPS port got %q, want net/http's 400 saying so", b)
+		}
+	})
+
 	cancel()
 	select {
 	case err := <-done:

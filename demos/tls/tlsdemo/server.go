@@ -159,9 +159,35 @@ type errConn struct {
 func (c *errConn) Read(b []byte) (int, error) {
 	n, err := c.Conn.Read(b)
 	if err != nil && !quiet(err) {
-		c.once.Do(func() { c.report(err) })
+		c.once.Do(func() {
+			answerPlainHTTP(err)
+			c.report(err)
+		})
 	}
 	return n, err
+}
+
+// answerPlainHTTP gives a client that spoke plain HTTP to the TLS port the
+// answer net/http gives when it does the handshake itself: a 400 that
+// says what happened, instead of a connection that just closes.
+func answerPlainHTTP(err error) bool {
+	var rhe tls.RecordHeaderError
+	if !errors.As(err, &rhe) || rhe.Conn == nil || !looksLikeHTTP(rhe.RecordHeader[:]) {
+		return false
+	}
+	io.WriteString(rhe.Conn, "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n")
+	rhe.Conn.Close()
+	return true
+}
+
+// looksLikeHTTP reports whether the first five bytes of a "TLS record"
+// are the start of an HTTP/1.x request line.
+func looksLikeHTTP(hdr []byte) bool {
+	switch string(hdr) {
+	case "GET /", "HEAD ", "POST ", "PUT /", "OPTIO", "DELET", "PATCH", "CONNE", "TRACE":
+		return true
+	}
+	return false
 }
 
 // quiet errors are the ordinary ends of a connection, not something a

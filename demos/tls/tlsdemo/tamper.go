@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
+	"github.com/netdemo/netdemo/internal/servers"
 )
 
 // flipper is an on-path TCP relay that changes one byte of the client's
@@ -19,6 +20,7 @@ import (
 type flipper struct {
 	ln       net.Listener
 	upstream string
+	stop     func() // closes ln and waits for the relays
 
 	mu      sync.Mutex
 	flipped int // offset in the client's byte stream, -1 until done
@@ -30,20 +32,12 @@ func startFlipper(ctx context.Context, upstream string) (*flipper, error) {
 		return nil, fmt.Errorf("tampering relay: %w", err)
 	}
 	f := &flipper{ln: ln, upstream: upstream, flipped: -1}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go f.relay(ctx, c)
-		}
-	}()
+	f.stop = servers.Accept(ln, func(c net.Conn) { f.relay(ctx, c) })
 	return f, nil
 }
 
 func (f *flipper) Addr() string { return f.ln.Addr().String() }
-func (f *flipper) Close()       { f.ln.Close() }
+func (f *flipper) Close()       { f.stop() }
 
 func (f *flipper) relay(ctx context.Context, c net.Conn) {
 	defer c.Close()

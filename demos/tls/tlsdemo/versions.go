@@ -4,6 +4,11 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"time"
+
+	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/packet"
+	"github.com/netdemo/netdemo/internal/tap"
 
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
 )
@@ -26,15 +31,28 @@ func (w *world) stepVersions(ctx context.Context) error {
 	defer srv.Close()
 	r.Printf(r.T("Client 192.0.2.1 → server.test:443 (192.0.2.2), RTT %v, a GET / with each version:",
 		"客户端 192.0.2.1 → server.test:443（192.0.2.2），RTT %v，每个版本各做一次 GET /："), rtt)
+	// The recorder tells a handshake that took longer because the link
+	// lost a frame from one that took the protocol's round trips.
+	rec := tap.Record(l, tap.Proto(packet.TCP))
+	defer rec.Stop()
 	var xs [2]*exchange
+	var lost [2]int
 	for i, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
 		cfg := w.client("server.test")
 		cfg.MinVersion, cfg.MaxVersion = v, v
+		before, start := len(rec.Frames()), time.Now()
 		x, err := fetch(ctx, l.Client(), "server.test:443", cfg, newRequest("server.test", "/", ""))
 		if err != nil {
 			return fmt.Errorf("%s over the lab: %w", tls.VersionName(v), err)
 		}
 		xs[i] = x
+		// Frames lost while the TLS handshake ran (after TCP connected,
+		// before Finished): what can make its time more than its round
+		// trips.
+		from, done := start.Add(x.Connect), start.Add(x.Connect+x.Handshake)
+		lost[i] = len(tap.Select(rec.Frames()[before:], func(f tap.Frame) bool {
+			return f.Dropped() && !f.At.Before(from) && f.At.Before(done)
+		}))
 	}
 	w.res.TLS12HandshakeMs = ms(xs[0].Handshake)
 	w.res.TLS13HandshakeMs = ms(xs[1].Handshake)
@@ -43,18 +61,26 @@ func (w *world) stepVersions(ctx context.Context) error {
 	r.Measure("tls13_handshake_ms", w.res.TLS13HandshakeMs, "ms")
 	for i, name := range []string{"tls12_round_trips", "tls13_round_trips"} {
 		if rtt <= 0 {
-			r.Measure(name, "n/a (--rtt 0)", "")
+			r.Measure(name, r.T("none to count (--rtt 0)", "无从计算（--rtt 0）"), "")
 			continue
 		}
 		r.Measure(name, float64(int(xs[i].Handshake.Seconds()/rtt.Seconds()*10+0.5))/10, "RTT")
 	}
+	note := r.T("no frame of either handshake was lost: the times are the protocols' round trips",
+		"两次握手都没有丢帧：这些时间就是协议本身的往返")
+	if lost[0]+lost[1] > 0 {
+		note = fmt.Sprintf(r.T("during the handshakes the link dropped %d frame(s) of TLS 1.2's and %d of TLS 1.3's; TCP waited to send them again, so a handshake with a loss took that wait on top of the protocol's round trips",
+			"握手期间，链路丢掉了 TLS 1.2 的 %d 个帧、TLS 1.3 的 %d 个帧；TCP 要等待重传，所以有丢包的那次握手除了协议本身的往返还多了这段等待"), lost[0], lost[1])
+	}
+	r.Printf("  %s%s", note, r.T(".", "。"))
+	r.Set("versions_loss_note", note)
 
 	// Who can read the certificate? Dissect both without any keys, as an
 	// observer on the path would.
 	t12, _ := record.Dissect(xs[0].Chunks, nil)
 	t13, _ := record.Dissect(xs[1].Chunks, nil)
 	visible12 := false
-	if it, ok := t12.Find(record.ServerToClient, "Certificate"); ok && !it.Encrypted {
+	if it, ok := t12.Find(netx.ServerToClient, "Certificate"); ok && !it.Encrypted {
 		if cs, err := record.Certificates12(it.Body); err == nil && len(cs) > 0 {
 			visible12 = true
 			r.Printf(r.T("  TLS 1.2: an observer parses the Certificate message in clear: %q issued by %q, names %v",

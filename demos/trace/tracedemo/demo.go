@@ -17,9 +17,9 @@ var Demo = &demo.Demo{
 	Port:     0,
 	// No loss and a short RTT: every packet of a clean exchange, with a
 	// ladder whose timing is readable. --loss 0.05 shows retransmissions.
-	Link:  lab.Link{RTT: 20 * time.Millisecond},
-	Flags: addFlags,
-	Run:   run,
+	Link:   lab.Link{RTT: 20 * time.Millisecond},
+	Params: newOptions,
+	Run:    run,
 }
 
 // result is the result object; its field names are a contract.
@@ -37,7 +37,7 @@ type result struct {
 }
 
 func run(ctx context.Context, r *demo.Run) error {
-	opts := runOptions(r)
+	opts := *demo.ParamsOf[*options](r)
 
 	r.Step("exchange", r.T("A small real exchange, captured", "一次真实的小交互，全程抓包"))
 	c, err := captureExchange(ctx, r, opts)

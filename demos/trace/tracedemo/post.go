@@ -19,7 +19,7 @@ func measurePosts(ctx context.Context, r *demo.Run) (postPackets, error) {
 	link.MTU, link.Loss, link.Reorder, link.Duplicate = 1500, 0, 0, 0
 	counts := map[string]postCount{}
 	for _, pc := range postCases {
-		c, err := measurePost(ctx, link, r.Seed, pc)
+		c, err := measurePost(ctx, r, link, pc)
 		if err != nil {
 			return postPackets{}, fmt.Errorf("measuring %s: %w", pc.Key, err)
 		}

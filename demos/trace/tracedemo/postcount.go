@@ -7,9 +7,12 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
+	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/tap"
+
+	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/lab"
 	ippacket "github.com/netdemo/netdemo/internal/packet" // the package type packet is a captured packet
 )
@@ -56,11 +59,11 @@ type postPackets struct {
 
 // measurePost runs one case on a fresh lab with link (MTU 1500) and counts
 // the client's data segments from the tap.
-func measurePost(ctx context.Context, link lab.Link, seed int64, pc postCase) (postCount, error) {
+func measurePost(ctx context.Context, r *demo.Run, link lab.Link, pc postCase) (postCount, error) {
 	var out postCount
-	l, err := lab.New(lab.Config{Link: link, Seed: seed})
+	l, err := r.NewLabWith(link, r.Seed)
 	if err != nil {
-		return out, fmt.Errorf("starting a lab: %w", err)
+		return out, err
 	}
 	defer l.Close()
 
@@ -75,61 +78,8 @@ func measurePost(ctx context.Context, link lab.Link, seed int64, pc postCase) (p
 	go srv.Serve(ln)
 	defer srv.Close()
 
-	var (
-		mu       sync.Mutex
-		next     uint32 // next new sequence number of the client's data
-		started  bool
-		first    time.Time // first request segment
-		firstB   time.Time // first segment after the headers
-		lastData time.Time
-		sizes    []int
-		got100   bool
-		hdrEnd   = -1 // bytes of the header block, once known
-		sent     int  // request bytes seen so far
-	)
-	remove := l.AddTap(func(f lab.Frame) {
-		seg, ok := tcpSegment(f.Data)
-		if !ok {
-			return
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		if f.Dir == lab.ServerToClient {
-			if len(seg.Payload) > 0 && bytes.HasPrefix(seg.Payload, []byte("HTTP/1.1 100")) {
-				got100 = true
-			}
-			return
-		}
-		if len(seg.Payload) == 0 {
-			return
-		}
-		end := seg.Seq + uint32(len(seg.Payload))
-		if started && int32(end-next) <= 0 {
-			return // a retransmission: these bytes were sent before
-		}
-		if !started {
-			started, first = true, f.At
-			if i := bytes.Index(seg.Payload, []byte("\r\n\r\n")); i >= 0 {
-				hdrEnd = i + 4
-				out.HeaderBytes, out.HeadersAlone = hdrEnd, len(seg.Payload) == hdrEnd
-				if len(seg.Payload) > hdrEnd {
-					firstB = f.At // headers and body share the first segment
-				}
-			}
-		}
-		if firstB.IsZero() && hdrEnd >= 0 && sent >= hdrEnd {
-			firstB = f.At
-		}
-		next = end
-		sent += len(seg.Payload)
-		out.Segments++
-		out.MSS = max(out.MSS, len(seg.Payload))
-		if len(sizes) < 4 {
-			sizes = append(sizes, len(seg.Payload))
-		}
-		lastData = f.At
-	})
-	defer remove()
+	rec := tap.Record(l, tap.Proto(ippacket.TCP))
+	defer rec.Stop()
 
 	tr := &http.Transport{DialContext: l.Client().Dial, DisableCompression: true}
 	if pc.Expect {
@@ -160,22 +110,63 @@ func measurePost(ctx context.Context, link lab.Link, seed int64, pc postCase) (p
 		return out, fmt.Errorf("%s with %d bytes: status %d, want 200 and %q", pc.Method, pc.Body, resp.StatusCode, want)
 	}
 
-	mu.Lock()
-	defer mu.Unlock()
-	out.Sizes = sizes
-	out.Got100 = got100
+	rec.Stop()
+	countSegments(&out, rec.Frames())
+	return out, nil
+}
+
+// countSegments reads the client's request off the recorded frames: its
+// new data segments (retransmissions excluded), their sizes, when the body
+// started after the headers, and whether the server said 100 Continue.
+func countSegments(out *postCount, frames []tap.Frame) {
+	var (
+		next     uint32 // next new sequence number of the client's data
+		started  bool
+		first    time.Time // first request segment
+		firstB   time.Time // first segment after the headers
+		lastData time.Time
+		hdrEnd   = -1 // bytes of the header block, once known
+		sent     int  // request bytes seen so far
+	)
+	for _, f := range frames {
+		seg := f.Pkt
+		if f.Dir == netx.ServerToClient {
+			if len(seg.Payload) > 0 && bytes.HasPrefix(seg.Payload, []byte("HTTP/1.1 100")) {
+				out.Got100 = true
+			}
+			continue
+		}
+		if len(seg.Payload) == 0 {
+			continue
+		}
+		end := seg.Seq + uint32(len(seg.Payload))
+		if started && int32(end-next) <= 0 {
+			continue // a retransmission: these bytes were sent before
+		}
+		if !started {
+			started, first = true, f.At
+			if i := bytes.Index(seg.Payload, []byte("\r\n\r\n")); i >= 0 {
+				hdrEnd = i + 4
+				out.HeaderBytes, out.HeadersAlone = hdrEnd, len(seg.Payload) == hdrEnd
+				if len(seg.Payload) > hdrEnd {
+					firstB = f.At // headers and body share the first segment
+				}
+			}
+		}
+		if firstB.IsZero() && hdrEnd >= 0 && sent >= hdrEnd {
+			firstB = f.At
+		}
+		next = end
+		sent += len(seg.Payload)
+		out.Segments++
+		out.MSS = max(out.MSS, len(seg.Payload))
+		if len(out.Sizes) < 4 {
+			out.Sizes = append(out.Sizes, len(seg.Payload))
+		}
+		lastData = f.At
+	}
 	if !firstB.IsZero() {
 		out.HeaderWait = firstB.Sub(first)
 	}
 	out.Send = lastData.Sub(first)
-	return out, nil
-}
-
-// tcpSegment decodes an IPv4 TCP segment (with internal/packet); ok is
-// false for anything else or for a packet too short to hold what its headers
-// claim. The lab captures whole packets, so Payload is all of the segment's
-// data.
-func tcpSegment(ip []byte) (ippacket.Packet, bool) {
-	p, err := ippacket.Decode(ip)
-	return p, err == nil && p.Proto == ippacket.TCP
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/tap"
 )
 
 // packet is one captured IPv4 packet, whichever source captured it.
@@ -73,18 +74,8 @@ func captureLab(ctx context.Context, r *demo.Run, useTLS bool) (*capture, error)
 	if err != nil {
 		return nil, err
 	}
-	var (
-		mu   sync.Mutex
-		pkts []packet
-		last = time.Now()
-	)
-	remove := l.AddTap(func(f lab.Frame) {
-		mu.Lock()
-		pkts = append(pkts, packet{At: f.At, Data: f.Data, Dropped: f.Fate == lab.Dropped})
-		last = time.Now()
-		mu.Unlock()
-	})
-	defer remove()
+	rec := tap.Record(l, nil)
+	defer rec.Stop()
 
 	kl := &keyLog{}
 	stls, ctls, err := tlsConfigs(useTLS, lab.ServerName, kl)
@@ -106,7 +97,7 @@ func captureLab(ctx context.Context, r *demo.Run, useTLS bool) (*capture, error)
 		return nil, err
 	}
 	link := l.Link()
-	lastFrame := func() time.Time { mu.Lock(); defer mu.Unlock(); return last }
+	lastFrame := rec.LastSeen
 	settle := func() { waitQuiet(ctx, max(2*link.RTT+2*link.Jitter, 50*time.Millisecond), 3*time.Second, lastFrame) }
 	ex, err := runExchange(ctx, ep, s, ctls, udpTimeout(link.RTT), settle)
 	if err != nil {
@@ -122,8 +113,10 @@ func captureLab(ctx context.Context, r *demo.Run, useTLS bool) (*capture, error)
 	if err := l.Close(); err != nil {
 		return nil, fmt.Errorf("closing the lab: %w", err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	var pkts []packet
+	for _, f := range rec.Frames() {
+		pkts = append(pkts, packet{At: f.At, Data: f.Data, Dropped: f.Dropped()})
+	}
 	return &capture{Packets: pkts, Exchange: ex, Ports: [2]int{port, 7}, KeyLog: kl.bytes(), Link: link}, nil
 }
 

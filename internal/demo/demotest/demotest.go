@@ -7,11 +7,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/event"
+	"github.com/netdemo/netdemo/internal/view"
 )
 
 // Output is what one run printed.
@@ -20,6 +23,34 @@ type Output struct {
 	Events []map[string]any // every JSON line, in order
 	Result map[string]any   // the last line, kind "result"
 	Stderr string
+	// Text is the same events rendered by the text view at 80 columns.
+	Text string
+}
+
+// checkText renders the run's events again through the text view, as an
+// 80-column terminal would show them, and fails on any line wider than 80
+// display cells: every demo's text must fit, in either language, whatever
+// its numbers were.
+func checkText(t testing.TB, name string, events []event.Event) string {
+	t.Helper()
+	lang := "en"
+	for _, e := range events {
+		if s, ok := e.(*event.Start); ok {
+			lang = s.Lang
+		}
+	}
+	var b bytes.Buffer
+	v := &view.Text{Out: &b, Err: io.Discard, Lang: lang, Width: 80}
+	for _, e := range events {
+		v.Emit(e)
+	}
+	v.Close()
+	for i, line := range strings.Split(b.String(), "\n") {
+		if c := view.Cells(line); c > 80 {
+			t.Errorf("%s: text line %d is %d cells wide at an 80-column terminal: %q", name, i+1, c, line)
+		}
+	}
+	return b.String()
 }
 
 // Run executes d with args plus --json and fails the test on any error, on
@@ -37,13 +68,20 @@ func Run(t testing.TB, d *demo.Demo, args ...string) *Output {
 	o := &Output{Report: rep, Stderr: errb.String()}
 	sc := bufio.NewScanner(&out)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	var typed []event.Event
 	for sc.Scan() {
 		var m map[string]any
 		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
 			t.Fatalf("%s: line is not JSON: %q: %v", d.Name, sc.Text(), err)
 		}
 		o.Events = append(o.Events, m)
+		e, err := event.Decode(sc.Bytes())
+		if err != nil {
+			t.Fatalf("%s: %v", d.Name, err)
+		}
+		typed = append(typed, e)
 	}
+	o.Text = checkText(t, d.Name, typed)
 	if len(o.Events) == 0 {
 		t.Fatalf("%s: printed nothing", d.Name)
 	}

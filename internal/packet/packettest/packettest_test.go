@@ -5,11 +5,12 @@ import (
 	"net/netip"
 	"testing"
 
-	"github.com/netdemo/netdemo/internal/packet"
-	"github.com/netdemo/netdemo/internal/packet/packettest"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/checksum"
 	"gvisor.dev/gvisor/pkg/tcpip/header"
+
+	"github.com/netdemo/netdemo/internal/packet"
+	"github.com/netdemo/netdemo/internal/packet/packettest"
 )
 
 // TestPackets decodes what the builders make with internal/packet, and

@@ -203,7 +203,7 @@ func (f Frame) HasFlag(name string) bool {
 // String is one line per frame, like "C→S HEADERS stream=1 len=31 END_STREAM|END_HEADERS".
 func (f Frame) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s stream=%d len=%d", f.Dir, f.Type, f.StreamID, f.Length)
+	fmt.Fprintf(&b, "%s %s stream=%d len=%d", f.Dir.Arrow(), f.Type, f.StreamID, f.Length)
 	if len(f.Flags) > 0 {
 		fmt.Fprintf(&b, " %s", strings.Join(f.Flags, "|"))
 	}

@@ -14,9 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netdemo/netdemo/internal/netx"
+
+	"golang.org/x/net/http2/hpack"
+
 	"github.com/netdemo/netdemo/demos/http-tcp/httptcp/h2wire"
 	"github.com/netdemo/netdemo/internal/wiretap"
-	"golang.org/x/net/http2/hpack"
 )
 
 // frame builds one frame by hand (RFC 9113 §4.1).
@@ -112,7 +115,7 @@ func TestParseHeaderBlocks(t *testing.T) {
 	client = append(client, frame(0x9, 0x4, 1, b1[3:])...) // CONTINUATION, END_HEADERS
 	client = append(client, frame(0x1, 0x1|0x4, 3, b2)...) // HEADERS
 	server := frame(0x4, 0x1, 0, nil)                      // SETTINGS ACK
-	chunks := []wiretap.Chunk{{Seq: 0, Dir: wiretap.ClientToServer, Data: client}, {Seq: 1, Dir: wiretap.ServerToClient, Data: server}}
+	chunks := []wiretap.Chunk{{Seq: 0, Dir: netx.ClientToServer, Data: client}, {Seq: 1, Dir: netx.ServerToClient, Data: server}}
 
 	ex, err := h2wire.Parse(chunks)
 	if err != nil {
@@ -151,7 +154,7 @@ func TestParseRejects(t *testing.T) {
 		{"DATA between HEADERS and its CONTINUATION", append(append([]byte(h2wire.Preface), frame(0x1, 0, 1, []byte{0x82})...), frame(0x0, 0, 1, nil)...)},
 		{"CONTINUATION with no HEADERS", append([]byte(h2wire.Preface), frame(0x9, 0x4, 1, []byte{0x82})...)},
 	} {
-		if _, err := h2wire.Parse([]wiretap.Chunk{{Dir: wiretap.ClientToServer, Data: tt.client}}); err == nil {
+		if _, err := h2wire.Parse([]wiretap.Chunk{{Dir: netx.ClientToServer, Data: tt.client}}); err == nil {
 			t.Errorf("%s: Parse = no error, want one", tt.desc)
 		}
 	}
@@ -159,11 +162,11 @@ func TestParseRejects(t *testing.T) {
 
 func TestParseTruncated(t *testing.T) {
 	client := append([]byte(h2wire.Preface), frame(0x6, 0, 0, make([]byte, 8))...)
-	ex, err := h2wire.Parse([]wiretap.Chunk{{Dir: wiretap.ClientToServer, Data: client[:len(client)-3]}})
+	ex, err := h2wire.Parse([]wiretap.Chunk{{Dir: netx.ClientToServer, Data: client[:len(client)-3]}})
 	if err != nil {
 		t.Fatalf("Parse of a cut-off recording: %v, want no error (it is not malformed, only short)", err)
 	}
-	if len(ex.Frames) != 0 || !strings.Contains(ex.Rest[wiretap.ClientToServer], "cut off") {
+	if len(ex.Frames) != 0 || !strings.Contains(ex.Rest[netx.ClientToServer], "cut off") {
 		t.Errorf("Parse of a cut-off PING: frames %v, rest %q; want none and a note that it was cut off", ex.Frames, ex.Rest)
 	}
 }
@@ -237,7 +240,7 @@ func FuzzParse(f *testing.F) {
 	chunks := recordH2C(f, 2)
 	var cli, srv []byte
 	for _, c := range chunks {
-		if c.Dir == wiretap.ClientToServer {
+		if c.Dir == netx.ClientToServer {
 			cli = append(cli, c.Data...)
 		} else {
 			srv = append(srv, c.Data...)
@@ -252,9 +255,9 @@ func FuzzParse(f *testing.F) {
 		// between them, as a recording of interleaved traffic would.
 		k := min(int(cut), len(c))
 		ex, _ := h2wire.Parse([]wiretap.Chunk{
-			{Seq: 0, Dir: wiretap.ClientToServer, Data: c[:k]},
-			{Seq: 1, Dir: wiretap.ServerToClient, Data: server},
-			{Seq: 2, Dir: wiretap.ClientToServer, Data: c[k:]},
+			{Seq: 0, Dir: netx.ClientToServer, Data: c[:k]},
+			{Seq: 1, Dir: netx.ServerToClient, Data: server},
+			{Seq: 2, Dir: netx.ClientToServer, Data: c[k:]},
 		})
 		total := 0
 		for _, fr := range ex.Frames {

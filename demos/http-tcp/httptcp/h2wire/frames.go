@@ -7,13 +7,16 @@ import (
 	"sort"
 	"time"
 
-	"github.com/netdemo/netdemo/internal/wiretap"
+	"github.com/netdemo/netdemo/internal/netx"
+
 	"golang.org/x/net/http2/hpack"
+
+	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
 // Frame is one HTTP/2 frame as it appeared on the connection.
 type Frame struct {
-	Dir      wiretap.Dir
+	Dir      netx.Direction
 	Seq      int           // the Chunk its first byte arrived in
 	At       time.Duration // that chunk's time
 	Type     string        // "SETTINGS", "HEADERS", ...
@@ -50,7 +53,7 @@ type Setting struct {
 type Exchange struct {
 	Preface bool    // the client sent the 24-byte preface
 	Frames  []Frame // both directions, in recorded order
-	// Rest says, per direction (indexed by wiretap.Dir), why that
+	// Rest says, per direction (indexed by netx.Direction), why that
 	// direction's parse stopped before the end: a frame cut off by the end
 	// of the recording, or bytes that are not HTTP/2. Empty when every byte
 	// was part of a whole frame.
@@ -71,7 +74,7 @@ func (e *Exchange) Streams() []uint32 {
 	var ids []uint32
 	seen := map[uint32]bool{}
 	for _, f := range e.Frames {
-		if f.Dir == wiretap.ClientToServer && f.Type == "HEADERS" && !seen[f.StreamID] {
+		if f.Dir == netx.ClientToServer && f.Type == "HEADERS" && !seen[f.StreamID] {
 			seen[f.StreamID] = true
 			ids = append(ids, f.StreamID)
 		}
@@ -85,9 +88,9 @@ func Parse(chunks []wiretap.Chunk) (*Exchange, error) {
 	ex := &Exchange{}
 	var errs []error
 	var all []Frame
-	for _, d := range []wiretap.Dir{wiretap.ClientToServer, wiretap.ServerToClient} {
+	for _, d := range []netx.Direction{netx.ClientToServer, netx.ServerToClient} {
 		s := newStream(chunks, d)
-		if d == wiretap.ClientToServer {
+		if d == netx.ClientToServer {
 			if !bytes.HasPrefix(s.data, []byte(Preface)) {
 				if len(s.data) > 0 {
 					errs = append(errs, fmt.Errorf("client bytes do not start with the HTTP/2 preface %q", Preface))
@@ -113,14 +116,14 @@ func Parse(chunks []wiretap.Chunk) (*Exchange, error) {
 
 // stream is one direction's bytes, with a map back to the chunks.
 type stream struct {
-	dir    wiretap.Dir
+	dir    netx.Direction
 	data   []byte
 	starts []int // offset where each chunk begins
 	chunks []wiretap.Chunk
 	off    int
 }
 
-func newStream(chunks []wiretap.Chunk, d wiretap.Dir) *stream {
+func newStream(chunks []wiretap.Chunk, d netx.Direction) *stream {
 	s := &stream{dir: d}
 	for _, c := range chunks {
 		if c.Dir != d || len(c.Data) == 0 {
@@ -202,7 +205,7 @@ func decodeHeaders(frames []Frame) {
 			}
 		}
 	}
-	for _, d := range []wiretap.Dir{wiretap.ClientToServer, wiretap.ServerToClient} {
+	for _, d := range []netx.Direction{netx.ClientToServer, netx.ServerToClient} {
 		dec := hpack.NewDecoder(4096, nil)
 		dec.SetAllowedMaxDynamicTableSize(limit)
 		dec.SetMaxStringLength(1 << 20)

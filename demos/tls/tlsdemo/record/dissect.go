@@ -3,32 +3,18 @@ package record
 import (
 	"fmt"
 
+	"github.com/netdemo/netdemo/internal/netx"
+
 	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
-// Dir is the direction a record travelled.
-type Dir int
-
-// Directions.
-const (
-	ClientToServer Dir = iota
-	ServerToClient
-)
-
-func (d Dir) String() string {
-	if d == ClientToServer {
-		return "client → server"
-	}
-	return "server → client"
-}
-
 // dirOf names a recorded chunk's direction the way this package does.
-func dirOf(d wiretap.Dir) (Dir, bool) {
+func dirOf(d netx.Direction) (netx.Direction, bool) {
 	switch d {
-	case wiretap.ClientToServer:
-		return ClientToServer, true
-	case wiretap.ServerToClient:
-		return ServerToClient, true
+	case netx.ClientToServer:
+		return netx.ClientToServer, true
+	case netx.ServerToClient:
+		return netx.ServerToClient, true
 	}
 	return 0, false
 }
@@ -36,7 +22,7 @@ func dirOf(d wiretap.Dir) (Dir, bool) {
 // Item is one thing a reader of the trace sees: a handshake message, a
 // ChangeCipherSpec, an alert or a piece of application data.
 type Item struct {
-	Dir       Dir
+	Dir       netx.Direction
 	Name      string // "ClientHello", "Certificate", "application data", "Alert: bad_record_mac"…
 	Encrypted bool   // it travelled inside a protected record
 	Size      int    // bytes of the message (handshake: with its 4-byte header)
@@ -56,7 +42,7 @@ type Transcript struct {
 	CipherSuite  uint16
 	KeyShare     uint16 // group of the server's key share (TLS 1.3)
 	ClientRandom []byte
-	WireBytes    [2]int // bytes of whole records, by Dir
+	WireBytes    [2]int // bytes of whole records, by netx.Direction
 	Undecrypted  int    // protected records left unread (no key, or TLS 1.2)
 	Problems     []string
 	// Keys used to open each direction's records, in the order they came
@@ -120,7 +106,7 @@ func Dissect(chunks []wiretap.Chunk, keys *KeyLog) (*Transcript, error) {
 	return t, nil
 }
 
-func (t *Transcript) record(d Dir, s *dirState, r Record, keys *KeyLog) error {
+func (t *Transcript) record(d netx.Direction, s *dirState, r Record, keys *KeyLog) error {
 	switch {
 	case r.Type == ChangeCipherSpec:
 		t.Items = append(t.Items, Item{Dir: d, Name: "ChangeCipherSpec", Size: len(r.Payload), Record: r.WireLen()})
@@ -142,7 +128,7 @@ func (t *Transcript) record(d Dir, s *dirState, r Record, keys *KeyLog) error {
 }
 
 // handshake reassembles messages from a record's payload.
-func (t *Transcript) handshake(d Dir, s *dirState, payload []byte, wire int, enc bool, secret string, seq uint64, nonce []byte) error {
+func (t *Transcript) handshake(d netx.Direction, s *dirState, payload []byte, wire int, enc bool, secret string, seq uint64, nonce []byte) error {
 	s.hs = append(s.hs, payload...)
 	msgs, rest := SplitHandshake(s.hs)
 	for _, m := range msgs {
@@ -179,7 +165,7 @@ func (t *Transcript) handshake(d Dir, s *dirState, payload []byte, wire int, enc
 }
 
 // protected opens a TLS 1.3 record with the keys of its direction's epoch.
-func (t *Transcript) protected(d Dir, s *dirState, r Record, keys *KeyLog) error {
+func (t *Transcript) protected(d netx.Direction, s *dirState, r Record, keys *KeyLog) error {
 	if t.Version != 0x0304 {
 		if t.Version == 0 {
 			return fmt.Errorf("application data before any ServerHello")
@@ -228,7 +214,7 @@ func (t *Transcript) protected(d Dir, s *dirState, r Record, keys *KeyLog) error
 	return nil
 }
 
-func (t *Transcript) openWith(d Dir, s *dirState, label string, keys *KeyLog) error {
+func (t *Transcript) openWith(d netx.Direction, s *dirState, label string, keys *KeyLog) error {
 	suite, ok := SuiteByID(t.CipherSuite)
 	if !ok {
 		return fmt.Errorf("cipher suite %#04x is not a TLS 1.3 suite", t.CipherSuite)
@@ -252,7 +238,7 @@ func (t *Transcript) openWith(d Dir, s *dirState, label string, keys *KeyLog) er
 
 // encrypted12 lists a TLS 1.2 record protected with keys this package
 // does not derive: the first after ChangeCipherSpec is the Finished.
-func (t *Transcript) encrypted12(d Dir, s *dirState, r Record) error {
+func (t *Transcript) encrypted12(d netx.Direction, s *dirState, r Record) error {
 	name := "application data"
 	switch {
 	case r.Type == Handshake && s.encrypted == 0:
@@ -283,7 +269,7 @@ func AlertName(desc byte) string {
 	return fmt.Sprintf("alert(%d)", desc)
 }
 
-func alertItem(d Dir, p []byte, enc bool, wire int) Item {
+func alertItem(d netx.Direction, p []byte, enc bool, wire int) Item {
 	name := "Alert"
 	if len(p) == 2 {
 		name = "Alert: " + AlertName(p[1])
@@ -292,7 +278,7 @@ func alertItem(d Dir, p []byte, enc bool, wire int) Item {
 }
 
 // Find returns the first item named name going in direction d.
-func (t *Transcript) Find(d Dir, name string) (Item, bool) {
+func (t *Transcript) Find(d netx.Direction, name string) (Item, bool) {
 	for _, it := range t.Items {
 		if it.Dir == d && it.Name == name {
 			return it, true

@@ -4,13 +4,15 @@ import (
 	"crypto/tls"
 	"testing"
 
+	"github.com/netdemo/netdemo/internal/netx"
+
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
 	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
 func flatten(chunks []wiretap.Chunk) (c2s, s2c []byte) {
 	for _, c := range chunks {
-		if c.Dir == wiretap.ClientToServer {
+		if c.Dir == netx.ClientToServer {
 			c2s = append(c2s, c.Data...)
 		} else {
 			s2c = append(s2c, c.Data...)
@@ -34,9 +36,9 @@ func FuzzDissect(f *testing.F) {
 		keys, _ := record.ParseKeyLog(kl)
 		cut := int(cutAt % uint(len(c2s)+1))
 		in := []wiretap.Chunk{
-			{Dir: wiretap.ClientToServer, Data: c2s[:cut]},
-			{Dir: wiretap.ServerToClient, Data: s2c},
-			{Dir: wiretap.ClientToServer, Data: c2s[cut:]},
+			{Dir: netx.ClientToServer, Data: c2s[:cut]},
+			{Dir: netx.ServerToClient, Data: s2c},
+			{Dir: netx.ClientToServer, Data: c2s[cut:]},
 		}
 		tr, err := record.Dissect(in, keys)
 		if err != nil {

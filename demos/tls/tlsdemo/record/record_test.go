@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netdemo/netdemo/internal/netx"
+
 	"github.com/netdemo/netdemo/certs"
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
 	"github.com/netdemo/netdemo/internal/wiretap"
@@ -125,7 +127,7 @@ func TestDissectTLS13(t *testing.T) {
 	if tr.Version != tls.VersionTLS13 || tr.Undecrypted != 0 || len(tr.Problems) > 0 {
 		t.Errorf("version %#x, undecrypted %d, problems %v; want TLS 1.3, everything decrypted", tr.Version, tr.Undecrypted, tr.Problems)
 	}
-	it, ok := tr.Find(record.ClientToServer, "application data")
+	it, ok := tr.Find(netx.ClientToServer, "application data")
 	if !ok || string(it.Body) != "GET / HTTP/1.1\r\n\r\n" {
 		t.Errorf("client application data = %q, want the request the client wrote", it.Body)
 	}
@@ -142,7 +144,7 @@ func TestDissectTLS12ShowsCertificate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	it, ok := tr.Find(record.ServerToClient, "Certificate")
+	it, ok := tr.Find(netx.ServerToClient, "Certificate")
 	if !ok || it.Encrypted {
 		t.Fatalf("items = %v, want a clear Certificate from the server", names(tr))
 	}
@@ -160,7 +162,7 @@ func TestTamperedRecordFails(t *testing.T) {
 	keys, _ := record.ParseKeyLog(kl)
 	// Flip a byte in the last client→server chunk (the application data).
 	for i := len(chunks) - 1; i >= 0; i-- {
-		if chunks[i].Dir == wiretap.ClientToServer {
+		if chunks[i].Dir == netx.ClientToServer {
 			chunks[i].Data[len(chunks[i].Data)-1] ^= 1
 			break
 		}
