@@ -72,13 +72,6 @@ func unixDialer(path string) dialer {
 	}
 }
 
-func tcpDialer(addr string) dialer {
-	return func(ctx context.Context) (net.Conn, error) {
-		var d net.Dialer
-		return d.DialContext(ctx, "tcp", addr)
-	}
-}
-
 // httpTransport speaks HTTP/1.1 to an app server over conns from dial.
 func httpTransport(dial dialer) *http.Transport {
 	return &http.Transport{
