@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"testing"
 
@@ -9,10 +10,9 @@ import (
 	"github.com/netdemo/netdemo/demos/deploy/deploy/uwsgi"
 )
 
-// BenchmarkInterfaces is the timing table of the demo as benchmarks: GET
-// /hello straight to each app server, with 1 and 8 concurrent clients,
-// reporting p50 and p99 besides ns/op (which, with 8 clients, is the
-// inverse of the throughput).
+// BenchmarkInterfaces is the timing table of the demo as benchmarks: b.N
+// requests for /hello straight to each app server, from 1 and from 8
+// concurrent clients, reporting p50, p99 and requests/s besides ns/op.
 //
 //	go test -run '^$' -bench Interfaces ./demos/deploy/deploy
 func BenchmarkInterfaces(b *testing.B) {
@@ -34,30 +34,24 @@ func BenchmarkInterfaces(b *testing.B) {
 	ts := serveHTTP(tl, c.app)
 	defer ts.Close()
 	tcpc, unixc := newClient(nil), newClient(unixDialer(c.appSock))
-	rows := []struct {
-		name string
-		call caller
-	}{
-		{rowInProcess, handlerCaller(c.app, "/hello")},
-		{rowTCP, httpCaller(tcpc, "http://"+tl.Addr().String()+"/hello")},
-		{rowUnix, httpCaller(unixc, "http://app.test/hello")},
-		{rowFastCGI, roundTripCaller(&fastcgi.Transport{Dial: unixDialer(c.fcgiSock)})},
-		{rowUWSGI, roundTripCaller(&uwsgi.Transport{Dial: unixDialer(c.uwsgiSock)})},
-		{rowCGI, handlerCaller(c.cgi, cgiRoot+"/hello")},
+	rows := []timedRow{
+		{rowInProcess, 0, handlerCaller(c.app, "/hello")},
+		{rowTCP, 0, httpCaller(tcpc, "http://"+tl.Addr().String()+"/hello")},
+		{rowUnix, 0, httpCaller(unixc, "http://app.test/hello")},
+		{rowFastCGI, 0, roundTripCaller(&fastcgi.Transport{Dial: unixDialer(c.fcgiSock)})},
+		{rowUWSGI, 0, roundTripCaller(&uwsgi.Transport{Dial: unixDialer(c.uwsgiSock)})},
+		{rowCGI, 0, handlerCaller(c.cgi, cgiRoot+"/hello")},
 	}
 	py := startPython(ctx, dir)
 	defer py.Close()
 	if py.wsgi != nil {
-		rows = append(rows, struct {
-			name string
-			call caller
-		}{rowPython, httpCaller(newClient(unixDialer(py.wsgi.sock)), "http://app.test/hello")})
+		rows = append(rows, timedRow{rowPython, 0, httpCaller(newClient(unixDialer(py.wsgi.sock)), "http://app.test/hello")})
 	} else {
 		b.Logf("no %s row: %s", rowPython, py.wsgiMissing)
 	}
 	for _, row := range rows {
 		for _, conc := range []int{1, 8} {
-			b.Run(row.name+"/clients="+map[int]string{1: "1", 8: "8"}[conc], func(b *testing.B) {
+			b.Run(fmt.Sprintf("%s/clients=%d", row.name, conc), func(b *testing.B) {
 				if err := row.call(ctx); err != nil {
 					b.Fatal(err)
 				}

@@ -138,15 +138,18 @@ func showUnixTCP(ctx context.Context, r *demo.Run, c *chain, n int, res *result)
 	return nil
 }
 
+// timedRow is one row to time: its name, how many requests, how to make one.
+type timedRow struct {
+	name string
+	n    int
+	call caller
+}
+
 // showTiming fills in the other rows and prints the table.
 func showTiming(ctx context.Context, r *demo.Run, c *chain, py *pyServers, n int, res *result) error {
 	r.Step("timing", r.T("What each interface costs: in process, HTTP, FastCGI, uwsgi, CGI, Python WSGI",
 		"每种接口的开销：进程内、HTTP、FastCGI、uwsgi、CGI、Python WSGI"))
-	rows := []struct {
-		name string
-		n    int
-		call caller
-	}{
+	rows := []timedRow{
 		{rowInProcess, n, handlerCaller(c.app, "/hello")},
 		{rowFastCGI, n, roundTripCaller(&fastcgi.Transport{Dial: unixDialer(c.fcgiSock)})},
 		{rowUWSGI, n, roundTripCaller(&uwsgi.Transport{Dial: unixDialer(c.uwsgiSock)})},
@@ -155,11 +158,7 @@ func showTiming(ctx context.Context, r *demo.Run, c *chain, py *pyServers, n int
 	if py != nil && py.wsgi != nil {
 		pc := newClient(unixDialer(py.wsgi.sock))
 		defer pc.CloseIdleConnections()
-		rows = append(rows, struct {
-			name string
-			n    int
-			call caller
-		}{rowPython, max(n/2, 10), httpCaller(pc, "http://app.test/hello")})
+		rows = append(rows, timedRow{rowPython, max(n/2, 10), httpCaller(pc, "http://app.test/hello")})
 	}
 	for i, row := range rows {
 		r.Progress(r.T("timing "+row.name, "计时 "+row.name), i, len(rows))
