@@ -36,7 +36,7 @@ func deployDemoNoT() *demo.Demo { return demos.Lookup("deploy") }
 // result against what must have happened.
 func TestRun(t *testing.T) {
 	before := leftovers(t)
-	o := demotest.Run(t, deployDemo(t), "--requests", "40", "--slow", "60ms", "--workers", "2")
+	o := demotest.Run(t, deployDemo(t), "--requests", "40", "--slow", "300ms", "--workers", "2")
 
 	hops := o.Get(t, "hops").([]any)
 	if len(hops) != 2 {
@@ -62,11 +62,11 @@ func TestRun(t *testing.T) {
 		t.Errorf("tls_terminated_at_proxy = false, want true")
 	}
 
-	// The slow upload took at least 60 ms to send; unbuffered, the worker
+	// The slow upload took at least 300 ms to send; unbuffered, the worker
 	// waited for all of it; buffered, it got the body at once.
 	un, bu := o.Num(t, "buffering.worker_busy_ms_unbuffered"), o.Num(t, "buffering.worker_busy_ms_buffered")
-	if un < 30 || bu >= un/2 {
-		t.Errorf("worker busy unbuffered %v ms, buffered %v ms: want unbuffered ≥ 30 and buffered under half of it", un, bu)
+	if un < 150 || bu >= un/2 {
+		t.Errorf("worker busy unbuffered %v ms, buffered %v ms: want unbuffered ≥ 150 and buffered under half of it", un, bu)
 	}
 	sun, sbu := o.Num(t, "buffering.slow_reader_worker_busy_ms_unbuffered"), o.Num(t, "buffering.slow_reader_worker_busy_ms_buffered")
 	if sbu >= sun {
