@@ -116,6 +116,7 @@ func TestInterruptCleansUp(t *testing.T) {
 		t.Fatalf("no app socket while serving: %v", err)
 	}
 	s.cmd.Process.Signal(syscall.SIGINT)
+	sent := time.Now()
 	done := make(chan error, 1)
 	go func() { done <- s.cmd.Wait() }()
 	select {
@@ -123,6 +124,7 @@ func TestInterruptCleansUp(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("--serve did not exit within 15s of SIGINT")
 	}
+	t.Logf("--serve exited %v after SIGINT", time.Since(sent).Round(time.Millisecond))
 	if _, err := os.Stat(s.dir); !os.IsNotExist(err) {
 		t.Errorf("socket directory %s still there after Ctrl-C (%v)", s.dir, err)
 	}

@@ -18,6 +18,10 @@ import (
 // viaToken is what the proxy adds to Via (RFC 9110 §7.6.3).
 const viaToken = "1.1 netdemo-proxy"
 
+// maxBuffered bounds a body the proxy holds in memory when it buffers
+// (nginx would spill to a temporary file instead).
+const maxBuffered = 64 << 20
+
 // backend is one app server behind the proxy.
 type backend struct {
 	name  string
@@ -132,10 +136,13 @@ func (p *proxy) gateway(name, addr string, rt http.RoundTripper) *backend {
 	}
 	if p.cfg.BufferResponses {
 		b.proxy.ModifyResponse = func(resp *http.Response) error {
-			body, err := io.ReadAll(resp.Body)
+			body, err := io.ReadAll(io.LimitReader(resp.Body, maxBuffered+1))
 			resp.Body.Close()
 			if err != nil {
 				return fmt.Errorf("buffering the response: %w", err)
+			}
+			if len(body) > maxBuffered {
+				return fmt.Errorf("buffering the response: over %d MiB", maxBuffered>>20)
 			}
 			resp.Body = io.NopCloser(bytes.NewReader(body))
 			return nil
@@ -170,8 +177,13 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.cfg.BufferRequests && r.Body != nil && r.Body != http.NoBody {
-		body, err := io.ReadAll(r.Body)
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBuffered))
 		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				http.Error(w, fmt.Sprintf("413 content too large: over %d MiB", maxBuffered>>20), http.StatusRequestEntityTooLarge)
+				return
+			}
 			http.Error(w, "400 bad request: reading the body: "+err.Error(), http.StatusBadRequest)
 			return
 		}

@@ -28,15 +28,22 @@ type Transport struct {
 // requestID is the id of the one request on each connection.
 const requestID = 1
 
+// MaxBody bounds what the transport holds in memory: a request body, or an
+// application's STDOUT stream.
+const MaxBody = 64 << 20
+
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	var body []byte
 	if req.Body != nil {
 		var err error
-		body, err = io.ReadAll(req.Body)
+		body, err = io.ReadAll(io.LimitReader(req.Body, MaxBody+1))
 		req.Body.Close()
 		if err != nil {
 			return nil, fmt.Errorf("fastcgi: reading the request body: %w", err)
+		}
+		if len(body) > MaxBody {
+			return nil, fmt.Errorf("fastcgi: request body over %d MiB", MaxBody>>20)
 		}
 	}
 	r2 := *req
@@ -97,9 +104,14 @@ func ReadResponse(r io.Reader) (stdout, stderr []byte, end EndRequest, err error
 		}
 		switch rec.Type {
 		case TypeStdout:
+			if out.Len()+len(rec.Content) > MaxBody {
+				return nil, nil, end, fmt.Errorf("fastcgi: the application's STDOUT is over %d MiB", MaxBody>>20)
+			}
 			out.Write(rec.Content)
 		case TypeStderr:
-			errs.Write(rec.Content)
+			if errs.Len() < 64<<10 { // keep the start of what it complained about
+				errs.Write(rec.Content)
+			}
 		case TypeEndRequest:
 			end, err := ParseEndRequest(rec.Content)
 			return out.Bytes(), errs.Bytes(), end, err

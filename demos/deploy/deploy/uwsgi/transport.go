@@ -23,15 +23,21 @@ type Transport struct {
 	Tap func(net.Conn) net.Conn
 }
 
+// MaxBody bounds the request body the transport holds in memory.
+const MaxBody = 64 << 20
+
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	var body []byte
 	if req.Body != nil {
 		var err error
-		body, err = io.ReadAll(req.Body)
+		body, err = io.ReadAll(io.LimitReader(req.Body, MaxBody+1))
 		req.Body.Close()
 		if err != nil {
 			return nil, fmt.Errorf("uwsgi: reading the request body: %w", err)
+		}
+		if len(body) > MaxBody {
+			return nil, fmt.Errorf("uwsgi: request body over %d MiB", MaxBody>>20)
 		}
 	}
 	r2 := *req
