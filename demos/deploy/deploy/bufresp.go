@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
 )
 
@@ -12,6 +13,10 @@ type bufferedResponse struct {
 	header http.Header
 	code   int
 	body   bytes.Buffer
+	// limit, when set, is the most body it keeps; past it Write fails
+	// and overflow is set.
+	limit    int
+	overflow bool
 }
 
 func newBufferedResponse() *bufferedResponse { return &bufferedResponse{header: http.Header{}} }
@@ -28,8 +33,14 @@ func (b *bufferedResponse) Write(p []byte) (int, error) {
 	if b.code == 0 {
 		b.code = http.StatusOK
 	}
+	if b.limit > 0 && b.body.Len()+len(p) > b.limit {
+		b.overflow = true
+		return 0, errTooBig
+	}
 	return b.body.Write(p)
 }
+
+var errTooBig = errors.New("response too big to buffer")
 
 // Status is the status code written, 200 when none was.
 func (b *bufferedResponse) Status() int {

@@ -67,11 +67,16 @@ func (g *cgiGateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Logger = log.New(&logged, "", 0)
 	h.Stderr = &stderr
 	out := newBufferedResponse()
+	out.limit = maxBuffered
 	h.ServeHTTP(out, r)
 	if pid, err := strconv.Atoi(out.header.Get("X-Cgi-Pid")); err == nil {
 		g.mu.Lock()
 		g.pids[pid] = true
 		g.mu.Unlock()
+	}
+	if out.overflow {
+		http.Error(w, fmt.Sprintf("502 bad gateway: CGI script %s wrote more than %d MiB", h.Path, maxBuffered>>20), http.StatusBadGateway)
+		return
 	}
 	if logged.Len() > 0 {
 		// net/http/cgi logs only its own failures: the script's output was
