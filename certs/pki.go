@@ -13,14 +13,16 @@ import (
 	"net/netip"
 	"sync"
 	"time"
+
+	"github.com/netdemo/netdemo/internal/lab/names"
 )
 
 // LeafNames are the DNS names the leaf is valid for: the loopback name and
 // the lab server's name (RFC 6761 reserves .test).
-var LeafNames = []string{"localhost", "server.test"}
+var LeafNames = []string{"localhost", names.ServerName}
 
-// LeafIPs the leaf is valid for (the lab server is 192.0.2.2).
-var LeafIPs = []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback, net.IPv4(192, 0, 2, 2)}
+// LeafIPs the leaf is valid for (the lab server is names.ServerAddr).
+var LeafIPs = []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback, net.IP(names.ServerAddr.AsSlice())}
 
 // PermittedDNSDomains and PermittedIPRanges are the root's Name Constraints
 // (RFC 5280 §4.2.1.10). A verifier refuses any certificate below the root
@@ -28,11 +30,11 @@ var LeafIPs = []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback, net.IPv4(192, 0
 // its key impersonate a real site: it can only vouch for this machine's
 // loopback names and the lab server.
 var (
-	PermittedDNSDomains = []string{"localhost", "server.test"}
+	PermittedDNSDomains = []string{"localhost", names.ServerName}
 	PermittedIPRanges   = []netip.Prefix{
 		netip.MustParsePrefix("127.0.0.1/32"),
 		netip.MustParsePrefix("::1/128"),
-		netip.MustParsePrefix("192.0.2.2/32"),
+		netip.PrefixFrom(names.ServerAddr, 32),
 	}
 )
 

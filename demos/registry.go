@@ -26,6 +26,7 @@ import (
 	"github.com/netdemo/netdemo/demos/tcp-udp/tcpudp"
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo"
 	"github.com/netdemo/netdemo/demos/trace/tracedemo"
+	"github.com/netdemo/netdemo/demos/workers/workers"
 	"github.com/netdemo/netdemo/internal/demo"
 )
 
@@ -42,6 +43,7 @@ var tour = []*demo.Demo{
 	getpost.Demo,
 	tracedemo.Demo,
 	iomux.Demo,
+	workers.Demo,
 	deploy.Demo,
 }
 

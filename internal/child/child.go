@@ -55,7 +55,23 @@ func Dispatch() {
 		fmt.Fprintf(os.Stderr, "netdemo child: no child named %q in this binary\n", name)
 		os.Exit(2)
 	}
+	go watchParent(os.Getppid())
 	os.Exit(m(signalContext(), os.Args[1:]))
+}
+
+// watchParent ends the child when its parent is gone (the child was handed
+// to another parent), so that a parent killed with SIGKILL, which runs no
+// cleanup, leaves no worker behind. Linux's PR_SET_PDEATHSIG would do it
+// without polling, but it fires when the thread that forked the child
+// exits, and Go ends threads (a goroutine that exits while locked to its
+// thread): a child started from such a thread would be killed with its
+// parent alive.
+func watchParent(ppid int) {
+	for range time.Tick(200 * time.Millisecond) {
+		if os.Getppid() != ppid {
+			os.Exit(3)
+		}
+	}
 }
 
 // Files are descriptors handed to a child, by name.
@@ -126,7 +142,6 @@ func Command(ctx context.Context, name string, args []string, files Files) (*exe
 	// Wait then waits for its output pipes.
 	cmd.Cancel = func() error { return cmd.Process.Kill() }
 	cmd.WaitDelay = 2 * time.Second
-	setParentDeath(cmd)
 	return cmd, nil
 }
 

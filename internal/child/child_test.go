@@ -131,3 +131,43 @@ func TestCancelKills(t *testing.T) {
 		t.Fatalf("exit code %d, want -1 (killed by a signal)", code)
 	}
 }
+
+func init() {
+	// child-test-parent starts a grandchild that sleeps, prints its pid,
+	// and then the parent exits without waiting: the grandchild must notice
+	// and end by itself.
+	Register("child-test-parent", func(ctx context.Context, args []string) int {
+		cmd, err := Command(context.Background(), "child-test-sleep", nil, nil)
+		if err != nil {
+			return 1
+		}
+		if err := cmd.Start(); err != nil {
+			return 1
+		}
+		fmt.Println(cmd.Process.Pid)
+		return 0
+	})
+}
+
+func TestOrphanEnds(t *testing.T) {
+	cmd, err := Command(context.Background(), "child-test-parent", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("parent child: %v", err)
+	}
+	var pid int
+	if _, err := fmt.Sscan(strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0]), &pid); err != nil || pid <= 0 {
+		t.Fatalf("parent printed %q, want the grandchild's pid", out)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if !alive(pid) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("grandchild %d still running 10 s after its parent exited", pid)
+}

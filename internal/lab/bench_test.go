@@ -2,9 +2,13 @@ package lab
 
 import (
 	"context"
+	"encoding/binary"
 	"io"
 	"testing"
 	"time"
+
+	"github.com/netdemo/netdemo/internal/netx"
+	"gvisor.dev/gvisor/pkg/tcpip/header"
 )
 
 // BenchmarkTCPThroughput measures bulk TCP over a perfect link: the cost of
@@ -83,4 +87,22 @@ func BenchmarkConnect(b *testing.B) {
 		c.Close()
 	}
 	b.ReportMetric(float64(total)/float64(b.N)/float64(rtt), "RTT/connect")
+}
+
+// BenchmarkFate measures what the link spends on a frame's fate: finding its
+// flow, its identity, and the keyed hash.
+func BenchmarkFate(b *testing.B) {
+	var ft flowTable
+	key := newFateKey(1, 0)
+	cli := endpoint{addr: ClientAddr.As4(), port: 40000}
+	srv := endpoint{addr: ServerAddr.As4(), port: 80}
+	ft.identify(netx.ClientToServer, tcpFrame(cli, srv, 1, 0, header.TCPFlagSyn, 0))
+	seg := tcpFrame(cli, srv, 2, 0, header.TCPFlagAck, 1448)
+	k := Link{Loss: 0.01}
+	seq := uint32(2)
+	for b.Loop() {
+		binary.BigEndian.PutUint32(seg[header.IPv4MinimumSize+4:], seq)
+		seq += 1448
+		_ = decide(key.draws(netx.ClientToServer, ft.identify(netx.ClientToServer, seg[:peekSize])), &k, Default)
+	}
 }

@@ -17,7 +17,9 @@ import (
 // "udp". A "udp" Conn is connected: Write sends to address, Read receives
 // only from it. Cancelling ctx aborts a TCP handshake in progress.
 //
-// The host part may name either host, by name or address; an empty host,
+// The host part may name any host of the lab, by name or address (a name
+// resolves to the host's address on a link the two share); only hosts
+// that share a link with this one can be reached. An empty host,
 // "localhost" or a loopback address mean the dialing host itself, so that
 // code written for the kernel's loopback runs on a lab host unchanged. Such
 // connections stay inside the host and never cross the link.
@@ -48,9 +50,11 @@ func (h *Host) dial(ctx context.Context, network, address string) (net.Conn, err
 }
 
 // Listen announces on "tcp". The host part may be empty, the host's address
-// or name, "localhost" or a loopback address: all of them mean the host's
-// one address, so the listener's Addr is one the other host can dial. Port 0
-// picks a free port.
+// or name, "localhost" or a loopback address: on a host with one address
+// all of them mean that address, so the listener's Addr is one the other
+// host can dial. On a host with several (a proxy between two links) they
+// mean all of its addresses, and Addr reads 0.0.0.0: dial it by name. Port
+// 0 picks a free port.
 func (h *Host) Listen(ctx context.Context, network, address string) (net.Listener, error) {
 	ln, err := h.listen(ctx, network, address)
 	if err != nil {
@@ -122,7 +126,8 @@ func (h *Host) ready(ctx context.Context, network string) (string, error) {
 }
 
 // resolve turns "host:port" into a stack address. The lab's name service
-// knows four names: the two hosts, and for each host itself, "localhost".
+// knows every host's name, from every host, and "localhost", which is the
+// host itself.
 func (h *Host) resolve(address string, listen bool) (tcpip.FullAddress, error) {
 	host, portStr, err := net.SplitHostPort(address)
 	if err != nil {
@@ -136,40 +141,68 @@ func (h *Host) resolve(address string, listen bool) (tcpip.FullAddress, error) {
 	if err != nil {
 		return tcpip.FullAddress{}, err
 	}
-	return tcpip.FullAddress{Addr: tcpip.AddrFrom4(addr.As4()), Port: uint16(port)}, nil
+	fa := tcpip.FullAddress{Port: uint16(port)}
+	if addr.IsValid() {
+		fa.Addr = tcpip.AddrFrom4(addr.As4())
+	}
+	return fa, nil
 }
 
 // lookup resolves the host part of an address. When listening, the host
-// must be this one (or the unspecified address, which means the same here).
+// must be this one; an empty host, "localhost", the host's name or the
+// unspecified address then mean its one address, or, on a host with
+// several, all of them (the invalid Addr).
 func (h *Host) lookup(host string, listen bool) (netip.Addr, error) {
 	name := strings.TrimSuffix(strings.ToLower(host), ".")
+	self := func() netip.Addr {
+		if listen && len(h.nics) > 1 {
+			return netip.Addr{}
+		}
+		return h.Addr()
+	}
 	switch name {
 	case "", "localhost", h.name:
-		return h.addr, nil
+		return self(), nil
 	}
 	if ip, err := netip.ParseAddr(host); err == nil {
 		ip = ip.Unmap()
 		switch {
-		case ip == h.addr, ip.IsLoopback(), listen && ip.IsUnspecified():
-			return h.addr, nil
+		case h.has(ip):
+			return ip, nil
+		case ip.IsLoopback(), listen && ip.IsUnspecified():
+			return self(), nil
 		case listen:
-			return netip.Addr{}, &net.AddrError{Err: "address is not this host's (" + h.addr.String() + ")", Addr: host}
+			return netip.Addr{}, &net.AddrError{Err: "address is not this host's (" + joinAddrs(h.Addrs()) + ")", Addr: host}
 		}
-		for _, other := range []*Host{h.lab.client, h.lab.server} {
-			if other != nil && ip == other.addr {
+		for _, other := range h.lab.hosts {
+			if other.has(ip) {
 				return ip, nil
 			}
 		}
-		return netip.Addr{}, &net.AddrError{Err: "no such host in the lab (" + ClientAddr.String() + " or " + ServerAddr.String() + ")", Addr: host}
-	}
-	if !listen {
-		for _, other := range []*Host{h.lab.client, h.lab.server} {
-			if other != nil && name == other.name {
-				return other.addr, nil
-			}
+		var all []netip.Addr
+		for _, other := range h.lab.hosts {
+			all = append(all, other.Addrs()...)
 		}
-	} else if name == ClientName || name == ServerName {
+		return netip.Addr{}, &net.AddrError{Err: "no such host in the lab (" + joinAddrs(all) + ")", Addr: host}
+	}
+	other := h.lab.byName[name]
+	switch {
+	case other != nil && !listen:
+		return other.addrFacing(h), nil
+	case other != nil:
 		return netip.Addr{}, &net.AddrError{Err: "address is not this host's (" + h.name + ")", Addr: host}
 	}
-	return netip.Addr{}, &net.DNSError{Err: "no such host in the lab (" + ClientName + " or " + ServerName + ")", Name: host, IsNotFound: true}
+	names := make([]string, len(h.lab.hosts))
+	for i, o := range h.lab.hosts {
+		names[i] = o.name
+	}
+	return netip.Addr{}, &net.DNSError{Err: "no such host in the lab (" + strings.Join(names, ", ") + ")", Name: host, IsNotFound: true}
+}
+
+func joinAddrs(as []netip.Addr) string {
+	s := make([]string, len(as))
+	for i, a := range as {
+		s[i] = a.String()
+	}
+	return strings.Join(s, ", ")
 }

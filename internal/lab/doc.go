@@ -1,6 +1,7 @@
-// Package lab is the virtual network: two hosts, client and server, each with
-// its own real user-space TCP/IP stack (gVisor netstack), joined by a link
-// whose delay, jitter, loss, reordering, duplication, rate and MTU we control.
+// Package lab is the virtual network: hosts, each with its own real
+// user-space TCP/IP stack (gVisor netstack), joined by links whose delay,
+// jitter, loss, reordering, duplication, rate and MTU we control. By
+// default it is two hosts, client and server, on one link.
 //
 // Typical usage:
 //
@@ -14,9 +15,25 @@
 // A [Host] implements netx.Network, and what it returns are the standard
 // library's net.Conn, net.Listener and net.PacketConn, so net/http,
 // crypto/tls and quic-go run over the lab unchanged. The addresses
-// ([ClientAddr], [ServerAddr], from RFC 5737) and the names "client.test"
-// and "server.test" exist only inside the process: nothing touches the
-// kernel's network, and no privileges are needed.
+// ([ClientAddr], [ServerAddr], from RFC 5737) and the names [ClientName]
+// and [ServerName] ("client.test" and "server.test") exist only inside the
+// process: nothing touches the kernel's network, and no privileges are
+// needed. They are defined once, in topology.go, and the demo PKI (certs)
+// and the demos take them from there.
+//
+// # Topologies
+//
+// [Config.Topology] builds any number of named hosts and links instead, for
+// example client → proxy → server: each [Cable] joins two hosts and has its
+// own [Link] parameters and its own fates. A host gets an address on each
+// of its links, from one /24 per link ([LinkSubnet], [LinkAddr]: link 0 is
+// 192.0.2.0/24, link 1 198.51.100.0/24, link 2 203.0.113.0/24), and a route
+// to each of those subnets, so a host in the middle reaches both sides.
+// Hosts do not forward: the client reaches the server only through a
+// program on the proxy. [Lab.Host] finds a host by name ("proxy" or
+// "proxy.test"), every host resolves every host's name, and [Frame.Link]
+// says which link a frame was on. [Lab.Client] and [Lab.Server] are the
+// hosts named client.test and server.test, when there are such.
 //
 // # Why real stacks
 //
@@ -25,13 +42,14 @@
 // of TCP would show what its author believed. gVisor's netstack is the
 // TCP/IP stack that runs production workloads in gVisor sandboxes, written in
 // pure Go: it builds with CGO_ENABLED=0 on Linux, macOS and Windows, and a
-// stack is just a value, so the lab can own two. Both run with SACK on and
+// stack is just a value, so the lab can own several. All run with SACK on and
 // with buffers large enough for gigabit rates at tens of milliseconds RTT.
 //
 // # The link
 //
-// Each host has one NIC speaking raw IPv4 (no Ethernet, no ARP). Every packet
-// a stack sends becomes a [Frame]: it is numbered, its fate is decided
+// Each host has one NIC per link, speaking raw IPv4 (no Ethernet, no
+// ARP). Every packet a stack sends becomes a [Frame]: it is numbered
+// (across all links), its fate is decided
 // ([Delivered], [Dropped], [Duplicated] or [Reordered]), the taps and the
 // pcap see it, and it is scheduled for delivery:
 //
@@ -47,7 +65,7 @@
 //     Reorder does, by holding a frame back past its slot (by half the
 //     one-way delay, at least 1 ms) while the frames behind it pass.
 //
-// One goroutine per direction delivers the frames, sleeping on one timer
+// One goroutine per direction of each link delivers the frames, sleeping on one timer
 // until the earliest is due, so thousands of frames in flight cost memory,
 // not goroutines or timers. On a link with no delay the frames are due at
 // once and no timer is armed; they still go through the goroutine rather
@@ -63,20 +81,39 @@
 //
 // # Determinism
 //
-// Every random choice comes from [Config.Seed]. Each direction has its own
-// ChaCha8 generator, keyed by the seed and the direction, and consumes
-// exactly four numbers per frame (loss, reorder, duplicate, jitter) in the
-// order the frames reach the link, whatever a [Lab.SetRule] rule decides. So
-// with the same seed and link, the n-th frame of each direction meets the
-// same fate, and traffic in one direction does not shift the fates of the
-// other. gVisor's own randomness (initial sequence numbers, ephemeral ports)
-// is seeded from the same seed.
+// Every random choice comes from [Config.Seed]. A frame's fate (and its
+// jitter) is a keyed hash of the seed and the frame's identity, not of its
+// place in the link's queue:
+//
+//   - a UDP datagram is the n-th datagram of its flow (addresses, ports,
+//     direction);
+//   - a TCP segment that carries data, SYN or FIN is its sequence number
+//     relative to the sender's initial one, its length, and which
+//     transmission it is: the first transmission of a segment always meets
+//     the same fate, and each retransmission gets a draw of its own;
+//   - a pure ACK is its relative sequence and acknowledgment numbers and how
+//     many identical ACKs preceded it; anything else is the n-th frame of its
+//     kind between two addresses.
+//
+// So with the same seed and link, every UDP datagram and every first
+// transmission of a TCP segment meets the same fate run after run, whatever
+// else shares the link: one more ACK in the queue shifts nothing, and
+// neither does a [Lab.SetRule] verdict. gVisor's own randomness (ephemeral
+// ports, and the secret part of initial sequence numbers) is seeded from the
+// same seed, so the flows themselves are the same when the program opens
+// them in the same order. The hash is SipHash-1-3, written out in rand.go;
+// it is not hash/maphash, whose seed is random in every process.
 //
 // What the seed does not fix is time. gVisor's timers (retransmission,
-// delayed ACKs, pacing) and the Go scheduler decide when a stack sends, so
-// the frame sequence of a TCP transfer can differ from run to run, and with
-// it which segment is the n-th. Traffic whose frames do not depend on timing,
-// such as a burst of UDP datagrams, meets exactly the same fates every run.
+// delayed ACKs, pacing), the clock in its initial sequence numbers, and the
+// Go scheduler decide when a stack sends, so how many ACKs and
+// retransmissions a TCP transfer takes, and where a sender cuts its
+// segments, can differ from run to run; the retransmissions' fates, and the
+// times every measurement reports, differ with them. The same holds for
+// a protocol over UDP that sends on timers, such as QUIC with its ACK-only
+// packets: the n-th datagram of its flow always meets the same fate, but
+// which packet is the n-th can vary. Sockets opened concurrently may also
+// swap their ephemeral ports, and with them their flows' fates.
 //
 // # Watching
 //
@@ -85,7 +122,7 @@
 // can override the random model for chosen frames, for example to drop
 // exactly one segment; [Lab.Stats] counts; and [Config.Pcap] receives a
 // capture of every frame the sender put on the wire, dropped ones included,
-// duplicated ones twice. The capture is classic pcap with link type 101
+// duplicated ones twice, the frames of all links in one file. The capture is classic pcap with link type 101
 // (LINKTYPE_RAW: each packet starts with its IPv4 header) and wall-clock
 // microsecond timestamps; Wireshark, tshark and tcpdump open it. It is
 // flushed by [Lab.Close].
@@ -100,7 +137,7 @@
 //
 // # Closing
 //
-// [Lab.Close] stops both stacks: blocked Accept, Read and Write calls return
+// [Lab.Close] stops every stack: blocked Accept, Read and Write calls return
 // errors, and every goroutine the lab started, gVisor's included, has ended
 // when Close returns.
 package lab

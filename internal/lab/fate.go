@@ -1,9 +1,6 @@
 package lab
 
-import (
-	"math/rand/v2"
-	"time"
-)
+import "time"
 
 // decision is the link's random model applied to one frame.
 type decision struct {
@@ -11,23 +8,20 @@ type decision struct {
 	jitter time.Duration
 }
 
-// decide draws the fate of the next frame of one direction.
-//
-// It always draws exactly four numbers from rng, in the same order, whatever
-// the verdict and whatever the outcome: so the n-th frame of a direction
-// meets the same draws for a given seed even when a rule overrode an earlier
-// frame's fate. The fates exclude each other and are tried in the order
-// loss, reorder, duplicate: Loss is the plain probability of a drop, Reorder
-// applies to the frames not dropped, Duplicate to those neither dropped nor
-// reordered.
-func decide(rng *rand.Rand, k *Link, v Verdict) decision {
-	uLoss, uReorder, uDup, uJitter := rng.Float64(), rng.Float64(), rng.Float64(), rng.Float64()
+// decide applies the link's random model to one frame, given the four
+// numbers the frame's identity drew (see fateKey.draws). The fates exclude
+// each other and are tried in the order loss, reorder, duplicate: Loss is
+// the plain probability of a drop, Reorder applies to the frames not
+// dropped, Duplicate to those neither dropped nor reordered. A rule's
+// verdict other than Default overrides the model (and Pass means no jitter).
+func decide(u [4]float64, k *Link, v Verdict) decision {
 	switch v {
 	case Drop:
 		return decision{fate: Dropped}
 	case Pass:
 		return decision{fate: Delivered}
 	}
+	uLoss, uReorder, uDup, uJitter := u[0], u[1], u[2], u[3]
 	d := decision{fate: Delivered, jitter: time.Duration(uJitter * float64(k.Jitter))}
 	switch {
 	case uLoss < k.Loss:

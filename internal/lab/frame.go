@@ -11,9 +11,10 @@ import (
 
 // Frame is one IP packet as the link saw it.
 type Frame struct {
-	N    int            // 1-based, in the order the link saw frames (both directions)
+	N    int            // 1-based, in the order the lab saw frames (all links, both directions)
 	At   time.Time      // when the sending host handed it to the link
-	Dir  netx.Direction //
+	Link int            // which link: the index in Topology.Links (0 on the client–server preset)
+	Dir  netx.Direction // on a Topology link, ClientToServer is from Cable.A to Cable.B
 	Data []byte         // the IPv4 packet, header first; read only
 	Fate Fate           //
 }
@@ -23,7 +24,11 @@ type Frame struct {
 //	#3 client→server 192.0.2.1:33186 > 192.0.2.2:80 TCP [S] seq=1234 win=29184 len=0 delivered
 func (f Frame) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "#%d %v ", f.N, f.Dir)
+	fmt.Fprintf(&b, "#%d ", f.N)
+	if f.Link != 0 {
+		fmt.Fprintf(&b, "link %d ", f.Link)
+	}
+	fmt.Fprintf(&b, "%v ", f.Dir)
 	ip := header.IPv4(f.Data)
 	if !ip.IsValid(len(f.Data)) {
 		fmt.Fprintf(&b, "%d bytes, not IPv4 %v", len(f.Data), f.Fate)

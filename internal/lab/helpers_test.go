@@ -7,6 +7,7 @@ import (
 	"github.com/netdemo/netdemo/internal/netx"
 	"io"
 	"net"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -114,10 +115,34 @@ func echoServer(t testing.TB, l *Lab) net.Listener {
 // batch to arrive (as far as the link delivers it), so that the receiving
 // socket's buffer never overflows and every loss is the link's.
 func blastUDP(l *Lab, d netx.Direction, n int) ([]uint32, error) {
-	const batch = 100
+	return blastUDPOn(l, l.Client(), l.Server(), d, n)
+}
+
+// blastUDPOn is blastUDP between two hosts of any topology: d is
+// ClientToServer for a → b.
+func blastUDPOn(l *Lab, a, b *Host, d netx.Direction, n int) ([]uint32, error) {
+	u, err := openBlast(l, a, b, d)
+	if err != nil {
+		return nil, err
+	}
+	return u.send(n)
+}
+
+// blast is a UDP flow opened for blastUDP: the sockets are opened first, so
+// that a test can open several flows in a fixed order (their ephemeral ports
+// then come from the seed) and send on them at once.
+type blast struct {
+	l    *Lab
+	d    netx.Direction
+	pc   net.PacketConn
+	c    net.Conn
+	port uint16
+}
+
+func openBlast(l *Lab, a, b *Host, d netx.Direction) (*blast, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	from, to := l.Client(), l.Server()
+	from, to := a, b
 	if d == netx.ServerToClient {
 		from, to = to, from
 	}
@@ -125,11 +150,19 @@ func blastUDP(l *Lab, d netx.Direction, n int) ([]uint32, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer pc.Close()
-	c, err := from.Dial(ctx, "udp", pc.LocalAddr().String())
+	c, err := from.Dial(ctx, "udp", net.JoinHostPort(to.Name(), strconv.Itoa(pc.LocalAddr().(*net.UDPAddr).Port)))
 	if err != nil {
+		pc.Close()
 		return nil, err
 	}
+	return &blast{l: l, d: d, pc: pc, c: c, port: uint16(pc.LocalAddr().(*net.UDPAddr).Port)}, nil
+}
+
+// send sends n datagrams and closes the flow.
+func (u *blast) send(n int) ([]uint32, error) {
+	const batch = 100
+	l, d, pc, c := u.l, u.d, u.pc, u.c
+	defer pc.Close()
 	defer c.Close()
 
 	var (
@@ -156,12 +189,12 @@ func blastUDP(l *Lab, d netx.Direction, n int) ([]uint32, error) {
 	// expected counts the datagrams the link decided to deliver to pc;
 	// arrived waits until the receiver has all of them so far. Other
 	// traffic (say, a TCP connection closing) is not counted.
-	port := uint16(pc.LocalAddr().(*net.UDPAddr).Port)
+	dst := pc.LocalAddr().(*net.UDPAddr).IP
 	var expected atomic.Int64
 	defer l.AddTap(func(f Frame) {
 		ip := header.IPv4(f.Data)
-		if f.Dir != d || !ip.IsValid(len(f.Data)) || ip.TransportProtocol() != header.UDPProtocolNumber ||
-			header.UDP(ip.Payload()).DestinationPort() != port {
+		if !ip.IsValid(len(f.Data)) || ip.TransportProtocol() != header.UDPProtocolNumber ||
+			header.UDP(ip.Payload()).DestinationPort() != u.port || ip.DestinationAddress().As4() != [4]byte(dst.To4()) {
 			return
 		}
 		switch f.Fate {

@@ -11,20 +11,21 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip/transport/udp"
 )
 
-// Host is one end of the lab: a complete TCP/IP stack with one NIC on the
-// link. It implements netx.Network.
+// Host is one machine of the lab: a complete TCP/IP stack with one NIC on
+// each link it is on. It implements netx.Network.
 type Host struct {
 	lab   *Lab
 	name  string
-	addr  netip.Addr
+	nics  []hostNIC // in the order of Topology.Links; NIC i has ID i+1
 	stack *stack.Stack
 }
 
-// nicID is the only NIC of each host's stack.
-const nicID tcpip.NICID = 1
-
-// labPrefix is the lab's one subnet, 192.0.2.0/24.
-var labPrefix = netip.MustParsePrefix("192.0.2.0/24")
+// hostNIC is one of a host's NICs and its address.
+type hostNIC struct {
+	nic    *nic
+	addr   netip.Addr
+	subnet netip.Prefix
+}
 
 // TCP buffer sizes: {min, default, max} bytes per socket. The maximum is
 // large enough for a full gigabit window at a 40 ms RTT (5 MB); gVisor grows
@@ -35,8 +36,9 @@ var (
 	tcpReceiveBuffer = tcpip.TCPReceiveBufferSizeRangeOption{Min: 4 << 10, Default: 1 << 20, Max: 8 << 20}
 )
 
-// newHost starts a stack with IPv4, TCP and UDP, and gives it addr on n.
-func newHost(l *Lab, name string, addr netip.Addr, n *nic, rng *stackRand) (*Host, error) {
+// start starts the host's stack with IPv4, TCP and UDP, and gives it its
+// NICs, addresses and routes.
+func (h *Host) start(rng *stackRand) error {
 	s := stack.New(stack.Options{
 		NetworkProtocols:   []stack.NetworkProtocolFactory{ipv4.NewProtocol},
 		TransportProtocols: []stack.TransportProtocolFactory{tcp.NewProtocol, udp.NewProtocol},
@@ -45,16 +47,15 @@ func newHost(l *Lab, name string, addr netip.Addr, n *nic, rng *stackRand) (*Hos
 		RandSource:  rng,
 		SecureRNG:   rng,
 	})
-	h := &Host{lab: l, name: name, addr: addr, stack: s}
-	if err := h.configure(n); err != nil {
+	if err := configure(s, h.nics); err != nil {
 		s.Destroy()
-		return nil, err
+		return err
 	}
-	return h, nil
+	h.stack = s
+	return nil
 }
 
-func (h *Host) configure(n *nic) error {
-	s := h.stack
+func configure(s *stack.Stack, nics []hostNIC) error {
 	sack := tcpip.TCPSACKEnabled(true)
 	moderate := tcpip.TCPModerateReceiveBufferOption(true)
 	for _, opt := range []struct {
@@ -70,28 +71,68 @@ func (h *Host) configure(n *nic) error {
 			return fmt.Errorf("setting TCP %s: %s", opt.name, err)
 		}
 	}
-	if err := s.CreateNICWithOptions(nicID, n, stack.NICOptions{Name: "lab0"}); err != nil {
-		return fmt.Errorf("creating NIC: %s", err)
+	// One route per link: a host reaches the subnets it is on, and no
+	// others (there is no default route and no forwarding).
+	var routes []tcpip.Route
+	for i, n := range nics {
+		id := tcpip.NICID(i + 1)
+		if err := s.CreateNICWithOptions(id, n.nic, stack.NICOptions{Name: "lab" + itoa(i)}); err != nil {
+			return fmt.Errorf("creating NIC %d: %s", i, err)
+		}
+		pa := tcpip.ProtocolAddress{
+			Protocol: ipv4.ProtocolNumber,
+			AddressWithPrefix: tcpip.AddressWithPrefix{
+				Address:   tcpip.AddrFrom4(n.addr.As4()),
+				PrefixLen: n.subnet.Bits(),
+			},
+		}
+		if err := s.AddProtocolAddress(id, pa, stack.AddressProperties{}); err != nil {
+			return fmt.Errorf("adding address %v: %s", n.addr, err)
+		}
+		routes = append(routes, tcpip.Route{Destination: pa.AddressWithPrefix.Subnet(), NIC: id})
 	}
-	pa := tcpip.ProtocolAddress{
-		Protocol: ipv4.ProtocolNumber,
-		AddressWithPrefix: tcpip.AddressWithPrefix{
-			Address:   tcpip.AddrFrom4(h.addr.As4()),
-			PrefixLen: labPrefix.Bits(),
-		},
-	}
-	if err := s.AddProtocolAddress(nicID, pa, stack.AddressProperties{}); err != nil {
-		return fmt.Errorf("adding address %v: %s", h.addr, err)
-	}
-	s.SetRouteTable([]tcpip.Route{{Destination: pa.AddressWithPrefix.Subnet(), NIC: nicID}})
+	s.SetRouteTable(routes)
 	return nil
 }
 
-// Name is "client.test" or "server.test" (RFC 6761 reserves .test).
+// Name is the host's name: "client.test", "server.test", "proxy.test"
+// (RFC 6761 reserves .test).
 func (h *Host) Name() string { return h.name }
 
-// Addr is the host's IPv4 address.
-func (h *Host) Addr() netip.Addr { return h.addr }
+// Addr is the host's IPv4 address on its first link (its only one on the
+// preset).
+func (h *Host) Addr() netip.Addr { return h.nics[0].addr }
+
+// Addrs are the host's addresses, one per link it is on, in the order of
+// Topology.Links.
+func (h *Host) Addrs() []netip.Addr {
+	out := make([]netip.Addr, len(h.nics))
+	for i, n := range h.nics {
+		out[i] = n.addr
+	}
+	return out
+}
+
+// has reports whether a is one of the host's addresses.
+func (h *Host) has(a netip.Addr) bool {
+	for _, n := range h.nics {
+		if n.addr == a {
+			return true
+		}
+	}
+	return false
+}
+
+// addrFacing is the address of h that peer reaches it at: the one on a
+// link they share, or h's first address when they share none.
+func (h *Host) addrFacing(peer *Host) netip.Addr {
+	for _, n := range h.nics {
+		if n.nic.cable.ends[0] == peer || n.nic.cable.ends[1] == peer {
+			return n.addr
+		}
+	}
+	return h.Addr()
+}
 
 // String returns the host's name.
 func (h *Host) String() string { return h.name }

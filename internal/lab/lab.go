@@ -2,9 +2,9 @@ package lab
 
 import (
 	"fmt"
-	"github.com/netdemo/netdemo/internal/netx"
 	"io"
-	"net/netip"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,50 +15,52 @@ type Config struct {
 	Link Link
 	Seed int64     // every random choice of the link comes from this seed
 	Pcap io.Writer // when set, every frame is written as pcap (raw IPv4 link type)
+	// Topology, when set, names the hosts and links to build; its links
+	// with a nil Link use Link above. Without it the lab is the
+	// client–server preset: ClientName at ClientAddr and ServerName at
+	// ServerAddr, on one link that behaves as Link says.
+	Topology *Topology
 }
 
-// Addresses from RFC 5737 TEST-NET-1: they exist only inside the process.
-var (
-	ClientAddr = netip.MustParseAddr("192.0.2.1")
-	ServerAddr = netip.MustParseAddr("192.0.2.2")
-)
-
-// Host names under .test, which RFC 6761 reserves for testing.
-const (
-	ClientName = "client.test"
-	ServerName = "server.test"
-)
-
-// Lab is a running virtual network: two hosts and the link between them.
+// Lab is a running virtual network: hosts and the links between them.
 // Its methods are safe for concurrent use.
 type Lab struct {
-	link   Link
 	start  time.Time
-	client *Host
-	server *Host
+	hosts  []*Host          // in the order of Topology.Hosts
+	byName map[string]*Host // by full name
+	cables []*cable         // in the order of Topology.Links
+	client *Host            // Client(): the host named ClientName, if any
+	server *Host            // Server(): the host named ServerName, if any
 	rule   atomic.Pointer[func(Frame) Verdict]
-	stats  counters
 
 	// mu orders the frames: everything that must see them in one sequence
-	// (numbering, the random model, taps, the pcap) happens under it.
+	// (numbering, identities, taps, the pcap) happens under it, for all
+	// links together, so that Frame.N counts across them.
 	mu     sync.Mutex
 	closed bool
-	frames int     // frames seen so far, both directions
-	lines  [2]line // by netx.Direction
-	taps   []tap   // called in the order they were added
-	nextID int     // of the next tap
+	frames int   // frames seen so far, all links and directions
+	taps   []tap // called in the order they were added
+	nextID int   // of the next tap
 	pcap   *pcapWriter
 
 	closeOnce sync.Once
 	closeErr  error
 }
 
-// New starts a lab: two stacks, joined by the link cfg describes.
+// New starts a lab: a stack per host, joined by the links cfg describes.
 func New(cfg Config) (*Lab, error) {
 	if err := cfg.Link.validate(); err != nil {
 		return nil, fmt.Errorf("lab: %w", err)
 	}
-	l := &Lab{link: cfg.Link, start: time.Now()}
+	topo := preset(cfg.Link)
+	if cfg.Topology != nil {
+		topo = *cfg.Topology
+	}
+	names, err := topo.validate()
+	if err != nil {
+		return nil, fmt.Errorf("lab: %w", err)
+	}
+	l := &Lab{start: time.Now(), byName: make(map[string]*Host, len(names))}
 	if cfg.Pcap != nil {
 		p, err := newPcapWriter(cfg.Pcap)
 		if err != nil {
@@ -67,40 +69,57 @@ func New(cfg Config) (*Lab, error) {
 		l.pcap = p
 	}
 
-	mtu := uint32(cfg.Link.mtu())
-	nics := [2]*nic{
-		{lab: l, dir: netx.ClientToServer, mtu: mtu},
-		{lab: l, dir: netx.ServerToClient, mtu: mtu},
+	for _, name := range names {
+		h := &Host{lab: l, name: name}
+		l.hosts = append(l.hosts, h)
+		l.byName[name] = h
 	}
-	for d := range l.lines {
-		to := nics[1-d] // a frame leaves one host's NIC and enters the other's
-		l.lines[d] = line{rng: lineRand(cfg.Seed, netx.Direction(d)), dl: newDelayLine(to)}
+	l.client, l.server = l.byName[ClientName], l.byName[ServerName]
+	for i, c := range topo.Links {
+		k := cfg.Link
+		if c.Link != nil {
+			k = *c.Link
+		}
+		l.cables = append(l.cables, newCable(l, i, k, l.byName[HostName(c.A)], l.byName[HostName(c.B)], cfg.Seed))
 	}
-
-	var err error
-	if l.client, err = newHost(l, ClientName, ClientAddr, nics[0], newStackRand(cfg.Seed, streamClientStack)); err != nil {
-		l.Close()
-		return nil, fmt.Errorf("lab: starting %s: %w", ClientName, err)
-	}
-	if l.server, err = newHost(l, ServerName, ServerAddr, nics[1], newStackRand(cfg.Seed, streamServerStack)); err != nil {
-		l.Close()
-		return nil, fmt.Errorf("lab: starting %s: %w", ServerName, err)
+	for _, h := range l.hosts {
+		// "stack client" and "stack server" on the preset, as before.
+		if err := h.start(newStackRand(cfg.Seed, "stack "+strings.TrimSuffix(h.name, "."+Domain))); err != nil {
+			l.Close()
+			return nil, fmt.Errorf("lab: starting %s: %w", h.name, err)
+		}
 	}
 	return l, nil
 }
 
-// Client is the host at ClientAddr, named "client.test".
+// Client is the host named ClientName ("client.test"): on the preset, the
+// one at ClientAddr. It is nil when a Topology has no such host.
 func (l *Lab) Client() *Host { return l.client }
 
-// Server is the host at ServerAddr, named "server.test".
+// Server is the host named ServerName ("server.test"): on the preset, the
+// one at ServerAddr. It is nil when a Topology has no such host.
 func (l *Lab) Server() *Host { return l.server }
 
-// Link is the link the lab was started with, with defaults filled in.
-func (l *Lab) Link() Link {
-	k := l.link
+// Host returns the host of that name ("proxy" or "proxy.test"), or nil.
+func (l *Lab) Host(name string) *Host { return l.byName[HostName(name)] }
+
+// Hosts returns the lab's hosts in the order of Topology.Hosts (client and
+// server on the preset).
+func (l *Lab) Hosts() []*Host { return slices.Clone(l.hosts) }
+
+// Link is link 0 (the preset's only one) as the lab was started with it,
+// with defaults filled in.
+func (l *Lab) Link() Link { return l.LinkOf(0) }
+
+// LinkOf is link i, the i-th of Topology.Links, with defaults filled in.
+func (l *Lab) LinkOf(i int) Link {
+	k := l.cables[i].link
 	k.MTU = k.mtu()
 	return k
 }
+
+// Links is how many links the lab has: 1 on the preset.
+func (l *Lab) Links() int { return len(l.cables) }
 
 // Start is when New started the lab: subtract it from Frame.At for the
 // relative times a packet log shows.
@@ -113,7 +132,7 @@ func (l *Lab) isClosed() bool {
 	return l.closed
 }
 
-// Close stops both stacks and flushes the pcap writer. Every blocked Accept,
+// Close stops every stack and flushes the pcap writer. Every blocked Accept,
 // Read and Write on the lab's connections returns with an error, and the
 // lab's goroutines, and gVisor's, are gone when Close returns. Close returns
 // the pcap writer's first error, if any; calling it again returns the same.
@@ -125,17 +144,18 @@ func (l *Lab) Close() error {
 		l.closed = true
 		l.mu.Unlock()
 
-		hosts := []*Host{l.client, l.server}
-		for _, h := range hosts {
-			if h != nil {
+		for _, h := range l.hosts {
+			if h.stack != nil {
 				h.stack.Close()
 			}
 		}
-		for d := range l.lines {
-			l.lines[d].dl.close()
+		for _, c := range l.cables {
+			for d := range c.lines {
+				c.lines[d].dl.close()
+			}
 		}
-		for _, h := range hosts {
-			if h != nil {
+		for _, h := range l.hosts {
+			if h.stack != nil {
 				h.stack.Wait()
 			}
 		}

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Link describes the wire between the two hosts. The zero value is a perfect
+// Link describes the wire between two hosts. The zero value is a perfect
 // link (no delay, no loss) with MTU 1500.
 type Link struct {
 	RTT       time.Duration // round-trip time; each direction delays RTT/2

@@ -209,7 +209,7 @@ func TestMTU(t *testing.T) {
 	if got := l.Link().MTU; got != mtu {
 		t.Errorf("Link().MTU = %d, want %d", got, mtu)
 	}
-	if got := (&Lab{}).Link().MTU; got != DefaultMTU {
+	if got := (Link{}).mtu(); got != DefaultMTU {
 		t.Errorf("zero Link's MTU = %d, want %d", got, DefaultMTU)
 	}
 }

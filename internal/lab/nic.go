@@ -21,9 +21,9 @@ import (
 // Wireshark finds nothing to complain about. Nor does it offer GSO, so TCP
 // segments are cut to the MTU by the sending stack, as on a real link.
 type nic struct {
-	lab *Lab
-	dir netx.Direction // the direction of the frames this NIC sends
-	mtu uint32
+	cable *cable
+	dir   netx.Direction // the direction of the frames this NIC sends
+	mtu   uint32
 
 	mu         sync.RWMutex
 	dispatcher stack.NetworkDispatcher // guarded by mu; nil once detached
@@ -34,7 +34,7 @@ var _ stack.LinkEndpoint = (*nic)(nil)
 // WritePackets implements stack.LinkWriter: the stack sends.
 func (n *nic) WritePackets(pkts stack.PacketBufferList) (int, tcpip.Error) {
 	for _, pkt := range pkts.AsSlice() {
-		n.lab.transmit(n.dir, pkt.ToBuffer())
+		n.cable.transmit(n.dir, pkt.ToBuffer())
 	}
 	return pkts.Len(), nil
 }
@@ -70,8 +70,8 @@ func (n *nic) IsAttached() bool {
 // MTU implements stack.NetworkLinkEndpoint.
 func (n *nic) MTU() uint32 { return n.mtu }
 
-// SetMTU implements stack.NetworkLinkEndpoint. The lab's MTU is fixed by
-// Config.Link, the same on both hosts, so requests to change it are ignored.
+// SetMTU implements stack.NetworkLinkEndpoint. A link's MTU is fixed by its
+// Link, the same on both hosts, so requests to change it are ignored.
 func (n *nic) SetMTU(uint32) {}
 
 // MaxHeaderLength implements stack.NetworkLinkEndpoint: raw IP has no

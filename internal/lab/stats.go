@@ -34,17 +34,21 @@ func (c *counters) count(d netx.Direction, size int, f Fate) {
 	}
 }
 
-// Stats counts what the link did so far. Read while traffic flows, the
-// fields may be a frame apart from each other; read from a tap, or after
-// the traffic stopped, they are exact.
-func (l *Lab) Stats() Stats {
+// Stats counts what link 0 (the preset's only link) did so far. Read
+// while traffic flows, the fields may be a frame apart from each other;
+// read from a tap, or after the traffic stopped, they are exact.
+func (l *Lab) Stats() Stats { return l.StatsOf(0) }
+
+// StatsOf counts what link i did so far, as Stats does for link 0.
+func (l *Lab) StatsOf(i int) Stats {
+	c := &l.cables[i].stats
 	var s Stats
 	for d := range 2 {
-		s.Frames[d] = int(l.stats.frames[d].Load())
-		s.Bytes[d] = l.stats.bytes[d].Load()
-		s.Dropped[d] = int(l.stats.dropped[d].Load())
-		s.Duplicated[d] = int(l.stats.duplicated[d].Load())
-		s.Reordered[d] = int(l.stats.reordered[d].Load())
+		s.Frames[d] = int(c.frames[d].Load())
+		s.Bytes[d] = c.bytes[d].Load()
+		s.Dropped[d] = int(c.dropped[d].Load())
+		s.Duplicated[d] = int(c.duplicated[d].Load())
+		s.Reordered[d] = int(c.reordered[d].Load())
 	}
 	return s
 }

@@ -59,8 +59,8 @@ func (l *Lab) AddTap(fn func(Frame)) (remove func()) {
 // The rule sees the frame before its fate is decided (Fate is Delivered).
 // It runs under the same lock as taps, with the same restrictions, and may
 // itself call SetRule, for example to remove itself after one drop. The
-// random model draws its numbers for the frame even when the rule decides,
-// so a rule does not shift the fates of the frames after it.
+// frames after it keep their fates: each is drawn from the frame's own
+// identity, whatever the rule decided for the others.
 func (l *Lab) SetRule(rule func(Frame) Verdict) {
 	if rule == nil {
 		l.rule.Store(nil)

@@ -133,11 +133,24 @@ func (v *Text) frameTable(f *event.Frames) []string {
 		if fr.Retransmission {
 			flags += v.t(" (retransmission)", "（重传）")
 		}
-		t.Row(fr.N, fmt.Sprintf("+%.1f", fr.TMs), fr.From+" → "+fr.To, flags, fr.Len, v.fate(fr.Fate))
+		t.Row(fr.N, fmt.Sprintf("+%.1f", fr.TMs), v.host(fr.From)+" → "+v.host(fr.To), flags, fr.Len, v.fate(fr.Fate))
 	}
 	t.Columns[1].Align = "right"
 	head, rows, right := tableText(t, v.Lang)
 	return layoutTable(head, rows, right, v.Width, "  ", v.Style)
+}
+
+// host names a frame's end: the hosts "client" and "server" that
+// internal/tap gives every frames event are words to translate, other names
+// (addresses, host names) are shown as they are.
+func (v *Text) host(h string) string {
+	switch h {
+	case "client":
+		return v.t("client", "客户端")
+	case "server":
+		return v.t("server", "服务器")
+	}
+	return h
 }
 
 func (v *Text) fate(f string) string {

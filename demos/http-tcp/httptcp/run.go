@@ -69,7 +69,7 @@ func run(ctx context.Context, r *demo.Run) error {
 		return err
 	}
 
-	r.Step("h2c", r.T("The same without TLS: h2c with prior knowledge", "去掉 TLS：h2c（prior knowledge）"))
+	r.Step("h2c", r.T("The same without TLS: h2c with prior knowledge", "去掉 TLS：h2c，凭事先知道（prior knowledge）"))
 	h2c, err := fetchConcurrent(ctx, tb, false, h2Paths)
 	if err != nil {
 		return fmt.Errorf("HTTP/2 in cleartext (h2c): %w", err)

@@ -117,6 +117,8 @@ func TestRunChinese(t *testing.T) {
 	if got := o.Num(t, "keepalive_connections"); got != 1 {
 		t.Errorf("keepalive_connections = %v, want 1", got)
 	}
+	// HTTP/2 header fields as HPACK carried them.
+	demotest.CheckChinese(t, o, "Connection: close", ":scheme: https", "accept-encoding: gzip", "user-agent")
 }
 
 // measured returns the value of a {"kind":"measure"} event.

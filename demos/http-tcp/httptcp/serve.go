@@ -85,7 +85,7 @@ func serve(ctx context.Context, r *demo.Run) error {
 	a, ta := netx.Bound(r.Addr, ln.Addr()), netx.Bound(r.Addr, tln.Addr())
 	_, tport, _ := net.SplitHostPort(ta)
 	r.Printf("%s", r.T("Serving (Ctrl-C to stop):", "正在服务（Ctrl-C 停止）："))
-	r.Printf("  http://%s   %s", a, r.T("HTTP/1.1 and HTTP/2 cleartext (h2c, prior knowledge)", "HTTP/1.1 和明文 HTTP/2（h2c，prior knowledge）"))
+	r.Printf("  http://%s   %s", a, r.T("HTTP/1.1 and HTTP/2 cleartext (h2c, prior knowledge)", "HTTP/1.1 和明文 HTTP/2（h2c，客户端须事先知道服务器支持）"))
 	r.Printf("  https://%s   %s", ta, r.T("HTTPS: ALPN picks h2 or http/1.1", "HTTPS：ALPN 选 h2 或 http/1.1"))
 	r.Printf("%s", r.T("Paths: /  (says which protocol carried it)   /bytes/N  (N bytes of text)", "路径：/（告诉你是哪个协议送来的）   /bytes/N（N 字节文本）"))
 	r.Printf("%s", r.T("Try:", "试试："))

@@ -47,7 +47,7 @@ func printFrames(r *demo.Run, conn string, ex *h2wire.Exchange) {
 	t := event.NewTable("h2-frames-"+conn, "#", "ms", r.T("dir", "方向"), r.T("frame", "帧"), r.T("stream", "流"), r.T("len", "长度"), r.T("flags · payload", "标志 · 内容"))
 	if ex.Preface {
 		r.Event("frame", map[string]any{"conn": conn, "n": 0, "dir": "C→S", "type": "PREFACE", "bytes": len(h2wire.Preface)})
-		t.Row(nil, nil, "C→S", r.T("preface", "前言"), nil, len(h2wire.Preface), quote([]byte(h2wire.Preface), 40))
+		t.Row(nil, nil, arrow(r, "C→S"), r.T("preface", "前言"), nil, len(h2wire.Preface), quote([]byte(h2wire.Preface), 40))
 	}
 	for i, f := range ex.Frames {
 		ev := map[string]any{"conn": conn, "n": i + 1, "at_ms": ms(f.At), "dir": f.Dir.Arrow(), "type": f.Type, "stream": f.StreamID, "len": f.Length, "flags": f.Flags, "detail": f.Detail()}
@@ -57,15 +57,39 @@ func printFrames(r *demo.Run, conn string, ex *h2wire.Exchange) {
 		}
 		r.Event("frame", ev)
 		detail := strings.Join(f.Flags, "|")
-		if d := f.Detail(); d != "" {
+		if d := frameDetail(r, f); d != "" {
 			if detail != "" {
 				detail += " · "
 			}
 			detail += d
 		}
-		t.Row(i+1, ms(f.At), f.Dir.Arrow(), f.Type, f.StreamID, f.Length, detail)
+		t.Row(i+1, ms(f.At), arrow(r, f.Dir.Arrow()), f.Type, f.StreamID, f.Length, detail)
 	}
 	r.Table(t)
+}
+
+// arrow shows a frame's direction: C→S, or 客→服 in Chinese.
+func arrow(r *demo.Run, a string) string {
+	switch a {
+	case "C→S":
+		return r.T(a, "客→服")
+	case "S→C":
+		return r.T(a, "服→客")
+	}
+	return a
+}
+
+// frameDetail is h2wire's Detail in the run's language: the counts of DATA
+// and HEADERS frames are words, the rest (settings, error codes) are the
+// protocol's own names.
+func frameDetail(r *demo.Run, f h2wire.Frame) string {
+	switch {
+	case f.Type == "DATA":
+		return fmt.Sprintf(r.T("%d data bytes", "%d 字节数据"), f.DataLen)
+	case (f.Type == "HEADERS" || f.Type == "PUSH_PROMISE") && f.HPACKErr == "" && f.Fields != nil:
+		return fmt.Sprintf(r.T("header block %d B, %d fields", "头部块 %d B，%d 个字段"), f.BlockLen, len(f.Fields))
+	}
+	return f.Detail()
 }
 
 func fieldEvents(f h2wire.Frame) []map[string]any {

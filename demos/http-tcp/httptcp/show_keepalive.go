@@ -46,7 +46,7 @@ func showKeepAlive(r *demo.Run, cmp *comparison, ka, cl *sequential) {
 			r.Event("round", map[string]any{"n": i + 1, "keepalive": s.KeepAlive, "ms": ms(s.Total), "handshakes": s.Wire.handshakes, "reused": s.reusedCount()})
 		}
 	}
-	r.Printf("  %s", fmt.Sprintf(r.T("every round, ms: keep-alive %s; close %s", "每一轮（ms）：keep-alive %s；close %s"), strings.Join(kaAll, ", "), strings.Join(clAll, ", ")))
+	r.Printf("  %s", fmt.Sprintf(r.T("every round, ms: keep-alive %s; close %s", "每一轮（ms）：keep-alive %s；Connection: close %s"), strings.Join(kaAll, ", "), strings.Join(clAll, ", ")))
 	saved := cl.Total - ka.Total
 	r.Measure("keepalive_connections", ka.Wire.handshakes, "")
 	r.Measure("close_connections", cl.Wire.handshakes, "")

@@ -32,7 +32,7 @@ type testbed struct {
 }
 
 // serverName is the name in the certificate and in Host / :authority.
-const serverName = "server.test"
+const serverName = lab.ServerName
 
 // newLabTestbed puts the servers on the lab's server host, ports 80 and 443.
 func newLabTestbed(ctx context.Context, l *lab.Lab) (*testbed, error) {

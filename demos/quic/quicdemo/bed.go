@@ -30,7 +30,7 @@ func labBed(l *lab.Lab) bed {
 
 // serverName is the TLS name clients verify; the demo leaf covers it on
 // loopback too, so every experiment checks the certificate the same way.
-const serverName = "server.test"
+const serverName = lab.ServerName
 
 // dialTCP connects the client side to the server's port, whatever host name
 // the caller had in its URL: the bed decides where the server is.

@@ -91,6 +91,17 @@ func TestRun(t *testing.T) {
 	if got := runs["/charge"][200]; got != 2 {
 		t.Errorf("/charge ran %d times with 200, want 2 (the client's early request and its replay); runs %v", got, runs)
 	}
+	// Two early executions on the one server instance break RFC 9846 §8's
+	// MUST, and the run says so.
+	broke := false
+	for _, e := range o.Kind("say") {
+		if s, _ := e["text"].(string); strings.Contains(s, "breaks RFC 9846 §8") {
+			broke = true
+		}
+	}
+	if broke != (runs["/charge"][200] >= 2) {
+		t.Errorf("the run says the server broke RFC 9846 §8: %v, with /charge runs %v", broke, runs)
+	}
 	if got := runs["/charge-safe"][200]; got != 1 {
 		t.Errorf("/charge-safe charged %d times, want 1 (only the retry after the handshake); runs %v", got, runs)
 	}
@@ -189,4 +200,12 @@ func BenchmarkRace(b *testing.B) {
 	for key, sum := range ratios {
 		b.ReportMetric(sum/float64(b.N), key+"/theory")
 	}
+}
+
+// TestRunChinese runs the demo in Chinese on a short link with one seed for
+// the head-of-line experiment, and checks the run is Chinese throughout.
+func TestRunChinese(t *testing.T) {
+	o := demotest.Run(t, demos.Lookup("quic"), "--lang", "zh", "--seed", "1", "--rtt", "20ms", "--hol-seeds", "1", "--streams", "2", "--tries", "1")
+	// QUIC's packet types, a TLS message and an HTTP status (RFC 8470).
+	demotest.CheckChinese(t, o, "Initial", "Handshake", "Finished", "Too Early")
 }

@@ -72,7 +72,7 @@ func showHOL(r *demo.Run, o *options, trials []holTrial) holResult {
 			t.Row(i+1, ms(first.H2[i]), ms(first.H3[i]))
 		}
 		t.Row("p50", ms(percentile(first.H2, 50)), ms(percentile(first.H3, 50)))
-		t.Row("max", ms(percentile(first.H2, 100)), ms(percentile(first.H3, 100)))
+		t.Row(r.T("max", "最大"), ms(percentile(first.H2, 100)), ms(percentile(first.H3, 100)))
 		r.Table(t)
 		c := event.NewChart("hol-streams", r.T("each stream's completion time", "每条流的完成时间"),
 			event.Axis{Label: r.T("stream", "流")}, event.Axis{Label: r.T("done", "完成"), Unit: "ms"})
@@ -102,9 +102,9 @@ func showHOL(r *demo.Run, o *options, trials []holTrial) holResult {
 	p50Wins, maxWins, ties := 0, 0, 0
 	ahead := func(a, b time.Duration) bool { return round1(ms(a)) < round1(ms(b)) }
 	if len(trials) > 1 {
-		r.Printf(r.T("  The same experiment with %d seeds (each its own lab and its own losses):", "  同样的实验换 %d 个种子（各自独立的实验室，各自的丢包）："), len(trials))
+		r.Printf(r.T("  The same experiment with %d seeds (each its own lab and its own losses):", "  同样的实验换 %d 个种子（各自独立的实验网络，各自的丢包）："), len(trials))
 	}
-	seeds := event.NewTable("hol-seeds", r.T("seed", "种子"), "HTTP/2 p50|ms", "HTTP/2 max|ms", "HTTP/3 p50|ms", "HTTP/3 max|ms", r.T("frames dropped", "丢弃帧数"))
+	seeds := event.NewTable("hol-seeds", r.T("seed", "种子"), "HTTP/2 p50|ms", r.T("HTTP/2 max|ms", "HTTP/2 最大|ms"), "HTTP/3 p50|ms", r.T("HTTP/3 max|ms", "HTTP/3 最大|ms"), r.T("frames dropped", "丢弃帧数"))
 	for _, t := range trials {
 		h2p, h2m, h3p, h3m := percentile(t.H2, 50), percentile(t.H2, 100), percentile(t.H3, 50), percentile(t.H3, 100)
 		if ahead(h3p, h2p) {
@@ -143,9 +143,9 @@ func showReplay(r *demo.Run, unsafe, safe *replayed) {
 		parts = append(parts, fmt.Sprintf("%d B %s", len(d.Payload), strings.Join(d.Packets, "+")))
 	}
 	r.Printf(r.T("  A client with a session ticket sent GET %s as 0-RTT early data: %d %s.",
-		"  持有会话票据的客户端把 GET %s 作为 0-RTT 早期数据发出：%d %s。"), unsafe.Path, unsafe.Early.Status, strings.TrimSpace(string(unsafe.Early.Body)))
+		"  持有会话票据的客户端把 GET %s 作为 0-RTT 早期数据发出：%d，响应正文「%s」。"), unsafe.Path, unsafe.Early.Status, strings.TrimSpace(string(unsafe.Early.Body)))
 	r.Printf(r.T("  The tap copied its first flight off the link: %d datagrams (%s).",
-		"  链路上的 tap 复制了它的第一批数据报：%d 个（%s）。"), len(unsafe.Flight), strings.Join(parts, "; "))
+		"  链路上的抓包点复制了它的第一批数据报：%d 个（%s）。"), len(unsafe.Flight), strings.Join(parts, "; "))
 	showReplayAttempts(r, unsafe)
 	showCharges(r, unsafe)
 	charged := countStatus(unsafe.Charges, http.StatusOK)
@@ -153,6 +153,18 @@ func showReplay(r *demo.Run, unsafe, safe *replayed) {
 		r.Printf(r.T("  One request from the client; the handler charged %d times.", "  客户端只发了一次请求；处理函数扣了 %d 次款。"), charged)
 	} else {
 		r.Printf(r.T("  The handler charged %d time(s): this run did not see the replay executed.", "  处理函数扣款 %d 次：本次运行没有观察到重放被执行。"), charged)
+	}
+	early := 0
+	for _, c := range unsafe.Charges {
+		if c.Early {
+			early++
+		}
+	}
+	if early > 1 {
+		// The demo runs one server instance: two early executions of one
+		// first flight are one instance accepting the same 0-RTT twice.
+		r.Printf(r.T("  This one server instance accepted the same 0-RTT early data %d times: that breaks RFC 9846 §8, under which each server instance MUST accept 0-RTT for the same 0-RTT handshake at most once.",
+			"  这一个服务器实例把同一份 0-RTT 早期数据接受了 %d 次：这违反了 RFC 9846 §8 的要求——每个服务器实例对同一次 0-RTT 握手最多只能接受一次 0-RTT（MUST）。"), early)
 	}
 
 	r.Printf(r.T("  The same attack on %s, which follows RFC 8470 (early data → 425 Too Early):",

@@ -230,6 +230,7 @@ func TestChinese(t *testing.T) {
 	if len(saw) != 1 || !strings.Contains(saw[0]["text"].(string), "你刚才看到了什么") {
 		t.Errorf("explain events = %v, want the Chinese \"what you just saw\"", saw)
 	}
+	demotest.CheckChinese(t, o, "SACK-permitted", "Dial")
 }
 
 func TestMessagesFlag(t *testing.T) {

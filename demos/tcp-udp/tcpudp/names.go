@@ -3,6 +3,8 @@ package tcpudp
 import (
 	"fmt"
 	"strings"
+
+	"github.com/netdemo/netdemo/internal/demo"
 )
 
 // optionNames lists the kinds of TCP options present (RFC 9293 §3.2, RFC
@@ -46,4 +48,28 @@ func optionNames(opt []byte) string {
 		return "none"
 	}
 	return strings.Join(names, ", ")
+}
+
+// showOptions renders a list from optionNames for the reader: as it is in
+// English, and in Chinese with each option named in Chinese and its RFC
+// abbreviation in parentheses (时间戳（TSopt）). The JSON keeps the English
+// names.
+func showOptions(r *demo.Run, names string) string {
+	zh := map[string]string{
+		"window scale":   "窗口缩放（WSopt）",
+		"SACK-permitted": "允许 SACK（SACK-permitted）",
+		"SACK":           "SACK 块",
+		"timestamps":     "时间戳（TSopt）",
+		"malformed":      "格式错误",
+		"none":           "无",
+	}
+	parts := strings.Split(names, ", ")
+	for i, p := range parts {
+		if z, ok := zh[p]; ok {
+			parts[i] = r.T(p, z)
+		} else if k, ok := strings.CutPrefix(p, "kind "); ok {
+			parts[i] = r.T(p, "类型 "+k)
+		}
+	}
+	return strings.Join(parts, r.T(", ", "、"))
 }

@@ -37,7 +37,7 @@ func run(ctx context.Context, r *demo.Run) error {
 		"  TCP 回显监听 %v，UDP 回显绑定 %v：同一个端口号，两个独立的套接字。"), srv.TCPAddr(), srv.UDPAddr())
 
 	// 2. Byte stream vs datagrams.
-	r.Step("boundaries", r.T("Three writes: one byte stream vs three datagrams", "三次写：一条字节流 vs 三个数据报"))
+	r.Step("boundaries", r.T("Three writes: one byte stream vs three datagrams", "三次写：一条字节流，还是三个数据报"))
 	b, err := observeBoundaries(ctx, srv)
 	if err != nil {
 		return err
@@ -68,7 +68,7 @@ func run(ctx context.Context, r *demo.Run) error {
 
 	r.Step("handshake", r.T("TCP opens a connection; UDP just sends", "TCP 先建立连接；UDP 直接发"))
 	r.Printf(r.T("  lab link: RTT %v, loss %g, reorder %g, seed %d (client.test %v ⇄ server.test %v)",
-		"  实验网络链路：RTT %v，丢包率 %g，乱序率 %g，seed %d（client.test %v ⇄ server.test %v）"),
+		"  实验网络链路：RTT %v，丢包率 %g，乱序率 %g，种子 %d（client.test %v ⇄ server.test %v）"),
 		link.RTT, link.Loss, link.Reorder, r.Seed, lab.ClientAddr, lab.ServerAddr)
 	tln, err := l.Server().Listen(ctx, "tcp", ":9000")
 	if err != nil {

@@ -64,11 +64,11 @@ func showTooBig(r *demo.Run, t tooBig) {
 	switch {
 	case t.Read < t.Sent && t.RestLost:
 		r.Printf(r.T("  a %d-byte datagram read into a %d-byte buffer → read returned %d bytes; the next read found nothing: the other %d bytes were discarded, not kept for later as TCP would.",
-			"  用 %[2]d 字节的缓冲区读一个 %[1]d 字节的数据报 → read 返回 %[3]d 字节；下一次读什么也没有：其余 %[4]d 字节被丢弃了，而不是像 TCP 那样留给下次读。"),
+			"  用 %[2]d 字节的缓冲区读一个 %[1]d 字节的数据报 → read() 返回 %[3]d 字节；下一次读什么也没有：其余 %[4]d 字节被丢弃了，而不是像 TCP 那样留给下次读。"),
 			t.Sent, truncBuf, t.Read, t.Sent-t.Read)
 	default:
 		r.Printf(r.T("  a %d-byte datagram read into a %d-byte buffer → read returned %d bytes.",
-			"  用 %[2]d 字节的缓冲区读一个 %[1]d 字节的数据报 → read 返回 %[3]d 字节。"), t.Sent, truncBuf, t.Read)
+			"  用 %[2]d 字节的缓冲区读一个 %[1]d 字节的数据报 → read() 返回 %[3]d 字节。"), t.Sent, truncBuf, t.Read)
 	}
 }
 
@@ -107,7 +107,7 @@ func showHandshake(r *demo.Run, op opened) {
 		}
 	}
 	r.Frames(tap.Event("handshake", "", op.Frames))
-	r.Printf(r.T("  SYN options: %s", "  SYN 选项：%s"), optionNames(op.Frames[0].Pkt.Options))
+	r.Printf(r.T("  SYN options: %s", "  SYN 选项：%s"), showOptions(r, optionNames(op.Frames[0].Pkt.Options)))
 	r.Set("handshake", strings.Join(handshakeNames(op.Frames), " → "))
 	if len(dropped) == 0 {
 		r.Printf(r.T("  Dial returned after %.1f ms: one round trip (SYN out, SYN-ACK back) before the first byte of data may go.",
@@ -195,8 +195,8 @@ func showOverhead(r *demo.Run, res result, tw, uw wireCount) {
 	r.Printf(r.T("  per 100-byte message: IPv4 %d + TCP %d = %d bytes of headers, vs IPv4 %d + UDP %d = %d.",
 		"  每条 100 字节的消息：IPv4 %d + TCP %d = %d 字节头部，对比 IPv4 %d + UDP %d = %d。"),
 		tw.IPHeader, t.HeaderBytes, tw.IPHeader+t.HeaderBytes, uw.IPHeader, u.HeaderBytes, uw.IPHeader+u.HeaderBytes)
-	opts := tw.Options
-	if opts == "" {
+	opts := showOptions(r, tw.Options)
+	if tw.Options == "" {
 		opts = r.T("none", "无")
 	}
 	r.Set("tcp_options", opts)

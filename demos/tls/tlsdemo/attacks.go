@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/lab"
 )
 
 // The attack steps share this: an attacker, a proxy per certificate, and
@@ -150,8 +151,8 @@ var certAttacks = []certAttack{
 			return r.T("Attack: a valid certificate, for the wrong name", "攻击：证书有效，但名字不对")
 		},
 		intro: func(r *demo.Run, w *world, a *attacker) string {
-			return r.T("The attacker owns server.test and got a genuine certificate for it from the same CA; it presents that for localhost.",
-				"攻击者拥有 server.test，并从同一个 CA 拿到了它的真证书；现在拿它冒充 localhost。")
+			return fmt.Sprintf(r.T("The attacker owns %s and got a genuine certificate for it from the same CA; it presents that for localhost.",
+				"攻击者拥有 %s，并从同一个 CA 拿到了它的真证书；现在拿它冒充 localhost。"), lab.ServerName)
 		},
 		try: func(ctx context.Context, w *world, a *attacker) (outcome, error) {
 			return w.viaProxy(ctx, a.ownName, w.client("localhost"))

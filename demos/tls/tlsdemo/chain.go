@@ -87,7 +87,8 @@ func (w *world) describe(role string, c *x509.Certificate) {
 		r.Printf("    %-20s %s", r.T("names (SAN)", "名称（SAN）"), strings.Join(sans, ", "))
 	}
 	r.Printf("    %-20s %s … %s", r.T("valid", "有效期"), c.NotBefore.UTC().Format(time.DateTime), c.NotAfter.UTC().Format(time.DateTime))
-	r.Printf("    %-20s %s", r.T("public key", "公钥"), keyDesc(c.PublicKey))
+	// The event keeps keyDesc's English; the reader gets the unit in the run's language.
+	r.Printf("    %-20s %s", r.T("public key", "公钥"), strings.Replace(keyDesc(c.PublicKey), " bits", r.T(" bits", " 位"), 1))
 	r.Printf("    %-20s %s", r.T("signature", "签名算法"), c.SignatureAlgorithm)
 	r.Printf("    %-20s %s", "SHA-256", fingerprint(c))
 	if c.IsCA {

@@ -62,8 +62,8 @@ func (w *world) stepHandshake(ctx context.Context) error {
 	r.Measure("sni", st.ServerName, "")
 	ch, _ := t.Find(netx.ClientToServer, "ClientHello")
 	sh, _ := t.Find(netx.ServerToClient, "ServerHello")
-	r.Measure("client_hello_bytes", ch.Size, "bytes")
-	r.Measure("server_hello_bytes", sh.Size, "bytes")
+	r.Measure("client_hello_bytes", ch.Size, r.T("bytes", "字节"))
+	r.Measure("server_hello_bytes", sh.Size, r.T("bytes", "字节"))
 	clear, enc := 0, 0
 	for _, it := range t.Items {
 		if it.Encrypted {
@@ -96,7 +96,11 @@ func (w *world) printItems(t *record.Transcript, hideKeys bool) {
 			}
 		}
 		r.Event("tls_message", map[string]any{"n": i + 1, "dir": dirName(it.Dir), "name": it.Name, "encrypted": it.Encrypted, "bytes": it.Size, "record_bytes": it.Record})
-		tab.Row(i+1, arrow(r, it.Dir), it.Name, it.Size, how)
+		name := it.Name
+		if name == "application data" {
+			name = r.T(name, "application_data") // the content type's name in RFC 9846
+		}
+		tab.Row(i+1, arrow(r, it.Dir), name, it.Size, how)
 	}
 	r.Table(tab)
 }

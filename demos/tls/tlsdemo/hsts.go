@@ -27,10 +27,10 @@ type browser struct {
 	// localhost:80 and localhost:443. An attacker on the path decides port 80.
 	port80, port443 string
 	hsts            map[string]time.Time // nil: a browser without HSTS memory
-	log             func(string)
+	log             func(en, zh string)  // one line of the browser's log, in the run's language
 }
 
-func newBrowser(name string, cfg *tls.Config, port80, port443 string, hsts bool, log func(string)) *browser {
+func newBrowser(name string, cfg *tls.Config, port80, port443 string, hsts bool, log func(en, zh string)) *browser {
 	b := &browser{name: name, log: log, port80: port80, port443: port443}
 	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
 		switch addr {
@@ -64,7 +64,8 @@ func (b *browser) visit(ctx context.Context, method, u, form string) (string, st
 		}
 		if exp, ok := b.hsts[pu.Hostname()]; ok && pu.Scheme == "http" && time.Now().Before(exp) {
 			pu.Scheme = "https"
-			b.log(fmt.Sprintf("HSTS cache: %s is a known HSTS host → %s (nothing sent over http)", pu.Hostname(), pu))
+			b.log(fmt.Sprintf("HSTS cache: %s is a known HSTS host → %s (nothing sent over http)", pu.Hostname(), pu),
+				fmt.Sprintf("HSTS 缓存：%s 是已知的 HSTS 主机 → %s（明文 HTTP 上什么也没发）", pu.Hostname(), pu))
 			u = pu.String()
 		}
 		var body io.Reader
@@ -81,13 +82,16 @@ func (b *browser) visit(ctx context.Context, method, u, form string) (string, st
 		}
 		data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
 		resp.Body.Close()
-		b.log(fmt.Sprintf("%s %s → %d", method, u, resp.StatusCode))
+		line := fmt.Sprintf("%s %s → %d", method, u, resp.StatusCode)
+		b.log(line, line)
 		if b.hsts != nil && pu.Scheme == "https" {
 			if age, ok := maxAge(resp.Header.Get("Strict-Transport-Security")); ok {
 				_, known := b.hsts[pu.Hostname()]
 				b.hsts[pu.Hostname()] = time.Now().Add(age)
 				if !known {
-					b.log(fmt.Sprintf("HSTS cache: remembered %s for %v (Strict-Transport-Security: %s)", pu.Hostname(), age, resp.Header.Get("Strict-Transport-Security")))
+					sts := resp.Header.Get("Strict-Transport-Security")
+					b.log(fmt.Sprintf("HSTS cache: remembered %s for %v (Strict-Transport-Security: %s)", pu.Hostname(), age, sts),
+						fmt.Sprintf("HSTS 缓存：记住 %s，有效期 %v（Strict-Transport-Security: %s）", pu.Hostname(), age, sts))
 				}
 			}
 		}
@@ -216,7 +220,9 @@ func (w *world) stepHSTS(ctx context.Context) error {
 		return err
 	}
 	defer strip.Close()
-	say := func(prefix string) func(string) { return func(s string) { r.Printf("    %s %s", prefix, s) } }
+	say := func(prefix string) func(en, zh string) {
+		return func(en, zh string) { r.Printf("    %s %s", prefix, r.T(en, zh)) }
+	}
 
 	// 1. A clean network: the redirect works, and a browser with HSTS
 	// memory learns the header.
@@ -240,7 +246,7 @@ func (w *world) stepHSTS(ctx context.Context) error {
 	sawFresh := strip.seen()
 	r.Printf(r.T("   password sent to %s; the stripping proxy logged:", "   密码发往 %s；剥离代理记录到："), finalFresh)
 	for _, l := range sawFresh {
-		r.Printf("    %s %s", "!", l)
+		r.Printf("    %s %s", "!", strings.Replace(l, "  body: ", r.T("  body: ", "  请求体："), 1))
 	}
 	stripped := strings.HasPrefix(finalFresh, "http://") && strings.Contains(strings.Join(sawFresh, "\n"), password)
 
@@ -256,7 +262,7 @@ func (w *world) stepHSTS(ctx context.Context) error {
 	after := len(strip.seen()) - before
 	r.Printf(r.T("   password sent to %s; requests the stripping proxy saw: %d", "   密码发往 %s；剥离代理看到的请求数：%d"), finalHSTS, after)
 	r.Printf("%s", r.T("   (the HSTS cache is modelled in this demo: Go's http.Client has none; browsers do, plus a preload list)",
-		"   （HSTS 缓存是本 demo 模拟的：Go 的 http.Client 没有；浏览器有，还有预加载列表）"))
+		"   （HSTS 缓存是本演示模拟的：Go 的 http.Client 没有；浏览器有，还有预加载列表）"))
 	r.Set("strip_read_password", stripped)
 	r.Set("hsts_proxy_requests", after)
 	r.Set("hsts_final_scheme", strings.SplitN(finalHSTS, ":", 2)[0])

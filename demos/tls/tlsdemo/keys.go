@@ -43,7 +43,7 @@ func (w *world) stepKeys(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r.Printf(r.T("HKDF-Expand-Label (RFC 8446 §7.1, §7.3) with %s:", "用 %s 做 HKDF-Expand-Label（RFC 8446 §7.1、§7.3）："), suite.Name)
+	r.Printf(r.T("HKDF-Expand-Label (RFC 9846 §7.1, §7.3) with %s:", "用 %s 做 HKDF-Expand-Label（RFC 9846 §7.1、§7.3）："), suite.Name)
 	r.Printf(`  key = HKDF-Expand-Label(secret, "key", "", %d) = %s`, suite.KeyLen, hex.EncodeToString(keys.Key))
 	r.Printf(`  iv  = HKDF-Expand-Label(secret, "iv",  "", %d) = %s`, record.IVLen, hex.EncodeToString(keys.IV))
 
@@ -97,7 +97,7 @@ func (w *world) stepKeys(ctx context.Context) error {
 		r.Printf(r.T("  = exactly the %d bytes the application handed to tls.Conn.Write.", "  = 恰好是应用交给 tls.Conn.Write 的那 %d 字节。"), len(x.Sent))
 	}
 	onWire := rawContains(x.Chunks, password)
-	r.Printf(r.T("  the password %q appears in the captured TCP bytes: %v", "  密码 %q 出现在抓到的 TCP 字节中：%v"), password, onWire)
+	r.Printf(r.T("  the password %q appears in the captured TCP bytes: %v", "  密码 %q 出现在抓到的 TCP 字节中：%v"), password, yesNo(r, onWire))
 	r.Set("request_bytes", len(x.Sent))
 	r.Set("record_bytes", rec.WireLen())
 	r.Set("tls_password_on_wire", onWire)
@@ -140,7 +140,7 @@ func (w *world) stepPlainHTTP(ctx context.Context) error {
 		r.Printf("    │ %s", line)
 	}
 	onWire := rawContains(x.Chunks, password)
-	r.Printf(r.T("  the password %q appears in the captured TCP bytes: %v", "  密码 %q 出现在抓到的 TCP 字节中：%v"), password, onWire)
+	r.Printf(r.T("  the password %q appears in the captured TCP bytes: %v", "  密码 %q 出现在抓到的 TCP 字节中：%v"), password, yesNo(r, onWire))
 	r.Set("http_password_on_wire", onWire)
 	r.Set("http_request_bytes", len(c2s))
 	return nil

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/netdemo/netdemo/certs"
+	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/servers"
 )
 
@@ -157,7 +158,7 @@ func newAttacker(p *certs.PKI, now time.Time) (*attacker, error) {
 	if a.selfSigned, err = issue(leafTmpl("localhost"), nil, nil); err != nil {
 		return nil, fmt.Errorf("self-signed leaf: %w", err)
 	}
-	if a.ownName, err = issue(leafTmpl("server.test"), p.Intermediate, p.IntermediateKey, p.Intermediate.Raw); err != nil {
+	if a.ownName, err = issue(leafTmpl(lab.ServerName), p.Intermediate, p.IntermediateKey, p.Intermediate.Raw); err != nil {
 		return nil, fmt.Errorf("attacker's own leaf: %w", err)
 	}
 	return a, nil

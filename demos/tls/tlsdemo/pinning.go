@@ -20,8 +20,9 @@ func spkiPin(c *x509.Certificate) string {
 
 // pinned returns a VerifyConnection that runs after the normal chain and
 // hostname checks and also demands that some certificate of the verified
-// chain carries one of the pinned keys.
-func pinned(pins ...string) func(tls.ConnectionState) error {
+// chain carries one of the pinned keys. Its error is this demo's own, so
+// it is worded in the run's language (tr is the run's T).
+func pinned(tr func(en, zh string) string, pins ...string) func(tls.ConnectionState) error {
 	return func(cs tls.ConnectionState) error {
 		for _, chain := range cs.VerifiedChains {
 			for _, c := range chain {
@@ -32,11 +33,12 @@ func pinned(pins ...string) func(tls.ConnectionState) error {
 				}
 			}
 		}
-		got := "none"
+		got := tr("none", "无")
 		if len(cs.PeerCertificates) > 0 {
 			got = spkiPin(cs.PeerCertificates[0])
 		}
-		return fmt.Errorf("pinning: no key in the chain matches a pinned key (server leaf key %s, pinned %s)", got, strings.Join(pins, ", "))
+		return fmt.Errorf(tr("pinning: no key in the chain matches a pinned key (server leaf key %s, pinned %s)",
+			"证书固定：证书链中没有与固定值相符的公钥（服务器叶子证书的公钥是 %s，固定的是 %s）"), got, strings.Join(pins, tr(", ", "、")))
 	}
 }
 
@@ -70,7 +72,7 @@ func (w *world) stepTrustedMITM(ctx context.Context) error {
 		r.Printf("    %s", p)
 	}
 	cfg := victim()
-	cfg.VerifyConnection = pinned(pins...)
+	cfg.VerifyConnection = pinned(r.T, pins...)
 	o, _, err = w.throughProxy(ctx, a.forged, cfg)
 	if err != nil {
 		return err

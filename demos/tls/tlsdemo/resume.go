@@ -31,10 +31,10 @@ func (w *world) stepResume(ctx context.Context) error {
 	w.res.Resumed = x.State.DidResume
 	r.Measure("resumed", w.res.Resumed, "")
 	full, res := handshakeBytes(first.t), handshakeBytes(t)
-	r.Measure("full_handshake_server_bytes", full, "bytes")
-	r.Measure("resumed_handshake_server_bytes", res, "bytes")
+	r.Measure("full_handshake_server_bytes", full, r.T("bytes", "字节"))
+	r.Measure("resumed_handshake_server_bytes", res, r.T("bytes", "字节"))
 	cert, cv := t.Has("Certificate"), t.Has("CertificateVerify")
-	r.Printf(r.T("  resumed handshake carried a Certificate: %v, a CertificateVerify: %v", "  恢复的握手里有 Certificate：%v，有 CertificateVerify：%v"), cert, cv)
+	r.Printf(r.T("  resumed handshake carried a Certificate: %v, a CertificateVerify: %v", "  恢复的握手里有 Certificate：%v，有 CertificateVerify：%v"), yesNo(r, cert), yesNo(r, cv))
 	r.Set("resumed_has_certificate", cert || cv)
 	return nil
 }

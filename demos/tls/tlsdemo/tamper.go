@@ -124,7 +124,7 @@ func (w *world) stepTampered(ctx context.Context) error {
 	r.Printf("    %s", o.ServerError)
 	r.Printf("  %s", r.T("the client (it receives the server's alert):", "客户端（收到服务器的告警）："))
 	r.Printf("    %s", o.ClientError)
-	r.Printf(r.T("  delivered to the application instead: nothing — the connection is dead: %v", "  交给应用的改动后的数据：没有——连接直接断开：%v"), o.Blocked)
+	r.Printf(r.T("  delivered to the application instead: nothing — the connection is dead: %v", "  交给应用的改动后的数据：没有——连接直接断开：%v"), yesNo(r, o.Blocked))
 	r.Event("attack", map[string]any{"attack": "tampered", "blocked": o.Blocked, "error": o.Error, "client_error": o.ClientError, "flipped_offset": at})
 	w.res.Attacks.Tampered = o
 	return nil

@@ -137,4 +137,20 @@ func TestRunChinese(t *testing.T) {
 	if o.Get(t, "decrypted_matches") != true {
 		t.Errorf("decrypted_matches = false in the zh run")
 	}
+	// The errors Go and the OS returned are quoted as they are.
+	var errs []string
+	for _, a := range o.Get(t, "attacks").(map[string]any) {
+		for k, v := range a.(map[string]any) {
+			if s, ok := v.(string); ok && k != "mitm_read" {
+				errs = append(errs, s)
+			}
+		}
+	}
+	// The certificates' names, and the names of TLS messages and of the
+	// key schedule's values, which RFC 9846 spells in English.
+	for _, c := range o.Get(t, "chain").([]any) {
+		errs = append(errs, c.(map[string]any)["subject"].(string), c.(map[string]any)["issuer"].(string))
+	}
+	errs = append(errs, "Certificate", "Finished", "Alert", "key", "iv", "nonce", "xor", "netdemo-tls")
+	demotest.CheckChinese(t, o, errs...)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/netx"
 	"github.com/netdemo/netdemo/internal/packet"
 	"github.com/netdemo/netdemo/internal/tap"
@@ -17,7 +18,7 @@ import (
 // trip costs --rtt, and counts round trips from the measured handshake time.
 func (w *world) stepVersions(ctx context.Context) error {
 	r := w.r
-	r.Step("versions", r.T("TLS 1.2 beside TLS 1.3 on the lab's link", "在实验室链路上对比 TLS 1.2 与 TLS 1.3"))
+	r.Step("versions", r.T("TLS 1.2 beside TLS 1.3 on the lab's link", "在实验网络链路上对比 TLS 1.2 与 TLS 1.3"))
 	l, err := r.NewLab()
 	if err != nil {
 		return err
@@ -29,8 +30,8 @@ func (w *world) stepVersions(ctx context.Context) error {
 		return fmt.Errorf("lab server: %w", err)
 	}
 	defer srv.Close()
-	r.Printf(r.T("Client 192.0.2.1 → server.test:443 (192.0.2.2), RTT %v, a GET / with each version:",
-		"客户端 192.0.2.1 → server.test:443（192.0.2.2），RTT %v，每个版本各做一次 GET /："), rtt)
+	r.Printf(r.T("Client %v → %s:443 (%v), RTT %v, a GET / with each version:",
+		"客户端 %v → %s:443（%v），RTT %v，每个版本各做一次 GET /："), lab.ClientAddr, lab.ServerName, lab.ServerAddr, rtt)
 	// The recorder tells a handshake that took longer because the link
 	// lost a frame from one that took the protocol's round trips.
 	rec := tap.Record(l, tap.Proto(packet.TCP))
@@ -38,10 +39,10 @@ func (w *world) stepVersions(ctx context.Context) error {
 	var xs [2]*exchange
 	var lost [2]int
 	for i, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
-		cfg := w.client("server.test")
+		cfg := w.client(lab.ServerName)
 		cfg.MinVersion, cfg.MaxVersion = v, v
 		before, start := len(rec.Frames()), time.Now()
-		x, err := fetch(ctx, l.Client(), "server.test:443", cfg, newRequest("server.test", "/", ""))
+		x, err := fetch(ctx, l.Client(), lab.ServerName+":443", cfg, newRequest(lab.ServerName, "/", ""))
 		if err != nil {
 			return fmt.Errorf("%s over the lab: %w", tls.VersionName(v), err)
 		}
@@ -90,7 +91,7 @@ func (w *world) stepVersions(ctx context.Context) error {
 	}
 	visible13 := t13.Has("Certificate")
 	r.Printf(r.T("  TLS 1.3: an observer without keys sees %d encrypted records after ServerHello and no Certificate: %v",
-		"  TLS 1.3：没有密钥的旁观者在 ServerHello 之后看到 %d 条加密记录，看不到 Certificate：%v"), t13.Undecrypted, !visible13)
+		"  TLS 1.3：没有密钥的旁观者在 ServerHello 之后看到 %d 条加密记录，看不到 Certificate：%v"), t13.Undecrypted, yesNo(r, !visible13))
 	r.Set("tls12_cert_visible", visible12)
 	r.Set("tls13_cert_visible", visible13)
 	return nil

@@ -102,7 +102,7 @@ func captureExchange(ctx context.Context, r *demo.Run, opts options) (*capture, 
 // how it happened.
 func narrateExchange(r *demo.Run, c *capture, opts options) {
 	ex := c.Exchange
-	where := r.T("the virtual lab (client.test 192.0.2.1 → server.test 192.0.2.2", "虚拟实验网络（client.test 192.0.2.1 → server.test 192.0.2.2")
+	where := fmt.Sprintf(r.T("the virtual lab (%s %v → %s %v", "虚拟实验网络（%s %v → %s %v"), lab.ClientName, lab.ClientAddr, lab.ServerName, lab.ServerAddr)
 	if c.Live {
 		where = r.T("the kernel's loopback (127.0.0.1, raw socket on lo", "内核回环网卡（127.0.0.1，在 lo 上用原始套接字抓包")
 	} else {

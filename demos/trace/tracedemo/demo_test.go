@@ -38,6 +38,7 @@ func TestDefaultExchange(t *testing.T) {
 	pcapng := t.TempDir() + "/trace.pcapng"
 	o := demotest.Run(t, traceDemo(t), "--seed", "1", "--pcapng", pcapng)
 	checkPostPackets(t, o, "seed 1")
+	checkSawFollowsRun(t, o, 0)
 	checkPcapng(t, pcapng, packets(o))
 	want := map[string]float64{
 		"flows": 2, "handshakes": 1, "teardowns": 1, "resets": 0,
@@ -124,6 +125,7 @@ func TestLossShowsRetransmissions(t *testing.T) {
 	pcap := t.TempDir() + "/lossy.pcap"
 	o := demotest.Run(t, traceDemo(t), "--seed", lossSeed, "--loss", "0.1", "--pcap", pcap)
 	checkPostPackets(t, o, "--loss 0.1 --seed "+lossSeed)
+	checkSawFollowsRun(t, o, 0.1)
 	t.Run("tshark", func(t *testing.T) { tsharkAgrees(t, o, pcap) })
 	if got := o.Num(t, "retransmissions"); got == 0 {
 		t.Fatalf("--loss 0.1 --seed %s: retransmissions = 0, want > 0", lossSeed)
@@ -335,4 +337,40 @@ func (c *cancelOnWrite) Write(p []byte) (int, error) {
 		c.cancel()
 	}
 	return c.w.Write(p)
+}
+
+// TestChinese runs the default exchange in Chinese and checks the run is
+// Chinese throughout.
+func TestChinese(t *testing.T) {
+	o := demotest.Run(t, traceDemo(t), "--lang", "zh", "--seed", "1")
+	demotest.CheckChinese(t, o)
+}
+
+// checkSawFollowsRun checks the sentences of "what you just saw" that
+// depend on the run: the re-run suggestion names --loss 0.05 only when the
+// link had no loss, and the 2 MiB comparison calls Expect "not slower"
+// exactly when its send time was not longer.
+func checkSawFollowsRun(t *testing.T, o *demotest.Output, loss float64) {
+	t.Helper()
+	saw := o.Kind("explain")
+	if len(saw) != 1 {
+		t.Fatalf("explain events = %d, want 1", len(saw))
+	}
+	text := saw[0]["text"].(string)
+	if suggests := strings.Contains(text, "--loss 0.05"); suggests != (loss == 0) {
+		t.Errorf("--loss %g: the explanation suggests --loss 0.05: %v, want %v", loss, suggests, loss == 0)
+	}
+	var expect, noExpect float64
+	for _, m := range o.Kind("measure") {
+		switch m["name"] {
+		case "post_send_expect_ms":
+			expect = m["value"].(float64)
+		case "post_send_no_expect_ms":
+			noExpect = m["value"].(float64)
+		}
+	}
+	tie := expect-noExpect < 0.1 && noExpect-expect < 0.1 // equal at the measures' 0.1 ms rounding
+	if notSlower := strings.Contains(text, "Expect was not slower"); !tie && notSlower != (expect <= noExpect) {
+		t.Errorf("send times %v ms with Expect, %v ms without: the explanation says Expect was not slower: %v", expect, noExpect, notSlower)
+	}
 }

@@ -84,7 +84,8 @@ func setPlaceholders(r *demo.Run, c *capture, a *analysis) {
 	r.Set("fin_count", fins)
 	r.Set("teardown_packets", teardown)
 	r.Set("teardown_story", teardownStory(r, a, fins, teardown))
-	r.Set("retrans_story", retransStory(r, a))
+	r.Set("retrans_story", retransStory(r, c, a))
+	r.Set("rerun_loss", rerunLoss(r, c, a))
 }
 
 // teardownStory says in one sentence how this run's TCP connection ended,
@@ -109,8 +110,8 @@ func teardownStory(r *demo.Run, a *analysis, fins, packets int) string {
 }
 
 // retransStory quotes the first retransmission of the run, or says there
-// was none.
-func retransStory(r *demo.Run, a *analysis) string {
+// was none and what loss the link was set to.
+func retransStory(r *demo.Run, c *capture, a *analysis) string {
 	for _, p := range a.Packets {
 		for _, l := range p.Labels {
 			if strings.Contains(l, "Retransmission") {
@@ -119,8 +120,34 @@ func retransStory(r *demo.Run, a *analysis) string {
 			}
 		}
 	}
-	return r.T("No retransmission in this run: the link lost nothing that mattered (re-run with --loss 0.05 to see some)",
-		"本次没有重传：链路没有丢掉关键的包（用 --loss 0.05 再跑一次就能看到）")
+	switch {
+	case c.Live:
+		return r.T("No retransmission in this run: the kernel's loopback lost nothing",
+			"本次没有重传：内核回环网卡什么也没丢")
+	case c.Link.Loss > 0:
+		return fmt.Sprintf(r.T("No retransmission in this run: at --loss %g none of the link's drops hit a segment TCP had to send again",
+			"本次没有重传：在 --loss %g 下，链路丢掉的帧里没有一个是 TCP 必须重发的报文段"), c.Link.Loss)
+	}
+	return r.T("No retransmission in this run: the link was set to lose nothing (re-run with --loss 0.05 to see some)",
+		"本次没有重传：链路设置为不丢包（用 --loss 0.05 再跑一次就能看到）")
+}
+
+// rerunLoss is the start of the closing suggestion: which flag would show
+// retransmissions, given the loss this run had and what it showed.
+func rerunLoss(r *demo.Run, c *capture, a *analysis) string {
+	switch {
+	case c.Live:
+		return r.T("Re-run without --live and with --loss 0.05 to see retransmissions and duplicate ACKs on the lab, ",
+			"去掉 --live、加上 --loss 0.05 再跑一次，可以在实验网络上看到重传和重复 ACK；")
+	case c.Link.Loss == 0:
+		return r.T("Re-run with --loss 0.05 to see retransmissions and duplicate ACKs, ",
+			"用 --loss 0.05 再跑一次可以看到重传和重复 ACK；")
+	case a.Summary.Retransmissions == 0:
+		return r.T("Re-run with another --seed or a higher --loss to see retransmissions, ",
+			"换一个 --seed 或调高 --loss 再跑一次，可以看到重传；")
+	}
+	return r.T("Re-run with another --seed to see the same loss rate hit other packets, ",
+		"换一个 --seed 再跑一次，同样的丢包率会打中别的包；")
 }
 
 // tcpFlow is the flow number of the first TCP packet.

@@ -42,6 +42,7 @@ func measurePosts(ctx context.Context, r *demo.Run) (postPackets, error) {
 	r.Set("post_small_story", smallStory(r, counts["post_small"]))
 	r.Set("post_expect_story", expectStory(r, ex))
 	r.Set("post_rtt_ms", ms(link.RTT))
+	r.Set("post_send_compare", sendCompare(r, ex, noex))
 
 	r.Printf(r.T(
 		"  each request on a fresh connection, lab link MTU %d, RTT %v, no loss; counted from the tap: client→server segments with payload, retransmissions excluded",
@@ -114,6 +115,26 @@ func smallStory(r *demo.Run, c postCount) string {
 			"客户端把请求头（%d 字节）和请求体分开写，每次写出都成了一个段"), c.HeaderBytes)
 	}
 	return fmt.Sprintf(r.T("the request was cut into %d segments", "请求被切成了 %d 个段"), c.Segments)
+}
+
+// sendCompare says what the two 2 MiB send times show against the time
+// Expect waited for 100 Continue: about that wait, less, more, or Expect
+// not slower at all.
+func sendCompare(r *demo.Run, ex, noex postCount) string {
+	diff, wait := ms(ex.Send)-ms(noex.Send), ms(ex.HeaderWait)
+	switch {
+	case diff <= 0:
+		return fmt.Sprintf(r.T("Expect was not slower here, although it waited %.1f ms for 100 Continue: after the wait it sent the body faster than the other connection sent its whole request",
+			"这次带 Expect 并不更慢，尽管它为 100 Continue 等了 %.1f ms：等待之后，它发完请求体比另一条连接发完整个请求还快"), round1(wait))
+	case diff > 0.75*wait && diff < 1.25*wait:
+		return fmt.Sprintf(r.T("the difference, %.1f ms, is about the %.1f ms spent waiting for 100 Continue",
+			"相差 %.1f ms，大约就是等 100 Continue 的那 %.1f ms"), round1(diff), round1(wait))
+	case diff < wait:
+		return fmt.Sprintf(r.T("the difference, %.1f ms, is less than the %.1f ms Expect waited for 100 Continue: after the wait it sent the body faster than the other connection sent its whole request",
+			"相差 %.1f ms，比带 Expect 时等 100 Continue 的 %.1f ms 还少：等待之后，它发完请求体比另一条连接发完整个请求还快"), round1(diff), round1(wait))
+	}
+	return fmt.Sprintf(r.T("the difference, %.1f ms, is more than the %.1f ms spent waiting for 100 Continue: the rest of it arose after the wait, while the body was being sent",
+		"相差 %.1f ms，比等 100 Continue 的 %.1f ms 还多：其余的差别出现在等待之后、发送请求体的过程中"), round1(diff), round1(wait))
 }
 
 // expectStory says what Expect: 100-continue did on the wire.

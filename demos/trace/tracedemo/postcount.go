@@ -67,7 +67,7 @@ func measurePost(ctx context.Context, r *demo.Run, link lab.Link, pc postCase) (
 	}
 	defer l.Close()
 
-	ln, err := l.Server().Listen(ctx, "tcp", "server.test:80")
+	ln, err := l.Server().Listen(ctx, "tcp", lab.ServerName+":80")
 	if err != nil {
 		return out, fmt.Errorf("listening: %w", err)
 	}
@@ -92,7 +92,7 @@ func measurePost(ctx context.Context, r *demo.Run, link lab.Link, pc postCase) (
 	if pc.Body > 0 {
 		body = bytes.NewReader(bytes.Repeat([]byte("a"), pc.Body))
 	}
-	req, err := http.NewRequestWithContext(ctx, pc.Method, "http://server.test/upload", body)
+	req, err := http.NewRequestWithContext(ctx, pc.Method, "http://"+lab.ServerName+"/upload", body)
 	if err != nil {
 		return out, err
 	}

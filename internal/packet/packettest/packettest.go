@@ -21,13 +21,14 @@ import (
 	"fmt"
 	"net/netip"
 
+	"github.com/netdemo/netdemo/internal/lab/names"
 	"github.com/netdemo/netdemo/internal/packet"
 )
 
 // The lab's two hosts (internal/lab): the addresses its frames carry.
 var (
-	ClientAddr = netip.MustParseAddr("192.0.2.1")
-	ServerAddr = netip.MustParseAddr("192.0.2.2")
+	ClientAddr = names.ClientAddr
+	ServerAddr = names.ServerAddr
 )
 
 // Client and Server are the lab hosts' endpoints on port.

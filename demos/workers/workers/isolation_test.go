@@ -1,0 +1,46 @@
+//go:build unix
+
+package workers
+
+import (
+	"context"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// TestLostUpdates runs the race in a child process (never in the test's own
+// process, so -race stays clean here): plain increments lose some, a mutex
+// and an atomic lose none.
+func TestLostUpdates(t *testing.T) {
+	var rr raceRun
+	// One try can overlap badly on a busy machine; five cannot all miss
+	// when there are two cores.
+	for try := 0; try < 5; try++ {
+		var err error
+		if rr, err = observeLostUpdates(context.Background(), 4, 100*time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
+		if rr.Unsynchronised > 0 {
+			break
+		}
+	}
+	t.Logf("lost: %+v", rr)
+	if runtime.NumCPU() >= 2 && rr.Unsynchronised <= 0 {
+		// Losses need two goroutines running at the same instant on two
+		// cores; a machine this busy may never give them two.
+		if la, ok := loadAverage(); ok && la > 2*float64(runtime.NumCPU()) {
+			t.Skipf("no update lost in 5 tries, at load average %.1f on %d CPUs: the goroutines had no two cores at once", la, runtime.NumCPU())
+		}
+		t.Errorf("unsynchronised lost %d updates in 5 tries on %d CPUs, want > 0", rr.Unsynchronised, runtime.NumCPU())
+	}
+	if rr.Mutex != 0 || rr.Atomic != 0 {
+		t.Errorf("mutex lost %d, atomic lost %d, want 0 and 0", rr.Mutex, rr.Atomic)
+	}
+	if rr.RaceDetector != raceEnabled {
+		t.Errorf("child race_detector = %v, want %v like this binary", rr.RaceDetector, raceEnabled)
+	}
+	if raceEnabled && rr.DataRaces == 0 {
+		t.Errorf("the race detector in the child reported no data race on the plain counter")
+	}
+}
