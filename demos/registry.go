@@ -18,6 +18,7 @@ import (
 	"embed"
 	"io/fs"
 
+	"github.com/netdemo/netdemo/demos/deploy/deploy"
 	"github.com/netdemo/netdemo/demos/get-post/getpost"
 	"github.com/netdemo/netdemo/demos/http-tcp/httptcp"
 	"github.com/netdemo/netdemo/demos/io-mux/iomux"
@@ -33,18 +34,21 @@ import (
 //go:embed */README.md */README.zh.md
 var docs embed.FS
 
-// tour is the reading order: from the transport up, then the trace that
-// shows all of it on the wire.
+// tour is the reading order: the transport and its follow-ups first, then
+// HTTP over it, how it is secured and what its methods mean, then how a
+// web app is deployed and the machinery under its servers (multiplexing,
+// processes and threads), and last the trace that shows the wire of it all.
 var tour = []*demo.Demo{
 	tcpudp.Demo,
+	tcplife.Demo,
 	httptcp.Demo,
 	quicdemo.Demo,
 	tlsdemo.Demo,
 	getpost.Demo,
-	tracedemo.Demo,
+	deploy.Demo,
 	iomux.Demo,
 	workers.Demo,
-	tcplife.Demo,
+	tracedemo.Demo,
 }
 
 // registered is the tour with each demo's explanation attached: copies, so

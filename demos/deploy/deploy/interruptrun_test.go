@@ -1,0 +1,100 @@
+package deploy_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"regexp"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/netdemo/netdemo/internal/child"
+	"github.com/netdemo/netdemo/internal/demo"
+)
+
+// childRun is a whole run of the demo in a process of its own.
+const childRun = "deploy-test-run"
+
+func init() {
+	child.Register(childRun, func(ctx context.Context, args []string) int {
+		_, err := demo.Execute(ctx, deployDemoNoT(), append([]string{"--json"}, args...), demo.IO{Out: os.Stdout, Err: io.Discard})
+		return demo.ExitCode(err, ctx, io.Discard)
+	})
+}
+
+var runDir = regexp.MustCompile(`/[^" ]*netdemo-deploy-[0-9]+`)
+
+// TestInterruptRunCleansUp presses Ctrl-C in the middle of a run, while
+// the app servers, python3, gunicorn and nginx are up, and checks that
+// nothing of the run is left.
+func TestInterruptRunCleansUp(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("looks for leftover processes in /proc")
+	}
+	cmd, err := child.Command(context.Background(), childRun, []string{"--slow", "3s"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		sc.Buffer(make([]byte, 1<<20), 1<<24)
+		dir := ""
+		for sc.Scan() {
+			if dir == "" {
+				dir = runDir.FindString(sc.Text())
+			}
+			var m map[string]any
+			if json.Unmarshal(sc.Bytes(), &m) == nil && m["kind"] == "step" && m["id"] == "buffering" {
+				found <- dir
+				break
+			}
+		}
+		io.Copy(io.Discard, out)
+	}()
+	var dir string
+	select {
+	case dir = <-found:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the run did not reach its buffering step within 60s")
+	}
+	if dir == "" {
+		t.Fatal("the run printed no socket directory before its buffering step")
+	}
+	time.Sleep(500 * time.Millisecond) // the slow client is mid-upload, the background parts are starting
+	cmd.Process.Signal(syscall.SIGINT)
+	sent := time.Now()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the run did not exit within 30s of SIGINT")
+	}
+	t.Logf("the run exited %v after SIGINT", time.Since(sent).Round(time.Millisecond))
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("exit code after Ctrl-C = %d, want 130", code)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("socket directory %s still there after Ctrl-C (%v)", dir, err)
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for processesUsing(dir) > 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := processesUsing(dir); n > 0 {
+		t.Errorf("%d processes still name %s after Ctrl-C", n, dir)
+	}
+}

@@ -1,0 +1,9 @@
+//go:build !linux
+
+package deploy
+
+import "os/exec"
+
+// setParentDeath has no equivalent here: cleanup relies on the run's
+// OnClose.
+func setParentDeath(cmd *exec.Cmd) {}
