@@ -43,6 +43,29 @@
 // hundred nanoseconds per packet — tens of times faster than tshark, which
 // dissects every field. See internal/trace/benchtrace.
 //
+// # Captures from other tools
+//
+// Whatever tshark reads among pcap, "modified pcap" (magic a1b2cd34),
+// pcapng and their gzip-compressed forms is read; "-" is standard input.
+// A pcapng may mix interfaces of several link types: packets of a link
+// type the decoder does not know get one line that says so, the others are
+// decoded. PPPoE and PPP carry IP and are decoded; 802.3/LLC frames,
+// spanning tree and other EtherTypes are named. Packets without a time
+// (pcapng simple packet blocks) show none, as in tshark. A second copy of
+// the same packet (same IP ID and TCP header, as tcpdump -i any records
+// when a packet crosses two interfaces) gets tshark's label and a note that
+// says it was captured twice. testdata/make-captures.sh writes such
+// captures with tcpdump, editcap, mergecap and text2pcap, and
+// TestCapturesAgainstTshark compares every one with tshark.
+//
+// # JSON
+//
+// With Options.JSON each packet is a {"kind":"packet",...} line ([Packet])
+// and the last line is {"kind":"result",...} ([Result]): the counts of
+// [Summary] at the top level ("packets", "flows", "retransmissions"...) and
+// the flows ([Flow]) as a list under "flow_list" — the shape of the result
+// of `netdemo run trace --json`.
+//
 // # Files
 //
 // The subpackage capfile reads and writes pcap and pcapng. [Annotate]

@@ -45,7 +45,8 @@ type flow struct {
 	srv     endpoint
 	h       [2]half // [client→server, server→client]
 
-	first, last int64
+	first, last int64 // times of the first and last packets that have one
+	timed       bool  // first and last are set
 	synTime     int64 // most recent SYN without ACK (Wireshark's ts_mru_syn)
 	sawSyn      bool
 	firstRTT    int64 // SYN → ACK of the handshake (Wireshark's iRTT)
@@ -105,6 +106,7 @@ type half struct {
 	winScale     int8   // shift; -1 unknown, -2 no scaling
 	lastLabels   label
 	sentSegments segRing
+	last         segSig // the previous segment, to spot the same packet captured twice
 }
 
 // segRing remembers when recent segments were first sent, so that a
@@ -170,7 +172,7 @@ func (t *flowTable) create(f *frame, k flowKey, aIsSrc bool) *flow {
 	if len(t.m) >= t.max {
 		t.evict(f.ts)
 	}
-	fl := &flow{id: t.nextID, key: k, tcp: f.proto == protoTCP, first: f.ts}
+	fl := &flow{id: t.nextID, key: k, tcp: f.proto == protoTCP}
 	t.nextID++
 	// The client is the sender of the first packet, unless that packet is
 	// a SYN/ACK: then the capture missed the SYN and the sender is the server.
@@ -247,6 +249,17 @@ func (t *flowTable) flows() []Flow {
 	return out
 }
 
+// seen records the time of a packet of the flow, when it has one.
+func (fl *flow) seen(f *frame) {
+	if f.noTime {
+		return
+	}
+	if !fl.timed {
+		fl.first, fl.timed = f.ts, true
+	}
+	fl.last = f.ts
+}
+
 func (fl *flow) summary(base int64) Flow {
 	s := Flow{
 		ID:       fl.id,
@@ -255,11 +268,15 @@ func (fl *flow) summary(base int64) Flow {
 		Server:   fl.srv.String(),
 		Start:    float64(fl.first-base) / 1e9,
 		Duration: float64(fl.last-fl.first) / 1e9,
+		NoTime:   !fl.timed,
 		Packets:  fl.pkts,
 		Bytes:    fl.bytes,
 		Payload:  fl.payload,
 		Retrans:  fl.retrans,
 		DupACKs:  fl.dupacks,
+	}
+	if !fl.timed {
+		s.Start = 0
 	}
 	if fl.tcp {
 		s.Protocol = "TCP"

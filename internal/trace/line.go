@@ -133,7 +133,9 @@ func (a *Analyzer) appendLine(b []byte) []byte {
 	b = padLeft(b, s, 5)
 	b = append(b, ' ')
 	s = len(b)
-	b = appendTime(b, f.ts-a.base, a.digits)
+	if !f.noTime {
+		b = appendTime(b, f.ts-a.base, a.digits)
+	}
 	b = padLeft(b, s, 10)
 	b = append(b, ' ')
 	s = len(b)
@@ -218,6 +220,24 @@ func appendFlags(b []byte, flags uint16, sep string) []byte {
 	return b
 }
 
+// appendTCPHeadline writes the start of tshark's TCP Info text, up to the
+// window: "49152 → 80 [ACK] Seq=1 Ack=1 Win=502".
+func appendTCPHeadline(b []byte, f *frame, seq, ack, win uint32) []byte {
+	b = appendUint(b, uint64(f.sport))
+	b = append(b, " → "...)
+	b = appendUint(b, uint64(f.dport))
+	b = append(b, " ["...)
+	b = appendFlags(b, f.flags, ", ")
+	b = append(b, "] Seq="...)
+	b = appendUint(b, uint64(seq))
+	if f.flags&flagACK != 0 {
+		b = append(b, " Ack="...)
+		b = appendUint(b, uint64(ack))
+	}
+	b = append(b, " Win="...)
+	return appendUint(b, uint64(win))
+}
+
 // appendTCPInfo writes tshark's TCP Info text:
 // "49152 → 80 [SYN] Seq=0 Win=65535 Len=0 MSS=1460 SACK_PERM TSval=1 TSecr=0 WS=128".
 func appendTCPInfo(b []byte, f *frame, r *tcpResult, rev *half) []byte {
@@ -279,6 +299,7 @@ func (a *Analyzer) packet() Packet {
 		Info:     string(a.info),
 		Labels:   []string{},
 		Flow:     -1,
+		NoTime:   f.noTime,
 	}
 	a.scr = a.appendAddr(a.scr[:0], true)
 	p.Src = string(a.scr)
@@ -312,7 +333,9 @@ func (p Packet) Line() string {
 	b = padLeft(b, 0, 5)
 	b = append(b, ' ')
 	s := len(b)
-	b = appendTime(b, int64(p.Time*1e9+0.5), 9)
+	if !p.NoTime {
+		b = appendTime(b, int64(p.Time*1e9+0.5), 9)
+	}
 	b = padLeft(b, s, 10)
 	b = append(b, ' ')
 	s = len(b)

@@ -39,12 +39,15 @@ type jsonPacket struct {
 	Packet
 }
 
-// jsonResult is the last line of JSON output.
-type jsonResult struct {
-	Kind    string  `json:"kind"`
-	Summary Summary `json:"summary"`
-	Flows   []Flow  `json:"flows"`
-	Error   string  `json:"error,omitempty"`
+// Result is the last line of JSON output: {"kind":"result", the counts of
+// [Summary] at the top level ("packets", "flows", "handshakes"...), the
+// per-flow list under "flow_list", and "error" when the file could not be
+// read to its end. `netdemo run trace --json` ends with the same shape.
+type Result struct {
+	Kind string `json:"kind"` // "result"
+	Summary
+	FlowList []Flow `json:"flow_list"`
+	Error    string `json:"error,omitempty"`
 }
 
 // Read is [ReadFile] for a capture already open.
@@ -78,11 +81,7 @@ func Read(ctx context.Context, r io.Reader, w io.Writer, opts Options) (Summary,
 			}
 			break
 		}
-		if !linkSupported(rec.LinkType) {
-			readErr = fmt.Errorf("packet %d: %w", rec.Number, &UnsupportedLinkTypeError{rec.LinkType})
-			break
-		}
-		a.process(rec.Time.UnixNano(), rec.LinkType, rec.Data, rec.OrigLen, rec.TimeDigits)
+		a.process(rec.Time.UnixNano(), rec.LinkType, rec.Data, rec.OrigLen, rec.TimeDigits, rec.NoTime)
 		switch {
 		case opts.JSON:
 			if err := enc.Encode(jsonPacket{"packet", a.packet()}); err != nil {
@@ -100,7 +99,7 @@ func Read(ctx context.Context, r io.Reader, w io.Writer, opts Options) (Summary,
 	}
 	sum := a.Summary()
 	if opts.JSON {
-		res := jsonResult{Kind: "result", Summary: sum, Flows: a.Flows()}
+		res := Result{Kind: "result", Summary: sum, FlowList: a.Flows()}
 		if readErr != nil {
 			res.Error = readErr.Error()
 		}

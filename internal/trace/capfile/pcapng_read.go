@@ -285,6 +285,7 @@ func (r *Reader) simplePacket(num int, body []byte) (Record, error) {
 	return Record{
 		Number:     num,
 		Time:       time.Unix(0, 0), // simple packet blocks carry no timestamp
+		NoTime:     true,
 		LinkType:   ifc.link,
 		OrigLen:    int(max(orig, uint32(len(data)))),
 		Data:       data,

@@ -2,6 +2,7 @@ package capfile
 
 import (
 	"bufio"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -43,11 +44,20 @@ type Reader struct {
 const readBufferSize = 256 << 10
 
 // NewReader reads the file header of r and returns a reader for its packets.
-// It recognises the format from the magic number.
+// It recognises the format from the magic number. A gzip-compressed file
+// (capture.pcap.gz, as Wireshark reads and writes them) is decompressed on
+// the fly.
 func NewReader(r io.Reader) (*Reader, error) {
 	br, ok := r.(*bufio.Reader)
 	if !ok || br.Size() < 64*1024 {
 		br = bufio.NewReaderSize(r, readBufferSize)
+	}
+	if m, _ := br.Peek(2); len(m) == 2 && m[0] == 0x1f && m[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, &FormatError{Msg: fmt.Sprintf("corrupt gzip header: %v", err)}
+		}
+		br = bufio.NewReaderSize(zr, readBufferSize)
 	}
 	rd := &Reader{br: br}
 	magic, err := br.Peek(4)
