@@ -33,7 +33,10 @@ type Analyzer struct {
 	dir       int
 	digits    int
 	info      []byte
-	labelsLen int // bytes of expert labels at the start of info
+	labelsLen int  // bytes of expert labels at the start of info
+	tcpInfo   bool // info lacks tshark's TCP Info text: outRec adds it when printing
+	rec       outRec
+	recArena  []byte
 	noteB     []byte
 	scr       []byte
 }
@@ -61,7 +64,8 @@ func (a *Analyzer) Add(ts time.Time, data []byte) Packet {
 // An unsupported link type gives a packet whose Info says so.
 func (a *Analyzer) AddLink(ts time.Time, link capfile.LinkType, data []byte, origLen int) Packet {
 	a.process(ts.UnixNano(), link, data, origLen, 9, false)
-	return a.packet()
+	a.recArena = a.record(&a.rec, a.recArena[:0])
+	return a.rec.packet(a.recArena, a.lang)
 }
 
 // Summary returns the counts so far.
@@ -96,6 +100,7 @@ func (a *Analyzer) process(ts int64, link capfile.LinkType, data []byte, origLen
 	a.app.info, a.app.proto, a.app.note = a.app.info[:0], "", note{}
 	a.info = a.info[:0]
 	a.labelsLen = 0
+	a.tcpInfo = false
 
 	switch {
 	case f.net == netIPv4 || f.net == netIPv6:
@@ -179,7 +184,7 @@ func (a *Analyzer) tcp() {
 	case a.app.proto != "":
 		a.info = append(a.info, a.app.info...)
 	default:
-		a.info = appendTCPInfo(a.info, f, r, &fl.h[1-dir])
+		a.tcpInfo = true // written when printing: see outRec
 	}
 }
 

@@ -1,9 +1,6 @@
 package trace
 
-import (
-	"net/netip"
-	"strconv"
-)
+import "strconv"
 
 // Formatting of the tshark-style line. Everything appends to a byte slice
 // that the caller reuses, so printing a packet allocates nothing.
@@ -50,34 +47,6 @@ func appendMACColumn(b []byte, m [6]byte) []byte {
 	return appendMAC(b, m[:])
 }
 
-// appendAddr writes the Source or Destination column of f.
-func (a *Analyzer) appendAddr(b []byte, src bool) []byte {
-	f := &a.fr
-	if fl := a.fl; fl != nil {
-		if src == (a.dir == 0) {
-			return append(b, fl.cli.addr...)
-		}
-		return append(b, fl.srv.addr...)
-	}
-	switch {
-	case f.net == netIPv4 || f.net == netIPv6:
-		x := f.dst
-		if src {
-			x = f.src
-		}
-		if f.addrLen == 4 {
-			return appendIPv4(b, x[:4])
-		}
-		return netip.AddrFrom16(x).AppendTo(b)
-	case f.hasLinkAddr:
-		if src {
-			return appendMACColumn(b, f.linkSrc)
-		}
-		return appendMACColumn(b, f.linkDst)
-	}
-	return b
-}
-
 // appendTime writes the time since the first packet with the given number
 // of decimals, truncated like tshark.
 func appendTime(b []byte, ns int64, digits int) []byte {
@@ -121,58 +90,6 @@ func padLeft(b []byte, start, width int) []byte {
 func padRight(b []byte, start, width int) []byte {
 	for len(b)-start < width {
 		b = append(b, ' ')
-	}
-	return b
-}
-
-// appendLine writes the packet's line (and its note when enabled) to b.
-func (a *Analyzer) appendLine(b []byte) []byte {
-	f := &a.fr
-	s := len(b)
-	b = appendUint(b, uint64(f.num))
-	b = padLeft(b, s, 5)
-	b = append(b, ' ')
-	s = len(b)
-	if !f.noTime {
-		b = appendTime(b, f.ts-a.base, a.digits)
-	}
-	b = padLeft(b, s, 10)
-	b = append(b, ' ')
-	s = len(b)
-	b = a.appendAddr(b, true)
-	b = padLeft(b, s, 12)
-	b = append(b, " → "...)
-	s = len(b)
-	b = a.appendAddr(b, false)
-	b = padRight(b, s, 12)
-	b = append(b, ' ')
-	b = append(b, a.proto...)
-	b = append(b, ' ')
-	b = appendUint(b, uint64(f.origLen))
-	b = append(b, ' ')
-	if a.opts.Color && a.labelsLen > 0 {
-		b = append(b, ansiRed...)
-		b = append(b, a.info[:a.labelsLen]...)
-		b = append(b, ansiReset...)
-		b = append(b, a.info[a.labelsLen:]...)
-	} else if a.opts.Color && f.flags&flagRST != 0 && a.proto == "TCP" {
-		b = append(b, ansiRed...)
-		b = append(b, a.info...)
-		b = append(b, ansiReset...)
-	} else {
-		b = append(b, a.info...)
-	}
-	b = append(b, '\n')
-	if a.opts.Notes && a.nt.id != noteNone {
-		b = append(b, "      ↳ "...)
-		if a.opts.Color {
-			b = append(b, ansiDim...)
-		}
-		b = appendNote(b, &a.nt, a.lang)
-		if a.opts.Color {
-			b = append(b, ansiReset...)
-		}
-		b = append(b, '\n')
 	}
 	return b
 }
@@ -240,90 +157,60 @@ func appendTCPHeadline(b []byte, f *frame, seq, ack, win uint32) []byte {
 
 // appendTCPInfo writes tshark's TCP Info text:
 // "49152 → 80 [SYN] Seq=0 Win=65535 Len=0 MSS=1460 SACK_PERM TSval=1 TSecr=0 WS=128".
-func appendTCPInfo(b []byte, f *frame, r *tcpResult, rev *half) []byte {
-	b = appendUint(b, uint64(f.sport))
+// The options come from o when given (with sackBase, the other side's ISN,
+// to make SACK edges relative), otherwise from t.
+func appendTCPInfo(b []byte, t *tcpLine, o *tcpOptions, sackBase uint32) []byte {
+	b = appendUint(b, uint64(t.sport))
 	b = append(b, " → "...)
-	b = appendUint(b, uint64(f.dport))
+	b = appendUint(b, uint64(t.dport))
 	b = append(b, " ["...)
-	b = appendFlags(b, f.flags, ", ")
+	b = appendFlags(b, t.flags, ", ")
 	b = append(b, "] Seq="...)
-	b = appendUint(b, uint64(r.relSeq))
-	if f.flags&flagACK != 0 {
+	b = appendUint(b, uint64(t.seq))
+	if t.flags&flagACK != 0 {
 		b = append(b, " Ack="...)
-		b = appendUint(b, uint64(r.relAck))
+		b = appendUint(b, uint64(t.ack))
 	}
 	b = append(b, " Win="...)
-	b = appendUint(b, uint64(r.window))
-	if f.flags&flagURG != 0 {
+	b = appendUint(b, uint64(t.win))
+	if t.flags&flagURG != 0 {
 		b = append(b, " Urg="...)
-		b = appendUint(b, uint64(f.urg))
+		b = appendUint(b, uint64(t.urg))
 	}
 	b = append(b, " Len="...)
-	b = appendUint(b, uint64(f.seglen))
-	o := &f.opts
-	for _, kind := range o.order[:o.n] {
+	b = appendUint(b, uint64(t.seglen))
+	kinds, mss, ws, tsval, tsecr := t.order[:t.nopt], t.mss, t.ws, t.tsval, t.tsecr
+	if o != nil {
+		kinds, mss, ws, tsval, tsecr = o.order[:o.n], o.mss, o.ws, o.tsval, o.tsecr
+	}
+	for _, kind := range kinds {
 		switch kind {
 		case optMSS:
 			b = append(b, " MSS="...)
-			b = appendUint(b, uint64(o.mss))
+			b = appendUint(b, uint64(mss))
 		case optWS:
 			b = append(b, " WS="...)
-			b = appendUint(b, 1<<o.ws)
+			b = appendUint(b, 1<<ws)
 		case optSACKPerm:
 			b = append(b, " SACK_PERM"...)
 		case optTS:
 			b = append(b, " TSval="...)
-			b = appendUint(b, uint64(o.tsval))
+			b = appendUint(b, uint64(tsval))
 			b = append(b, " TSecr="...)
-			b = appendUint(b, uint64(o.tsecr))
+			b = appendUint(b, uint64(tsecr))
 		case optSACK:
+			if o == nil {
+				break
+			}
 			for _, blk := range o.sack[:o.nsack] {
 				b = append(b, " SLE="...)
-				b = appendUint(b, uint64(blk[0]-rev.base))
+				b = appendUint(b, uint64(blk[0]-sackBase))
 				b = append(b, " SRE="...)
-				b = appendUint(b, uint64(blk[1]-rev.base))
+				b = appendUint(b, uint64(blk[1]-sackBase))
 			}
 		}
 	}
 	return b
-}
-
-// packet builds the public record of the packet just processed.
-func (a *Analyzer) packet() Packet {
-	f, r := &a.fr, &a.tr
-	p := Packet{
-		Number:   f.num,
-		Time:     float64(f.ts-a.base) / 1e9,
-		Protocol: a.proto,
-		Length:   f.origLen,
-		Info:     string(a.info),
-		Labels:   []string{},
-		Flow:     -1,
-		NoTime:   f.noTime,
-	}
-	a.scr = a.appendAddr(a.scr[:0], true)
-	p.Src = string(a.scr)
-	a.scr = a.appendAddr(a.scr[:0], false)
-	p.Dst = string(a.scr)
-	if a.fl != nil {
-		p.Flow = a.fl.id
-		p.FromClient = a.dir == 0
-		p.SrcPort, p.DstPort = int(f.sport), int(f.dport)
-		p.Len = f.seglen
-	}
-	if a.fl != nil && a.fl.tcp {
-		p.Flags = string(appendFlags(nil, f.flags, ","))
-		p.Seq, p.Ack = r.relSeq, r.relAck
-		for i := len(labelOrder) - 1; i >= 0; i-- {
-			if r.labels&labelOrder[i].l != 0 {
-				p.Labels = append(p.Labels, labelOrder[i].text)
-			}
-		}
-	}
-	if a.nt.id != noteNone {
-		p.Note = string(appendNote(nil, &a.nt, a.lang))
-	}
-	return p
 }
 
 // Line returns the packet as tshark prints it, without colour or note.

@@ -1,10 +1,12 @@
 package trace
 
+import "strings"
+
 // The notes: one plain sentence per packet saying what it means, in
 // English and Simplified Chinese side by side so that a translation is
 // changed together with its original.
 //
-// Placeholders: {a} {b} {c} numbers, {d} a duration, {s} a text taken from
+// Placeholders: {a} {b} numbers, {d} a duration, {s} a text taken from
 // the packet (a URL, a server name), {who} the sender ("the client"), {peer}
 // the receiver.
 
@@ -314,37 +316,72 @@ type note struct {
 	who  int // 0 client, 1 server
 }
 
+// Placeholders of a note template.
+const (
+	phNone = iota
+	phA
+	phB
+	phD
+	phS
+	phWho
+	phPeer
+)
+
+// noteSeg is a piece of a compiled template: literal text, then one
+// placeholder (phNone for the last piece).
+type noteSeg struct {
+	lit string
+	ph  uint8
+}
+
+// noteSegs holds every template cut at its placeholders once, so that
+// rendering a note is a few appends.
+var noteSegs = func() (out [numNotes][2][]noteSeg) {
+	names := map[string]uint8{"a": phA, "b": phB, "d": phD, "s": phS, "who": phWho, "peer": phPeer}
+	for id := range noteTexts {
+		for lang, t := range noteTexts[id] {
+			var segs []noteSeg
+			for {
+				i := strings.IndexByte(t, '{')
+				j := strings.IndexByte(t, '}')
+				if i < 0 || j < i {
+					segs = append(segs, noteSeg{lit: t})
+					break
+				}
+				segs = append(segs, noteSeg{lit: t[:i], ph: names[t[i+1:j]]})
+				t = t[j+1:]
+			}
+			out[id][lang] = segs
+		}
+	}
+	return out
+}()
+
 // appendNote renders n in language lang onto b.
 func appendNote(b []byte, n *note, lang int) []byte {
-	t := noteTexts[n.id][lang]
 	start := len(b)
-	for i := 0; i < len(t); i++ {
-		if t[i] != '{' {
-			b = append(b, t[i])
-			continue
-		}
-		j := i + 1
-		for j < len(t) && t[j] != '}' {
-			j++
-		}
-		switch t[i+1 : j] {
-		case "a":
+	segs := noteSegs[n.id][lang]
+	for i := range segs {
+		sg := &segs[i]
+		b = append(b, sg.lit...)
+		switch sg.ph {
+		case phA:
 			b = appendInt(b, n.a)
-		case "b":
+		case phB:
 			b = appendInt(b, n.b)
-		case "d":
+		case phD:
 			b = appendMillis(b, n.d)
-		case "s":
+		case phS:
 			b = append(b, n.s...)
-		case "who":
+		case phWho:
 			b = append(b, sideWords[n.who&1][lang]...)
-		case "peer":
+		case phPeer:
 			b = append(b, sideWords[(n.who+1)&1][lang]...)
 		}
-		i = j
 	}
-	if lang == langEN && len(b) > start && b[start] >= 'a' && b[start] <= 'z' && len(t) > 0 && t[0] == '{' {
-		b[start] -= 'a' - 'A' // a sentence that starts with {who}
+	// A sentence that starts with {who} starts with a capital in English.
+	if lang == langEN && len(segs) > 0 && segs[0].lit == "" && segs[0].ph != phNone && len(b) > start && b[start] >= 'a' && b[start] <= 'z' {
+		b[start] -= 'a' - 'A'
 	}
 	return b
 }

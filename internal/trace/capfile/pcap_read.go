@@ -84,8 +84,8 @@ func (r *Reader) nextPcap() (Record, error) {
 	if incl > MaxPacket {
 		return Record{}, &FormatError{Packet: num, Msg: fmt.Sprintf("corrupt record: header says %d bytes, more than the %d a packet may have", incl, MaxPacket)}
 	}
-	data := r.grow(int(incl))
-	if n, err := r.readFull(data); err != nil {
+	data, n, err := r.next(int(incl))
+	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return Record{}, truncated(num, "record", int(incl), n)
 		}

@@ -129,6 +129,31 @@ func (r *Reader) readFull(p []byte) (int, error) {
 	return io.ReadFull(r.br, p)
 }
 
+// next returns the next n bytes of the file. They stay in the read buffer
+// when they fit (no copy: most packets are read this way), otherwise they
+// are copied to r.buf; either way they are valid until the next read. On a
+// short read it returns how many bytes there were.
+func (r *Reader) next(n int) ([]byte, int, error) {
+	if n <= r.br.Size() {
+		b, err := r.br.Peek(n)
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				if len(b) == 0 {
+					err = io.EOF
+				} else {
+					err = io.ErrUnexpectedEOF
+				}
+			}
+			return nil, len(b), err
+		}
+		r.br.Discard(n)
+		return b, n, nil
+	}
+	b := r.grow(n)
+	got, err := r.readFull(b)
+	return b, got, err
+}
+
 // grow returns r.buf resized to n bytes, reallocating only when it must.
 func (r *Reader) grow(n int) []byte {
 	if cap(r.buf) < n {
