@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/netdemo/netdemo/internal/trace/capfile"
 )
@@ -195,6 +196,34 @@ func TestCapturesExist(t *testing.T) {
 	for _, name := range []string{"loopback-any.pcap", "loopback-twice.pcapng", "mixed-links.pcapng", "nonip.pcap", "malformed-tcp.pcap"} {
 		if st, err := os.Stat("testdata/" + name); err != nil || st.Size() > 64<<10 {
 			t.Errorf("testdata/%s: %v (keep captures small)", name, err)
+		}
+	}
+}
+
+// TestRepeatedSYNACKNotes: the same SYN/ACK 10 µs later was captured
+// twice; one second later it was sent again (same headers: no timestamps,
+// IP ID as in the packet), and the notes say so.
+func TestRepeatedSYNACKNotes(t *testing.T) {
+	for _, tt := range []struct {
+		gap  time.Duration
+		want string
+	}{
+		{10 * time.Microsecond, "the capture saw it twice"},
+		{time.Second, "SYN/ACK sent again, 1.0 s after the first"},
+	} {
+		c := newConv()
+		c.noWS = true
+		c.client(flagSYN, nil).after(time.Millisecond)
+		c.cack, c.sack = 0, c.cseq
+		c.add(false, flagSYN|flagACK, nil, c.sseq, nil)
+		c.after(tt.gap)
+		c.add(false, flagSYN|flagACK, nil, c.sseq, nil)
+		c.pkts[2] = append([]byte(nil), c.pkts[2]...)
+		copy(c.pkts[2][4:6], c.pkts[1][4:6]) // same IP ID
+		copy(c.pkts[2][10:12], c.pkts[1][10:12])
+		p := c.analyze(t, Options{Notes: true})
+		if len(p[2].Labels) != 1 || p[2].Labels[0] != "TCP Retransmission" || !strings.Contains(p[2].Note, tt.want) {
+			t.Errorf("gap %v: labels %v, note %q; want TCP Retransmission and %q", tt.gap, p[2].Labels, p[2].Note, tt.want)
 		}
 	}
 }

@@ -14,7 +14,7 @@ func (rec *outRec) appendJSON(b, arena []byte, lang int) []byte {
 	b = append(b, `{"kind":"packet","number":`...)
 	b = strconv.AppendInt(b, int64(rec.num), 10)
 	b = append(b, `,"time":`...)
-	b = appendJSONFloat(b, float64(rec.rel)/1e9)
+	b = appendJSONSeconds(b, rec.rel)
 	if rec.noTime {
 		b = append(b, `,"no_time":true`...)
 	}
@@ -75,12 +75,20 @@ func (rec *outRec) appendJSON(b, arena []byte, lang int) []byte {
 	b = append(b, `],"info":"`...)
 	s = len(b)
 	b = rec.appendInfo(b, arena)
-	b = closeQuote(b, s)
+	if rec.fromWire {
+		b = closeQuote(b, s)
+	} else {
+		b = append(b, '"')
+	}
 	if rec.nt.id != noteNone {
 		b = append(b, `,"note":"`...)
 		s = len(b)
 		b = appendNote(b, &rec.nt, lang)
-		b = closeQuote(b, s)
+		if rec.fromWire {
+			b = closeQuote(b, s)
+		} else {
+			b = append(b, '"')
+		}
 	}
 	b = append(b, `,"flow":`...)
 	if hasFlow {
@@ -94,6 +102,49 @@ func (rec *outRec) appendJSON(b, arena []byte, lang int) []byte {
 		b = append(b, `,"from_client":false}`...)
 	}
 	return append(b, '\n')
+}
+
+// appendJSONSeconds writes ns nanoseconds as seconds, as encoding/json
+// writes float64(ns)/1e9. When the exact decimal has at most 15
+// significant digits it is that float's shortest representation (the
+// division is correctly rounded, and no shorter decimal lies within half a
+// unit in the last place), so it is written directly; other values go
+// through strconv.
+func appendJSONSeconds(b []byte, ns int64) []byte {
+	if ns < 1000 || ns >= 1e15 {
+		return appendJSONFloat(b, float64(ns)/1e9)
+	}
+	sec, frac := ns/1e9, ns%1e9
+	var digits [9]byte
+	n := 9
+	for i := 8; i >= 0; i-- {
+		digits[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	for n > 0 && digits[n-1] == '0' {
+		n--
+	}
+	sig := n
+	if sec > 0 {
+		for v := sec; v > 0; v /= 10 {
+			sig++
+		}
+	} else {
+		lead := 0
+		for lead < n && digits[lead] == '0' {
+			lead++
+		}
+		sig -= lead
+	}
+	if sig > 15 {
+		return appendJSONFloat(b, float64(ns)/1e9)
+	}
+	b = strconv.AppendInt(b, sec, 10)
+	if n > 0 {
+		b = append(b, '.')
+		b = append(b, digits[:n]...)
+	}
+	return b
 }
 
 // appendJSONFloat formats f as encoding/json does: the shortest decimal

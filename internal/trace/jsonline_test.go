@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/netdemo/netdemo/internal/trace/capfile"
 )
 
 // TestJSONMatchesEncodingJSON checks that the hand-written JSON of every
@@ -72,6 +75,26 @@ func TestJSONString(t *testing.T) {
 	}
 }
 
+// TestJSONSeconds compares appendJSONSeconds with encoding/json over
+// times of every magnitude and resolution.
+func TestJSONSeconds(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	values := []int64{0, 1, 999, 1000, 1001, 1e9, 1e9 + 1, 123456789012, 1796107756887285000, 1e15 - 1, 1e15, 5e14 + 3}
+	for range 200000 {
+		v := r.Int64N(1 << uint(r.IntN(62)))
+		if r.IntN(2) == 0 {
+			v -= v % 1000 // microsecond captures
+		}
+		values = append(values, v)
+	}
+	for _, v := range values {
+		want, _ := json.Marshal(float64(v) / 1e9)
+		if got := appendJSONSeconds(nil, v); string(got) != string(want) {
+			t.Fatalf("appendJSONSeconds(%d) = %s, want %s", v, got, want)
+		}
+	}
+}
+
 func readTestdata(t *testing.T, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile("testdata/" + name)
@@ -79,4 +102,43 @@ func readTestdata(t *testing.T, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestOwnTextsNeedNoEscaping backs the shortcut of appendJSON: the texts
+// netdemo writes itself (note templates, labels, protocol and link names)
+// hold nothing JSON must escape.
+func TestOwnTextsNeedNoEscaping(t *testing.T) {
+	var texts []string
+	for _, tt := range noteTexts {
+		texts = append(texts, tt[0], tt[1])
+	}
+	for _, w := range sideWords {
+		texts = append(texts, w[0], w[1])
+	}
+	for _, lo := range labelOrder {
+		texts = append(texts, lo.text)
+	}
+	for _, n := range etherTypeNames {
+		texts = append(texts, n[0], n[1])
+	}
+	for _, m := range []map[uint16]string{pppProtoNames} {
+		for _, n := range m {
+			texts = append(texts, n)
+		}
+	}
+	for _, n := range sapNames {
+		texts = append(texts, n)
+	}
+	for _, n := range pppoeCodes {
+		texts = append(texts, n)
+	}
+	for l := range 300 {
+		texts = append(texts, linkTypeName(capfile.LinkType(l)))
+	}
+	for _, s := range texts {
+		b := append([]byte(`"`), s...)
+		if got := string(closeQuote(b, 1)); got != `"`+s+`"` {
+			t.Errorf("%q needs escaping in JSON: %s", s, got)
+		}
+	}
 }

@@ -29,6 +29,10 @@ type outRec struct {
 	noTime    bool
 	tcpInfo   bool // append tshark's TCP Info text (tl) after the Info bytes
 	rst       bool
+	// fromWire says the Info bytes or the note quote the packet (a URL, a
+	// server name): JSON must then check them for characters to escape.
+	// Everything else is netdemo's own ASCII or UTF-8 text.
+	fromWire bool
 }
 
 // tcpLine is what tshark's TCP Info text shows of a segment, SACK blocks
@@ -55,7 +59,8 @@ func (a *Analyzer) record(rec *outRec, arena []byte) []byte {
 	*rec = outRec{
 		num: f.num, rel: f.ts - a.base, origLen: int32(f.origLen), digits: uint8(a.digits), noTime: f.noTime,
 		proto: a.proto, labelsLen: uint16(a.labelsLen), nt: a.nt, fl: a.fl, dir: uint8(a.dir),
-		rst: f.flags&flagRST != 0 && a.proto == "TCP",
+		rst:      f.flags&flagRST != 0 && a.proto == "TCP",
+		fromWire: a.app.proto != "" || a.nt.s != "" || f.net == netUnsupported,
 	}
 	rec.off[0] = int32(len(arena))
 	if fl := a.fl; fl != nil {

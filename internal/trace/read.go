@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sync/atomic"
 
 	"github.com/netdemo/netdemo/internal/trace/capfile"
@@ -60,8 +61,7 @@ func Read(ctx context.Context, r io.Reader, w io.Writer, opts Options) (Summary,
 	if rd.Format() == capfile.PCAP && !linkSupported(rd.LinkType()) {
 		return Summary{}, &UnsupportedLinkTypeError{rd.LinkType()}
 	}
-	bw := bufio.NewWriterSize(w, 256<<10)
-	p := newPrinter(bw, &opts, a.lang)
+	p := newPrinter(w, &opts, a.lang)
 	var ladder []Packet
 	readErr := a.analyzeAll(ctx, rd, p, func(rec *outRec, arena []byte) {
 		if len(ladder) < opts.Ladder {
@@ -71,6 +71,7 @@ func Read(ctx context.Context, r io.Reader, w io.Writer, opts Options) (Summary,
 	if err := p.close(); err != nil {
 		return a.Summary(), fmt.Errorf("write: %w", err)
 	}
+	bw := bufio.NewWriterSize(w, 64<<10)
 	sum := a.Summary()
 	if opts.JSON {
 		res := Result{Kind: "result", Summary: sum, FlowList: a.Flows()}
@@ -144,9 +145,11 @@ type batch struct {
 	arena []byte
 }
 
-// printer formats and writes batches of records on its own goroutine.
+// printer formats and writes batches of records on its own goroutine,
+// into a buffer of its own that it writes out when nearly full.
 type printer struct {
-	w      *bufio.Writer
+	w      io.Writer
+	buf    []byte
 	opts   *Options
 	lang   int
 	full   chan *batch
@@ -154,15 +157,22 @@ type printer struct {
 	done   chan struct{}
 	err    error       // set by the printer goroutine before done is closed
 	failed atomic.Bool // err is set: the reader may stop
+	inline bool        // one CPU: print in the reading goroutine, no hand-over
 }
 
-func newPrinter(w *bufio.Writer, opts *Options, lang int) *printer {
+// printBuffer is the size of the printer's output buffer: large writes,
+// few system calls.
+const printBuffer = 256 << 10
+
+func newPrinter(w io.Writer, opts *Options, lang int) *printer {
 	const inFlight = 4
-	p := &printer{w: w, opts: opts, lang: lang, full: make(chan *batch, inFlight), free: make(chan *batch, inFlight), done: make(chan struct{})}
+	p := &printer{w: w, buf: make([]byte, 0, printBuffer+8<<10), opts: opts, lang: lang, full: make(chan *batch, inFlight), free: make(chan *batch, inFlight), done: make(chan struct{})}
 	for range inFlight {
 		p.free <- &batch{recs: make([]outRec, 0, batchSize), arena: make([]byte, 0, 32<<10)}
 	}
-	go p.run()
+	if p.inline = runtime.GOMAXPROCS(0) == 1; !p.inline {
+		go p.run()
+	}
 	return p
 }
 
@@ -183,6 +193,15 @@ func (p *printer) get() *batch {
 
 // put hands a batch to the printer (an empty one goes back to the pool).
 func (p *printer) put(b *batch) {
+	if p.inline {
+		if p.err == nil && len(b.recs) > 0 {
+			if p.err = p.print(b); p.err != nil {
+				p.failed.Store(true)
+			}
+		}
+		p.free <- b
+		return
+	}
 	if len(b.recs) == 0 {
 		p.free <- b
 		return
@@ -203,28 +222,44 @@ func (p *printer) run() {
 		}
 		p.free <- b
 	}
+	p.flush()
 }
 
 func (p *printer) print(b *batch) error {
+	buf := p.buf
 	for i := range b.recs {
 		rec := &b.recs[i]
-		buf := p.w.AvailableBuffer()
 		if p.opts.JSON {
 			buf = rec.appendJSON(buf, b.arena, p.lang)
 		} else {
 			buf = rec.appendLine(buf, b.arena, p.opts, p.lang)
 		}
-		if _, err := p.w.Write(buf); err != nil {
-			return err
+		if len(buf) >= printBuffer {
+			if _, err := p.w.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
 		}
 	}
+	p.buf = buf
 	return nil
 }
 
 // close waits until every batch is written and returns the first write
 // error.
 func (p *printer) close() error {
+	if p.inline {
+		p.flush()
+		return p.err
+	}
 	close(p.full)
 	<-p.done
 	return p.err
+}
+
+func (p *printer) flush() {
+	if p.err == nil && len(p.buf) > 0 {
+		_, p.err = p.w.Write(p.buf)
+		p.buf = p.buf[:0]
+	}
 }

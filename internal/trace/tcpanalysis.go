@@ -60,6 +60,10 @@ func seqLE(a, b uint32) bool { return int32(a-b) <= 0 }
 const (
 	fastRetransWindow = 20e6 // ns: a retransmission this soon after dup ACKs is "fast"
 	defaultOOOThresh  = 3e6  // ns: out-of-order threshold before the iRTT is known
+	// minRetransmitGap is Linux's smallest retransmission timeout
+	// (TCP_RTO_MIN, 200 ms; RFC 6298 §2.4 says 1 s): an identical packet
+	// sooner than that was captured twice, not sent twice.
+	minRetransmitGap = 200e6
 )
 
 // analyzeTCP updates fl for segment f travelling in direction dir and
@@ -105,12 +109,17 @@ func analyzeTCP(fl *flow, dir int, f *frame, r *tcpResult) {
 		}
 	}
 
+	// The same packet captured twice: identical headers, and too soon for
+	// any retransmission timer (a SYN/ACK without timestamps repeats its
+	// IP ID 0, but a retransmission of it comes a second later).
 	sig := sigOf(f)
 	if sig.same(&fwd.last) {
-		r.twice = true
-		r.twiceGap = -1
+		gap := int64(-1)
 		if !f.noTime && !fwd.last.noTime {
-			r.twiceGap = ts - fwd.last.ts
+			gap = ts - fwd.last.ts
+		}
+		if gap < minRetransmitGap {
+			r.twice, r.twiceGap = true, gap
 		}
 	}
 	fwd.last = sig

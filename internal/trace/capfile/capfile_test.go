@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -226,6 +227,20 @@ func TestErrors(t *testing.T) {
 	}
 }
 
+func TestOtherFormatsNamed(t *testing.T) {
+	for _, tt := range []struct{ file, want string }{
+		{"snoop\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\x04", "a Sun snoop capture, which netdemo does not read; convert it to pcapng first: editcap -F pcapng"},
+		{"\x28\xb5\x2f\xfd\x24\x00\x01\x00", "a zstd-compressed file, which netdemo does not read; decompress it first (zstd -d)"},
+		{"GMBU\x00\x02\x00\x00", "a Microsoft Network Monitor 2 capture"},
+	} {
+		_, err := NewReader(strings.NewReader(tt.file))
+		var ue *UnsupportedFormatError
+		if !errors.As(err, &ue) || !strings.HasPrefix(err.Error(), tt.want) || !errors.Is(err, ErrNotCapture) {
+			t.Errorf("%q: error %v, want %q", tt.file[:4], err, tt.want)
+		}
+	}
+}
+
 func TestLinkTypeString(t *testing.T) {
 	for l, want := range map[LinkType]string{147: "USER0", 1: "ETHERNET", 276: "LINUX_SLL2", 4242: "4242"} {
 		if got := l.String(); got != want {
@@ -245,6 +260,13 @@ func FuzzReader(f *testing.F) {
 	nw.WritePacket(0, t0, []byte{0x45, 0, 0, 20}, 0, "comment")
 	f.Add(pcap.Bytes())
 	f.Add(ng.Bytes())
+	for _, name := range []string{"mixed-links.pcapng", "loopback-spb.pcapng", "loopback-modified.pcap", "loopback-any.pcap.gz"} {
+		b, err := os.ReadFile("../testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := NewReader(bytes.NewReader(data))
 		if err != nil {

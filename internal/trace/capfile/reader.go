@@ -78,6 +78,12 @@ func NewReader(r io.Reader) (*Reader, error) {
 		rd.format = PCAPNG
 		err = rd.readSectionHeader(0)
 	default:
+		head, _ := br.Peek(32)
+		for _, f := range otherFormats {
+			if len(head) >= len(f.magic) && string(head[:len(f.magic)]) == f.magic {
+				return nil, &UnsupportedFormatError{Name: f.name, Hint: f.hint}
+			}
+		}
 		return nil, ErrNotCapture
 	}
 	if err != nil {
