@@ -12,7 +12,7 @@ import (
 // fast as text. TestJSONMatchesEncodingJSON holds the two together.
 func (rec *outRec) appendJSON(b, arena []byte, lang int) []byte {
 	b = append(b, `{"kind":"packet","number":`...)
-	b = strconv.AppendInt(b, int64(rec.num), 10)
+	b = appendUint(b, uint64(rec.num))
 	b = append(b, `,"time":`...)
 	b = appendJSONSeconds(b, rec.rel)
 	if rec.noTime {
@@ -30,16 +30,16 @@ func (rec *outRec) appendJSON(b, arena []byte, lang int) []byte {
 	tcpFlow := hasFlow && rec.fl.tcp
 	if hasFlow && rec.tl.sport != 0 {
 		b = append(b, `,"sport":`...)
-		b = strconv.AppendUint(b, uint64(rec.tl.sport), 10)
+		b = appendUint(b, uint64(rec.tl.sport))
 	}
 	if hasFlow && rec.tl.dport != 0 {
 		b = append(b, `,"dport":`...)
-		b = strconv.AppendUint(b, uint64(rec.tl.dport), 10)
+		b = appendUint(b, uint64(rec.tl.dport))
 	}
 	b = append(b, `,"protocol":`...)
 	b = appendJSONString(b, rec.proto)
 	b = append(b, `,"length":`...)
-	b = strconv.AppendInt(b, int64(rec.origLen), 10)
+	b = appendUint(b, uint64(rec.origLen))
 	var seq, ack uint32
 	if tcpFlow {
 		if rec.tl.flags != 0 {
@@ -50,12 +50,12 @@ func (rec *outRec) appendJSON(b, arena []byte, lang int) []byte {
 		seq, ack = rec.tl.seq, rec.tl.ack
 	}
 	b = append(b, `,"seq":`...)
-	b = strconv.AppendUint(b, uint64(seq), 10)
+	b = appendUint(b, uint64(seq))
 	b = append(b, `,"ack":`...)
-	b = strconv.AppendUint(b, uint64(ack), 10)
+	b = appendUint(b, uint64(ack))
 	b = append(b, `,"len":`...)
 	if hasFlow {
-		b = strconv.AppendInt(b, int64(rec.tl.seglen), 10)
+		b = appendUint(b, uint64(rec.tl.seglen))
 	} else {
 		b = append(b, '0')
 	}
@@ -92,7 +92,7 @@ func (rec *outRec) appendJSON(b, arena []byte, lang int) []byte {
 	}
 	b = append(b, `,"flow":`...)
 	if hasFlow {
-		b = strconv.AppendInt(b, int64(rec.fl.id), 10)
+		b = appendUint(b, uint64(rec.fl.id))
 	} else {
 		b = append(b, "-1"...)
 	}
@@ -139,7 +139,7 @@ func appendJSONSeconds(b []byte, ns int64) []byte {
 	if sig > 15 {
 		return appendJSONFloat(b, float64(ns)/1e9)
 	}
-	b = strconv.AppendInt(b, sec, 10)
+	b = appendUint(b, uint64(sec))
 	if n > 0 {
 		b = append(b, '.')
 		b = append(b, digits[:n]...)

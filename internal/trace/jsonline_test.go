@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -139,6 +140,21 @@ func TestOwnTextsNeedNoEscaping(t *testing.T) {
 		b := append([]byte(`"`), s...)
 		if got := string(closeQuote(b, 1)); got != `"`+s+`"` {
 			t.Errorf("%q needs escaping in JSON: %s", s, got)
+		}
+	}
+}
+
+func TestAppendUint(t *testing.T) {
+	for _, v := range []uint64{0, 9, 10, 99, 100, 101, 999, 1000, 65535, 4294967295, 1<<64 - 1} {
+		if got, want := string(appendUint(nil, v)), strconv.FormatUint(v, 10); got != want {
+			t.Errorf("appendUint(%d) = %s", v, got)
+		}
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 100000 {
+		v := r.Uint64() >> uint(r.IntN(64))
+		if got, want := string(appendUint(nil, v)), strconv.FormatUint(v, 10); got != want {
+			t.Fatalf("appendUint(%d) = %s", v, got)
 		}
 	}
 }

@@ -1,7 +1,5 @@
 package trace
 
-import "strconv"
-
 // Formatting of the tshark-style line. Everything appends to a byte slice
 // that the caller reuses, so printing a packet allocates nothing.
 //
@@ -17,7 +15,34 @@ const (
 	ansiReset = "\x1b[0m"
 )
 
-func appendUint(b []byte, v uint64) []byte { return strconv.AppendUint(b, v, 10) }
+// appendUint writes v in decimal, two digits at a time: the lines hold
+// nine or ten numbers each, so this is the printer's inner loop.
+func appendUint(b []byte, v uint64) []byte {
+	if v < 10 {
+		return append(b, byte('0'+v))
+	}
+	var tmp [20]byte
+	i := len(tmp)
+	for v >= 100 {
+		q := v / 100
+		r := (v - q*100) * 2
+		i -= 2
+		tmp[i], tmp[i+1] = digitPairs[r], digitPairs[r+1]
+		v = q
+	}
+	if v >= 10 {
+		i -= 2
+		tmp[i], tmp[i+1] = digitPairs[v*2], digitPairs[v*2+1]
+	} else {
+		i--
+		tmp[i] = byte('0' + v)
+	}
+	return append(b, tmp[i:]...)
+}
+
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
 
 func appendIPv4(b []byte, a []byte) []byte {
 	for i := range 4 {
