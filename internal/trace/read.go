@@ -166,9 +166,11 @@ const printBuffer = 256 << 10
 
 func newPrinter(w io.Writer, opts *Options, lang int) *printer {
 	const inFlight = 4
-	p := &printer{w: w, buf: make([]byte, 0, printBuffer+8<<10), opts: opts, lang: lang, full: make(chan *batch, inFlight), free: make(chan *batch, inFlight), done: make(chan struct{})}
+	// Buffers grow with use: a capture of ten packets costs a few
+	// kilobytes, one of millions the full batches and print buffer.
+	p := &printer{w: w, opts: opts, lang: lang, full: make(chan *batch, inFlight), free: make(chan *batch, inFlight), done: make(chan struct{})}
 	for range inFlight {
-		p.free <- &batch{recs: make([]outRec, 0, batchSize), arena: make([]byte, 0, 32<<10)}
+		p.free <- &batch{}
 	}
 	if p.inline = runtime.GOMAXPROCS(0) == 1; !p.inline {
 		go p.run()
