@@ -54,10 +54,17 @@ type Result struct {
 // so memory stays flat.
 func Read(ctx context.Context, r io.Reader, w io.Writer, opts Options) (Summary, error) {
 	a := NewAnalyzer(opts)
-	rd, err := capfile.NewReader(r)
+	var rd *capfile.Reader
+	var err error
+	if f, ok := r.(*os.File); ok {
+		rd, err = capfile.NewFileReader(f) // reads ahead on a third goroutine
+	} else {
+		rd, err = capfile.NewReader(r)
+	}
 	if err != nil {
 		return Summary{}, err
 	}
+	defer rd.Close()
 	if rd.Format() == capfile.PCAP && !linkSupported(rd.LinkType()) {
 		return Summary{}, &UnsupportedLinkTypeError{rd.LinkType()}
 	}

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -268,18 +270,71 @@ func FuzzReader(f *testing.F) {
 		f.Add(b[:min(len(b), 2048)])
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := NewReader(bytes.NewReader(data))
-		if err != nil {
-			return
-		}
-		for range 1000 {
-			rec, err := r.Next()
+		for _, open := range []func() (*Reader, error){
+			func() (*Reader, error) { return NewReader(bytes.NewReader(data)) },
+			func() (*Reader, error) { return NewFileReader(iotest.HalfReader(bytes.NewReader(data))) },
+		} {
+			r, err := open()
 			if err != nil {
-				return
+				continue
 			}
-			if len(rec.Data) > MaxPacket {
-				t.Fatalf("record of %d bytes", len(rec.Data))
+			for range 1000 {
+				rec, err := r.Next()
+				if err != nil {
+					break
+				}
+				if len(rec.Data) > MaxPacket {
+					t.Fatalf("record of %d bytes", len(rec.Data))
+				}
 			}
+			r.Close()
 		}
 	})
+}
+
+// TestFileReaderSameAsReader reads the same files with NewReader and with
+// NewFileReader (whole reads, and one byte per read so that every packet
+// straddles read-ahead chunks): the same records and the same errors.
+func TestFileReaderSameAsReader(t *testing.T) {
+	var pcap, ng bytes.Buffer
+	w, _ := NewWriter(&pcap, WriterOptions{LinkType: LinkEthernet, Nanosecond: true})
+	nw, _ := NewNgWriter(&ng, "test")
+	nw.AddInterface(LinkRaw)
+	for i := range 3000 {
+		w.WritePacket(t0.Add(time.Duration(i)), bytes.Repeat([]byte{byte(i)}, i%1600), 0)
+		nw.WritePacket(0, t0, bytes.Repeat([]byte{byte(i)}, i%700), 0, "c")
+	}
+	files := [][]byte{pcap.Bytes(), ng.Bytes(), pcap.Bytes()[:pcap.Len()-100], ng.Bytes()[:ng.Len()-7], nil, {0xd4, 0xc3}}
+	for _, name := range []string{"loopback-any.pcap.gz", "loopback-spb.pcapng", "loopback-modified.pcap"} {
+		b, err := os.ReadFile("../testdata/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, b)
+	}
+	read := func(r *Reader, err error) (recs []string, _ string) {
+		if err != nil {
+			return nil, err.Error()
+		}
+		defer r.Close()
+		for {
+			rec, err := r.Next()
+			if err != nil {
+				if err == io.EOF {
+					return recs, ""
+				}
+				return recs, err.Error()
+			}
+			recs = append(recs, fmt.Sprintf("%d %v %d %x %q", rec.Number, rec.Time, rec.OrigLen, rec.Data, rec.Comments))
+		}
+	}
+	for i, f := range files {
+		want, wantErr := read(NewReader(bytes.NewReader(f)))
+		for _, src := range []io.Reader{bytes.NewReader(f), iotest.OneByteReader(bytes.NewReader(f)), iotest.HalfReader(bytes.NewReader(f))} {
+			got, gotErr := read(NewFileReader(src))
+			if gotErr != wantErr || strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("file %d: %d records, error %q; want %d records, error %q", i, len(got), gotErr, len(want), wantErr)
+			}
+		}
+	}
 }

@@ -30,6 +30,8 @@ func (f Format) String() string {
 // constant memory.
 type Reader struct {
 	br     *bufio.Reader
+	pf     *prefetch // reads ahead on its own goroutine (NewFileReader); nil otherwise
+	direct bool      // the packets come from pf (not through gzip in br)
 	format Format
 	n      int    // packets returned so far
 	buf    []byte // reused for every packet (pcap) or block (pcapng)
@@ -52,15 +54,52 @@ func NewReader(r io.Reader) (*Reader, error) {
 	if !ok || br.Size() < 64*1024 {
 		br = bufio.NewReaderSize(r, readBufferSize)
 	}
-	if m, _ := br.Peek(2); len(m) == 2 && m[0] == 0x1f && m[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
+	return newReader(&Reader{br: br})
+}
+
+// NewFileReader is [NewReader] for a file that is read to its end: it reads
+// ahead on a goroutine of its own, so that reading overlaps decoding. Call
+// [Reader.Close] when done, to stop that goroutine (before closing f).
+func NewFileReader(f io.Reader) (*Reader, error) {
+	pf := newPrefetch(f)
+	rd, err := newReader(&Reader{pf: pf, direct: true})
+	if err != nil {
+		pf.close()
+		return nil, err
+	}
+	return rd, nil
+}
+
+// Close stops the read-ahead of a reader made by [NewFileReader]; for other
+// readers it does nothing. The reader must not be used afterwards.
+func (r *Reader) Close() error {
+	if r.pf != nil {
+		r.pf.close()
+	}
+	return nil
+}
+
+// peek returns the next n bytes without consuming them.
+func (r *Reader) peek(n int) ([]byte, error) {
+	if r.direct {
+		return r.pf.peek(n)
+	}
+	return r.br.Peek(n)
+}
+
+func newReader(rd *Reader) (*Reader, error) {
+	if m, _ := rd.peek(2); len(m) == 2 && m[0] == 0x1f && m[1] == 0x8b {
+		var src io.Reader = rd.br
+		if rd.direct {
+			src, rd.direct = rd.pf, false
+		}
+		zr, err := gzip.NewReader(src)
 		if err != nil {
 			return nil, &FormatError{Msg: fmt.Sprintf("corrupt gzip header: %v", err)}
 		}
-		br = bufio.NewReaderSize(zr, readBufferSize)
+		rd.br = bufio.NewReaderSize(zr, readBufferSize)
 	}
-	rd := &Reader{br: br}
-	magic, err := br.Peek(4)
+	magic, err := rd.peek(4)
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			if len(magic) == 0 {
@@ -78,7 +117,7 @@ func NewReader(r io.Reader) (*Reader, error) {
 		rd.format = PCAPNG
 		err = rd.readSectionHeader(0)
 	default:
-		head, _ := br.Peek(32)
+		head, _ := rd.peek(32)
 		for _, f := range otherFormats {
 			if len(head) >= len(f.magic) && string(head[:len(f.magic)]) == f.magic {
 				return nil, &UnsupportedFormatError{Name: f.name, Hint: f.hint}
@@ -132,6 +171,11 @@ func (r *Reader) Next() (Record, error) {
 // readFull reads len(p) bytes and reports how many it got, turning a short
 // read into io.ErrUnexpectedEOF (or io.EOF when nothing was read).
 func (r *Reader) readFull(p []byte) (int, error) {
+	if r.direct {
+		b, n, err := r.pf.next(len(p))
+		copy(p, b[:n])
+		return n, err
+	}
 	return io.ReadFull(r.br, p)
 }
 
@@ -140,6 +184,9 @@ func (r *Reader) readFull(p []byte) (int, error) {
 // are copied to r.buf; either way they are valid until the next read. On a
 // short read it returns how many bytes there were.
 func (r *Reader) next(n int) ([]byte, int, error) {
+	if r.direct {
+		return r.pf.next(n)
+	}
 	if n <= r.br.Size() {
 		b, err := r.br.Peek(n)
 		if err != nil {
