@@ -227,3 +227,18 @@ func TestRepeatedSYNACKNotes(t *testing.T) {
 		}
 	}
 }
+
+// TestKernelZeroWindow: a receiver that reads slowly, captured by tcpdump
+// and cut to 96 bytes a packet: the labels tshark gives it.
+func TestKernelZeroWindow(t *testing.T) {
+	lines, _ := readCapture(t, "loopback-zerowindow.pcap", Options{Notes: true})
+	text := strings.Join(lines, "\n")
+	for label, n := range map[string]int{"[TCP ZeroWindow]": 8, "[TCP Window Full]": 7, "[TCP Window Update]": 6, "[TCP Keep-Alive]": 3} {
+		if got := strings.Count(text, label); got != n {
+			t.Errorf("%d %s, want %d (as tshark)", got, label, n)
+		}
+	}
+	if !strings.Contains(text, "zero window: the server's receive buffer is full") {
+		t.Error("no note explains the zero window")
+	}
+}

@@ -10,7 +10,7 @@ set -eu
 cd "$(dirname "$0")"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-port=${PORT:-47330}
+port=${PORT:-29330}
 
 # Linux cooked capture (LINUX_SLL2) of loopback traffic, by tcpdump -i any.
 tcpdump -i any --immediate-mode -U -w "$tmp/any.pcap" \
@@ -22,6 +22,18 @@ sleep 1
 kill "$pid"
 wait "$pid" || true
 editcap -F pcap "$tmp/any.pcap" loopback-any.pcap
+
+# A slow receiver: zero windows, window full, window updates, keep-alives
+# (zero-window probes), as the kernel does them; cut to 96 bytes a packet
+# by editcap -s, which also tests packets shorter than on the wire.
+tcpdump -i any --immediate-mode -U -w "$tmp/slow.pcap" "host 127.0.0.1 and port $((port + 30))" 2>/dev/null &
+pid=$!
+sleep 1.5
+python3 slowreader.py "$((port + 30))"
+sleep 1
+kill "$pid"
+wait "$pid" || true
+editcap -s 96 -F pcap "$tmp/slow.pcap" loopback-zerowindow.pcap # headers only: snaplen 96
 
 # Every packet seen twice, 10 µs apart, as when -i any sees a packet on two
 # interfaces: mergecap of the capture and a copy shifted by editcap -t.
