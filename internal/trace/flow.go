@@ -43,6 +43,8 @@ type flow struct {
 	cliSrcA bool // the client is endpoint a of the key
 	cli     endpoint
 	srv     endpoint
+	columns [2]string // "   192.0.2.1 → 192.0.2.2    " for each direction
+	ports   [2]string // "49152 → 80 [" for each direction
 	h       [2]half // [client→server, server→client]
 
 	first, last int64 // times of the first and last packets that have one
@@ -67,6 +69,28 @@ type flow struct {
 	tlsVer   uint16
 	quic     bool
 	evicting bool
+}
+
+// setColumns formats once what every line of the flow repeats: the Source
+// and Destination columns and the ports of the TCP Info text, each way.
+// They never change, so the printer goroutine may read them.
+func (fl *flow) setColumns() {
+	for dir := range 2 {
+		src, dst := fl.cli, fl.srv
+		if dir == 1 {
+			src, dst = dst, src
+		}
+		b := padLeft(append([]byte(nil), src.addr...), 0, 12)
+		b = append(b, " → "...)
+		s := len(b)
+		b = append(b, dst.addr...)
+		b = padRight(b, s, 12)
+		fl.columns[dir] = string(append(b, ' '))
+		p := appendUint(nil, uint64(src.port))
+		p = append(p, " → "...)
+		p = appendUint(p, uint64(dst.port))
+		fl.ports[dir] = string(append(p, " ["...))
+	}
 }
 
 type endpoint struct {
@@ -188,6 +212,7 @@ func (t *flowTable) create(f *frame, k flowKey, aIsSrc bool) *flow {
 		fl.srv = endpoint{addrString(f.src, f.addrLen), f.sport}
 	}
 	fl.h[0].winScale, fl.h[1].winScale = -1, -1
+	fl.setColumns()
 	t.m[k] = fl
 	return fl
 }

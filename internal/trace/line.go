@@ -183,12 +183,17 @@ func appendTCPHeadline(b []byte, f *frame, seq, ack, win uint32) []byte {
 // appendTCPInfo writes tshark's TCP Info text:
 // "49152 → 80 [SYN] Seq=0 Win=65535 Len=0 MSS=1460 SACK_PERM TSval=1 TSecr=0 WS=128".
 // The options come from o when given (with sackBase, the other side's ISN,
-// to make SACK edges relative), otherwise from t.
-func appendTCPInfo(b []byte, t *tcpLine, o *tcpOptions, sackBase uint32) []byte {
-	b = appendUint(b, uint64(t.sport))
-	b = append(b, " → "...)
-	b = appendUint(b, uint64(t.dport))
-	b = append(b, " ["...)
+// to make SACK edges relative), otherwise from t. ports, when not empty,
+// is the start of the text up to the flags.
+func appendTCPInfo(b []byte, t *tcpLine, o *tcpOptions, sackBase uint32, ports string) []byte {
+	if ports != "" {
+		b = append(b, ports...) // the flow's "49152 → 80 [", formatted once
+	} else {
+		b = appendUint(b, uint64(t.sport))
+		b = append(b, " → "...)
+		b = appendUint(b, uint64(t.dport))
+		b = append(b, " ["...)
+	}
 	b = appendFlags(b, t.flags, ", ")
 	b = append(b, "] Seq="...)
 	b = appendUint(b, uint64(t.seq))

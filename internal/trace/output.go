@@ -81,7 +81,7 @@ func (a *Analyzer) record(rec *outRec, arena []byte) []byte {
 	if a.tcpInfo {
 		o := &f.opts
 		if o.nsack > 0 || o.n > len(rec.tl.order) {
-			arena = appendTCPInfo(arena, &rec.tl, o, a.fl.h[1-a.dir].base)
+			arena = appendTCPInfo(arena, &rec.tl, o, a.fl.h[1-a.dir].base, a.fl.ports[a.dir])
 		} else {
 			rec.tcpInfo = true
 			rec.tl.mss, rec.tl.ws, rec.tl.tsval, rec.tl.tsecr = o.mss, o.ws, o.tsval, o.tsecr
@@ -134,7 +134,7 @@ func (rec *outRec) appendAddr(b, arena []byte, src bool) []byte {
 func (rec *outRec) appendInfo(b, arena []byte) []byte {
 	b = append(b, arena[rec.off[2]:rec.off[3]]...)
 	if rec.tcpInfo {
-		b = appendTCPInfo(b, &rec.tl, nil, 0)
+		b = appendTCPInfo(b, &rec.tl, nil, 0, rec.fl.ports[rec.dir])
 	}
 	return b
 }
@@ -151,14 +151,18 @@ func (rec *outRec) appendLine(b, arena []byte, opts *Options, lang int) []byte {
 	}
 	b = padLeft(b, s, 10)
 	b = append(b, ' ')
-	s = len(b)
-	b = rec.appendAddr(b, arena, true)
-	b = padLeft(b, s, 12)
-	b = append(b, " → "...)
-	s = len(b)
-	b = rec.appendAddr(b, arena, false)
-	b = padRight(b, s, 12)
-	b = append(b, ' ')
+	if rec.fl != nil {
+		b = append(b, rec.fl.columns[rec.dir]...)
+	} else {
+		s = len(b)
+		b = rec.appendAddr(b, arena, true)
+		b = padLeft(b, s, 12)
+		b = append(b, " → "...)
+		s = len(b)
+		b = rec.appendAddr(b, arena, false)
+		b = padRight(b, s, 12)
+		b = append(b, ' ')
+	}
 	b = append(b, rec.proto...)
 	b = append(b, ' ')
 	b = appendUint(b, uint64(rec.origLen))
@@ -171,7 +175,7 @@ func (rec *outRec) appendLine(b, arena []byte, opts *Options, lang int) []byte {
 		b = append(b, ansiReset...)
 		b = append(b, info[rec.labelsLen:]...)
 		if rec.tcpInfo {
-			b = appendTCPInfo(b, &rec.tl, nil, 0)
+			b = appendTCPInfo(b, &rec.tl, nil, 0, rec.fl.ports[rec.dir])
 		}
 	case opts.Color && rec.rst:
 		b = append(b, ansiRed...)
