@@ -45,7 +45,7 @@ type flow struct {
 	srv     endpoint
 	columns [2]string // "   192.0.2.1 → 192.0.2.2    " for each direction
 	ports   [2]string // "49152 → 80 [" for each direction
-	h       [2]half // [client→server, server→client]
+	h       [2]half   // [client→server, server→client]
 
 	first, last int64 // times of the first and last packets that have one
 	timed       bool  // first and last are set
