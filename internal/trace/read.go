@@ -48,10 +48,11 @@ type Result struct {
 
 // Read is [ReadFile] for a capture already open.
 //
-// It uses two goroutines: one reads, decodes and analyses the packets in
-// order (the analysis needs them one after the other), the other formats
-// and writes them, batch by batch, in the same order. Batches are reused,
-// so memory stays flat.
+// It uses two goroutines, three for a file: one decodes and analyses the
+// packets in order (the analysis needs them one after the other), another
+// formats and writes them, batch by batch, in the same order, and for an
+// *os.File a third reads the file ahead (capfile.NewFileReader). Batches
+// and buffers are reused, so memory stays flat.
 func Read(ctx context.Context, r io.Reader, w io.Writer, opts Options) (Summary, error) {
 	a := NewAnalyzer(opts)
 	var rd *capfile.Reader

@@ -27,7 +27,7 @@ type chunk struct {
 }
 
 const (
-	chunkSize   = 512 << 10
+	chunkSize   = 256 << 10
 	chunksAhead = 3
 )
 
@@ -49,7 +49,7 @@ func (p *prefetch) run(r io.Reader) {
 			return
 		}
 		// One Read, not ReadFull: from a pipe (tcpdump -w - | netdemo
-		// trace read -) packets are shown as they come, not 512 kB later.
+		// trace read -) packets are shown as they come, not a chunk later.
 		n, err := r.Read(buf)
 		for n == 0 && err == nil {
 			n, err = r.Read(buf)
