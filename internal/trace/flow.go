@@ -43,8 +43,7 @@ type flow struct {
 	cliSrcA bool // the client is endpoint a of the key
 	cli     endpoint
 	srv     endpoint
-	columns [2]string // "   192.0.2.1 → 192.0.2.2    " for each direction
-	ports   [2]string // "49152 → 80 [" for each direction
+	view    *flowView // what the printer needs, never written after creation
 	h       [2]half   // [client→server, server→client]
 
 	first, last int64 // times of the first and last packets that have one
@@ -71,10 +70,22 @@ type flow struct {
 	evicting bool
 }
 
-// setColumns formats once what every line of the flow repeats: the Source
+// flowView is what the printer goroutine reads of a flow. It is a
+// separate allocation, written once when the flow is created: the flow
+// itself changes with every packet, and sharing its cache lines with the
+// other core would slow both.
+type flowView struct {
+	id      int
+	tcp     bool
+	addr    [2]string // Source column, by direction (0: client to server)
+	columns [2]string // "   192.0.2.1 → 192.0.2.2    ", by direction
+	ports   [2]string // "49152 → 80 [", by direction
+}
+
+// setView formats once what every line of the flow repeats: the Source
 // and Destination columns and the ports of the TCP Info text, each way.
-// They never change, so the printer goroutine may read them.
-func (fl *flow) setColumns() {
+func (fl *flow) setView() {
+	v := &flowView{id: fl.id, tcp: fl.tcp, addr: [2]string{fl.cli.addr, fl.srv.addr}}
 	for dir := range 2 {
 		src, dst := fl.cli, fl.srv
 		if dir == 1 {
@@ -85,12 +96,13 @@ func (fl *flow) setColumns() {
 		s := len(b)
 		b = append(b, dst.addr...)
 		b = padRight(b, s, 12)
-		fl.columns[dir] = string(append(b, ' '))
+		v.columns[dir] = string(append(b, ' '))
 		p := appendUint(nil, uint64(src.port))
 		p = append(p, " → "...)
 		p = appendUint(p, uint64(dst.port))
-		fl.ports[dir] = string(append(p, " ["...))
+		v.ports[dir] = string(append(p, " ["...))
 	}
+	fl.view = v
 }
 
 type endpoint struct {
@@ -212,7 +224,7 @@ func (t *flowTable) create(f *frame, k flowKey, aIsSrc bool) *flow {
 		fl.srv = endpoint{addrString(f.src, f.addrLen), f.sport}
 	}
 	fl.h[0].winScale, fl.h[1].winScale = -1, -1
-	fl.setColumns()
+	fl.setView()
 	t.m[k] = fl
 	return fl
 }

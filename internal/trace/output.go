@@ -19,7 +19,7 @@ type outRec struct {
 	// up to off[3].
 	off       [4]int32
 	labels    label
-	fl        *flow // nil when the packet belongs to no flow
+	fl        *flowView // nil when the packet belongs to no flow
 	proto     string
 	nt        note
 	tl        tcpLine
@@ -58,12 +58,13 @@ func (a *Analyzer) record(rec *outRec, arena []byte) []byte {
 	f, r := &a.fr, &a.tr
 	*rec = outRec{
 		num: f.num, rel: f.ts - a.base, origLen: int32(f.origLen), digits: uint8(a.digits), noTime: f.noTime,
-		proto: a.proto, labelsLen: uint16(a.labelsLen), nt: a.nt, fl: a.fl, dir: uint8(a.dir),
+		proto: a.proto, labelsLen: uint16(a.labelsLen), nt: a.nt, dir: uint8(a.dir),
 		rst:      f.flags&flagRST != 0 && a.proto == "TCP",
 		fromWire: a.app.proto != "" || a.nt.s != "" || f.net == netUnsupported,
 	}
 	rec.off[0] = int32(len(arena))
 	if fl := a.fl; fl != nil {
+		rec.fl = fl.view
 		rec.off[1], rec.off[2] = rec.off[0], rec.off[0]
 		rec.tl.sport, rec.tl.dport, rec.tl.seglen = f.sport, f.dport, int32(f.seglen)
 		if fl.tcp {
@@ -81,7 +82,7 @@ func (a *Analyzer) record(rec *outRec, arena []byte) []byte {
 	if a.tcpInfo {
 		o := &f.opts
 		if o.nsack > 0 || o.n > len(rec.tl.order) {
-			arena = appendTCPInfo(arena, &rec.tl, o, a.fl.h[1-a.dir].base, a.fl.ports[a.dir])
+			arena = appendTCPInfo(arena, &rec.tl, o, a.fl.h[1-a.dir].base, a.fl.view.ports[a.dir])
 		} else {
 			rec.tcpInfo = true
 			rec.tl.mss, rec.tl.ws, rec.tl.tsval, rec.tl.tsecr = o.mss, o.ws, o.tsval, o.tsecr
@@ -118,10 +119,10 @@ func (a *Analyzer) appendAddr(b []byte, src bool) []byte {
 // appendAddr writes the Source (or Destination) column.
 func (rec *outRec) appendAddr(b, arena []byte, src bool) []byte {
 	if fl := rec.fl; fl != nil {
-		if src == (rec.dir == 0) {
-			return append(b, fl.cli.addr...)
+		if src {
+			return append(b, fl.addr[rec.dir]...)
 		}
-		return append(b, fl.srv.addr...)
+		return append(b, fl.addr[1-rec.dir]...)
 	}
 	if src {
 		return append(b, arena[rec.off[0]:rec.off[1]]...)
