@@ -10,8 +10,8 @@
 //
 // and prints the times (wall clock, and the CPU time the process used:
 // on a shared machine the second says more), the ratios to tshark and
-// tcpdump, and the peak memory of each netdemo run. With -runs N each
-// reader runs N times and the fastest run counts. netdemo's reader runs in a child process (this
+// tcpdump, and the peak memory of each netdemo run. Each netdemo reader
+// and tcpdump run -runs times (3) and the fastest run counts; tshark once. netdemo's reader runs in a child process (this
 // program, re-executed), so that its peak memory is its own.
 //
 //	go run ./internal/trace/benchtrace -n 1000000 -o /tmp/trace.pcap
@@ -39,7 +39,7 @@ func main() {
 	seed := flag.Int64("seed", 1, "random seed of the synthetic capture")
 	noTshark := flag.Bool("no-tshark", false, "do not run tshark")
 	noTcpdump := flag.Bool("no-tcpdump", false, "do not run tcpdump")
-	runs := flag.Int("runs", 1, "run each reader this many times and keep the fastest")
+	runs := flag.Int("runs", 3, "run each netdemo reader and tcpdump this many times and keep the fastest (tshark runs once)")
 	child := flag.String("child", "", "internal: read FILE (the argument) in this mode: text, lines or json")
 	flag.Parse()
 	var err error
@@ -97,7 +97,7 @@ func run(n int, path string, reuse bool, seed int64, noTshark, noTcpdump bool, r
 	}
 	var results []result
 	var tshark, tcpdump time.Duration
-	best := func(mk func() *exec.Cmd, capture bool) (times, string, error) {
+	best := func(mk func() *exec.Cmd, capture bool, runs int) (times, string, error) {
 		var b times
 		var out string
 		for i := range runs {
@@ -116,7 +116,7 @@ func run(n int, path string, reuse bool, seed int64, noTshark, noTcpdump bool, r
 		{"netdemo trace read --notes=false", "lines"},
 		{"netdemo trace read --json", "json"},
 	} {
-		t, out, err := best(func() *exec.Cmd { return exec.Command(self, "-child", mode.child, path) }, true)
+		t, out, err := best(func() *exec.Cmd { return exec.Command(self, "-child", mode.child, path) }, true, runs)
 		if err != nil {
 			return fmt.Errorf("%s: %w", mode.name, err)
 		}
@@ -139,7 +139,11 @@ func run(n int, path string, reuse bool, seed int64, noTshark, noTcpdump bool, r
 			fmt.Printf("%s: not installed (apt-get install %s), no comparison\n", tool.name, tool.name)
 			continue
 		}
-		t, _, err := best(func() *exec.Cmd { return exec.Command(bin, tool.args...) }, false)
+		n := runs
+		if tool.name == "tshark" {
+			n = 1 // seconds per run
+		}
+		t, _, err := best(func() *exec.Cmd { return exec.Command(bin, tool.args...) }, false, n)
 		if err != nil {
 			return fmt.Errorf("%s: %w", tool.name, err)
 		}
