@@ -328,13 +328,36 @@ func TestFileReaderSameAsReader(t *testing.T) {
 			recs = append(recs, fmt.Sprintf("%d %v %d %x %q", rec.Number, rec.Time, rec.OrigLen, rec.Data, rec.Comments))
 		}
 	}
+	// A pcap of several read-ahead chunks, packets straddling their ends.
+	var big bytes.Buffer
+	w, _ = NewWriter(&big, WriterOptions{LinkType: LinkRaw})
+	for i := range 3000 {
+		w.WritePacket(t0, bytes.Repeat([]byte{byte(i)}, 100+i%1400), 0)
+	}
+	files = append(files, big.Bytes(), big.Bytes()[:big.Len()-1])
+	dir := t.TempDir()
 	for i, f := range files {
 		want, wantErr := read(NewReader(bytes.NewReader(f)))
-		for _, src := range []io.Reader{bytes.NewReader(f), iotest.OneByteReader(bytes.NewReader(f)), iotest.HalfReader(bytes.NewReader(f))} {
+		// A real file, read from an offset.
+		path := fmt.Sprintf("%s/%d", dir, i)
+		if err := os.WriteFile(path, append([]byte("xyz"), f...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		file, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file.Seek(3, io.SeekStart)
+		sources := []io.Reader{file, bytes.NewReader(f), iotest.HalfReader(bytes.NewReader(f))}
+		if len(f) < 1<<20 {
+			sources = append(sources, iotest.OneByteReader(bytes.NewReader(f)))
+		}
+		for j, src := range sources {
 			got, gotErr := read(NewFileReader(src))
 			if gotErr != wantErr || strings.Join(got, "\n") != strings.Join(want, "\n") {
-				t.Errorf("file %d: %d records, error %q; want %d records, error %q", i, len(got), gotErr, len(want), wantErr)
+				t.Errorf("file %d, source %d: %d records, error %q; want %d records, error %q", i, j, len(got), gotErr, len(want), wantErr)
 			}
 		}
+		file.Close()
 	}
 }
