@@ -31,8 +31,10 @@ cross:
 bench:
 	$(GO) test -run '^$$' -bench . $(PKGS)
 
-# bench-trace: our capture reader against tshark on the same 1,000,000-packet
-# capture, side by side (tshark only when installed).
+# bench-trace: our capture reader (text with notes, --notes=false, --json)
+# against tshark -r and tcpdump -nn -r on the same 1,000,000-packet capture,
+# side by side: wall and CPU time, ratios, peak memory (tshark and tcpdump
+# only when installed: apt-get install tshark tcpdump).
 bench-trace:
 	$(GO) run ./internal/trace/benchtrace
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"strings"
 
@@ -15,10 +16,11 @@ import (
 // cmdTrace reads any capture a user brings. `netdemo run trace` is the demo
 // that makes one; `netdemo trace read FILE` explains someone else's.
 var cmdTrace = &command{
-	UsageLine: "trace read FILE [flags]",
+	UsageLine: "trace read FILE|- [flags]",
 	Short:     "explain every packet of a pcap or pcapng capture (any tool's)",
 	Run: func(ctx context.Context, args []string, stdio demo.IO) error {
 		if len(args) == 0 || args[0] != "read" {
+			// FILE may be gzip-compressed (.pcap.gz); "-" reads standard input.
 			return &demo.UsageError{Msg: "usage: netdemo trace read FILE [--notes=false] [--lang en|zh] [--json] [--ladder N]  (the demo is: netdemo run trace)"}
 		}
 		fs := flag.NewFlagSet("trace read", flag.ContinueOnError)
@@ -54,14 +56,24 @@ var cmdTrace = &command{
 		if *lang != "en" && *lang != "zh" {
 			return &demo.UsageError{Msg: `--lang must be en or zh, got "` + *lang + `"`}
 		}
-		_, err := trace.ReadFile(ctx, file, stdio.Out, trace.Options{
+		opts := trace.Options{
 			Lang:   *lang,
 			Notes:  *notes,
 			JSON:   *jsonOut,
 			Color:  !*jsonOut && term.NewStyle(stdio.Out, *noColor).On(),
 			Flows:  true,
 			Ladder: *ladder,
-		})
+		}
+		if file == "-" { // standard input, as tshark -r -
+			if stdio.In == nil {
+				return errors.New("trace read -: no standard input")
+			}
+			if _, err := trace.Read(ctx, stdio.In, stdio.Out, opts); err != nil {
+				return fmt.Errorf("read standard input: %w", err)
+			}
+			return nil
+		}
+		_, err := trace.ReadFile(ctx, file, stdio.Out, opts)
 		return err
 	},
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -72,5 +74,36 @@ func TestTraceReadBadInput(t *testing.T) {
 		if code != tt.code || !strings.HasPrefix(errOut, tt.want) || strings.Count(errOut, "\n") != 1 {
 			t.Errorf("netdemo %v: exit %d, stderr %q; want exit %d and one line starting %q", tt.args, code, errOut, tt.code, tt.want)
 		}
+	}
+}
+
+// TestTraceReadStdinAndJSON reads a capture from standard input ("-", as
+// tshark -r -) and checks the --json result shape: the counts at the top
+// level, as `netdemo run trace --json` has them, and the flows under
+// flow_list.
+func TestTraceReadStdinAndJSON(t *testing.T) {
+	path := writeCapture(t, 200)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cmd := exec.Command(binary, "trace", "read", "-", "--json")
+	cmd.Stdin = f
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("trace read - --json: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	var res map[string]any
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &res); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := res["flow_list"].([]any)
+	if res["kind"] != "result" || res["packets"] != 200.0 || len(lines) != 201 {
+		t.Errorf("result %v after %d lines, want 200 packets", res, len(lines))
+	}
+	if n, _ := res["flows"].(float64); n < 1 || int(n) != len(list) {
+		t.Errorf("flows = %v with %d entries in flow_list, want the same number", res["flows"], len(list))
 	}
 }

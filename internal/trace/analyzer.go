@@ -19,8 +19,9 @@ type Analyzer struct {
 	flows *flowTable
 	sum   Summary
 
-	started bool
-	base    int64 // Unix ns of the first packet: times are relative to it
+	started  bool
+	base     int64 // Unix ns of the first packet: times are relative to it
+	flowBase bool  // flows.base is set: the first packet with a time was seen
 
 	// Scratch state for the packet being processed, reused every time.
 	fr        frame
@@ -32,7 +33,10 @@ type Analyzer struct {
 	dir       int
 	digits    int
 	info      []byte
-	labelsLen int // bytes of expert labels at the start of info
+	labelsLen int  // bytes of expert labels at the start of info
+	tcpInfo   bool // info lacks tshark's TCP Info text: outRec adds it when printing
+	rec       outRec
+	recArena  []byte
 	noteB     []byte
 	scr       []byte
 }
@@ -59,8 +63,9 @@ func (a *Analyzer) Add(ts time.Time, data []byte) Packet {
 // AddLink is [Analyzer.Add] with an explicit link type and wire length.
 // An unsupported link type gives a packet whose Info says so.
 func (a *Analyzer) AddLink(ts time.Time, link capfile.LinkType, data []byte, origLen int) Packet {
-	a.process(ts.UnixNano(), link, data, origLen, 9)
-	return a.packet()
+	a.process(ts.UnixNano(), link, data, origLen, 9, false)
+	a.recArena = a.record(&a.rec, a.recArena[:0])
+	return a.rec.packet(a.recArena, a.lang)
 }
 
 // Summary returns the counts so far.
@@ -74,25 +79,28 @@ func (a *Analyzer) Summary() Summary {
 // appearance (at most 2×MaxFlows: the oldest evicted ones are dropped).
 func (a *Analyzer) Flows() []Flow { return a.flows.flows() }
 
-// process decodes and analyses one packet into the scratch state.
-func (a *Analyzer) process(ts int64, link capfile.LinkType, data []byte, origLen, digits int) {
+// process decodes and analyses one packet into the scratch state. noTime
+// says the capture recorded no time for it: ts is then 0, as tshark takes
+// it for its analysis, and the line shows no time.
+func (a *Analyzer) process(ts int64, link capfile.LinkType, data []byte, origLen, digits int, noTime bool) {
 	a.sum.Packets++
 	if !a.started {
-		a.started, a.base, a.flows.base = true, ts, ts
+		a.started, a.base = true, ts
+	}
+	if !noTime && !a.flowBase {
+		a.flowBase, a.flows.base = true, ts
 	}
 	f := &a.fr
-	f.num, f.ts, f.origLen = a.sum.Packets, ts, max(origLen, len(data))
+	f.num, f.ts, f.origLen, f.noTime = a.sum.Packets, ts, max(origLen, len(data)), noTime
 	a.digits = digits
 	decode(f, link, data)
-	if link != capfile.LinkRaw && !linkSupported(link) {
-		f.malformed = (&UnsupportedLinkTypeError{link}).Error()
-	}
 	a.fl, a.dir, a.proto = nil, 0, ""
 	a.tr = tcpResult{}
 	a.nt = note{}
 	a.app.info, a.app.proto, a.app.note = a.app.info[:0], "", note{}
 	a.info = a.info[:0]
 	a.labelsLen = 0
+	a.tcpInfo = false
 
 	switch {
 	case f.net == netIPv4 || f.net == netIPv6:
@@ -115,16 +123,7 @@ func (a *Analyzer) process(ts int64, link capfile.LinkType, data []byte, origLen
 	case f.net == netARP:
 		a.arp()
 	default:
-		a.proto = "?"
-		if f.net == netOther && f.hasLinkAddr {
-			a.proto = "0x" + string(hex4(f.etherType))
-			a.info = append(a.info, "Ethernet II"...)
-		} else {
-			a.info = append(a.info, "[Malformed Packet: "...)
-			a.info = append(a.info, f.malformed...)
-			a.info = append(a.info, ']')
-		}
-		a.nt = note{id: noteMalformed, s: f.malformed}
+		a.nonIP()
 	}
 }
 
@@ -138,10 +137,19 @@ func (a *Analyzer) tcp() {
 	fl.pkts[dir]++
 	fl.bytes[dir] += int64(f.origLen)
 	fl.payload[dir] += int64(f.seglen)
-	fl.last = f.ts
+	fl.seen(f)
+	a.proto = "TCP"
+	if f.hdrState == tcpHdrPastEnd {
+		a.malformedTCP()
+		return
+	}
 
 	r := &a.tr
 	analyzeTCP(fl, dir, f, r)
+	if f.hdrState == tcpHdrTooShort {
+		// tshark analyses the segment but stops before printing its labels.
+		r.labels = 0
+	}
 	if r.labels&lblAnyRetransmission != 0 {
 		a.sum.Retransmissions++
 		fl.retrans++
@@ -158,7 +166,6 @@ func (a *Analyzer) tcp() {
 	}
 	conn := a.connection()
 
-	a.proto = "TCP"
 	if f.malformed == "" && len(f.payload) > 0 && r.labels&(lblAnyRetransmission|lblOutOfOrder) == 0 {
 		if detectHTTP(f.payload, &a.app) || detectTLS(f.payload, fl, &a.app) {
 			a.proto = a.app.proto
@@ -167,10 +174,30 @@ func (a *Analyzer) tcp() {
 	a.nt = a.tcpNote(conn)
 	a.info = appendLabels(a.info, r)
 	a.labelsLen = len(a.info)
-	if a.app.proto != "" {
+	switch {
+	case f.hdrState == tcpHdrTooShort:
+		a.info = appendTCPHeadline(a.info, f, r.relSeq, r.relAck, r.window)
+		a.info = append(a.info, ", bogus TCP header length ("...)
+		a.info = appendUint(a.info, uint64(f.hdrLen))
+		a.info = append(a.info, ", must be at least 20)"...)
+		a.nt = note{id: noteTCPHeaderTooShort, a: int64(f.hdrLen), who: dir}
+	case a.app.proto != "":
 		a.info = append(a.info, a.app.info...)
-	} else {
-		a.info = appendTCPInfo(a.info, f, r, &fl.h[1-dir])
+	default:
+		a.tcpInfo = true // written when printing: see outRec
+	}
+}
+
+// malformedTCP shows a segment whose header runs past its end as tshark
+// does: the header fields as they are (absolute numbers, raw window), then
+// "[Malformed Packet]", and no sequence analysis.
+func (a *Analyzer) malformedTCP() {
+	f := &a.fr
+	a.info = appendTCPHeadline(a.info, f, f.seq, f.ack, uint32(f.win))
+	a.info = append(a.info, "[Malformed Packet]"...)
+	a.nt = note{id: noteTCPHeaderPastEnd, a: int64(f.hdrLen), b: int64(f.ipPayLen), who: a.dir}
+	if f.flags&flagRST != 0 {
+		a.sum.Resets++
 	}
 }
 
@@ -256,22 +283,41 @@ func (a *Analyzer) tcpNote(conn note) note {
 	who := a.dir
 	first := int64(r.relSeq)
 	last := first + int64(f.seglen) - 1
+	// since is how long after the original a retransmission came; -1
+	// when either has no time.
+	since := int64(-1)
+	if r.hasOrig && !f.noTime {
+		since = f.ts - r.origTS
+	}
+	const repeats = lblAnyRetransmission | lblOutOfOrder | lblDupACK
 	switch l := r.labels; {
 	case f.flags&flagRST != 0:
 		return conn
+	case r.twice && l&repeats != 0:
+		return note{id: noteCapturedTwice, d: r.twiceGap, who: who}
+	case l&lblAnyRetransmission != 0 && f.seglen == 0:
+		// A SYN, SYN/ACK or FIN without data, sent again.
+		switch {
+		case f.flags&(flagSYN|flagACK) == flagSYN:
+			return note{id: noteSYNAgain, who: who}
+		case f.flags&flagSYN != 0:
+			return note{id: noteSYNACKAgain, d: since, who: who}
+		default:
+			return note{id: noteFINAgain, d: since, who: who}
+		}
 	case l&lblFastRetransmission != 0:
-		return note{id: noteFastRetransmission, a: first, b: last, d: f.ts - r.origTS, who: who}
+		return note{id: noteFastRetransmission, a: first, b: last, d: since, who: who}
 	case l&lblSpuriousRetransmission != 0:
 		return note{id: noteSpurious, a: first, b: last, who: who}
 	case l&lblRetransmission != 0:
-		if f.flags&flagSYN != 0 && f.flags&flagACK == 0 {
-			return note{id: noteSYNAgain, who: who}
+		if since >= 0 {
+			return note{id: noteRetransmission, a: first, b: last, d: since, who: who}
 		}
-		if r.hasOrig {
-			return note{id: noteRetransmission, a: first, b: max(last, first), d: f.ts - r.origTS, who: who}
-		}
-		return note{id: noteRetransmissionNoOrig, a: first, b: max(last, first), who: who}
+		return note{id: noteRetransmissionNoOrig, a: first, b: last, who: who}
 	case l&lblOutOfOrder != 0:
+		if f.seglen == 0 {
+			return note{id: noteOutOfOrderFlag, a: first, who: who}
+		}
 		return note{id: noteOutOfOrder, a: first, b: last, who: who}
 	case l&lblDupACK != 0:
 		id := noteDupACK
@@ -322,7 +368,7 @@ func (a *Analyzer) udp() {
 	fl.pkts[dir]++
 	fl.bytes[dir] += int64(f.origLen)
 	fl.payload[dir] += int64(f.seglen)
-	fl.last = f.ts
+	fl.seen(f)
 	a.sum.UDPDatagrams++
 	a.proto = "UDP"
 	a.nt = note{id: noteUDP, a: int64(f.seglen), who: dir}
@@ -366,9 +412,17 @@ func (a *Analyzer) other() {
 		a.nt = note{id: noteMalformed, s: f.malformed}
 		return
 	}
+	if !ok {
+		// tshark's Info for a protocol it has no dissector for.
+		a.info = append(a.info, "Unknown ("...)
+		a.info = appendUint(a.info, uint64(f.proto))
+		a.info = append(a.info, ')')
+		a.nt = note{id: noteUnknownIPProto, a: int64(f.proto)}
+		return
+	}
 	a.info = append(a.info, "IP protocol "...)
 	a.info = appendUint(a.info, uint64(f.proto))
-	a.nt = note{id: noteOtherIP, s: name}
+	a.nt = note{id: noteOtherIP, s: name + " (" + string(appendUint(nil, uint64(f.proto))) + ")"}
 }
 
 var icmpUnreach = map[uint8]string{

@@ -49,7 +49,7 @@ func Annotate(ctx context.Context, r io.Reader, w io.Writer, opts Options) (Summ
 			}
 			ifaces[key] = id
 		}
-		a.process(rec.Time.UnixNano(), rec.LinkType, rec.Data, rec.OrigLen, rec.TimeDigits)
+		a.process(rec.Time.UnixNano(), rec.LinkType, rec.Data, rec.OrigLen, rec.TimeDigits, rec.NoTime)
 		comments = append(comments[:0], rec.Comments...)
 		if c := a.comment(); c != "" {
 			comments = append(comments, c)

@@ -22,9 +22,21 @@ type appResult struct {
 
 var httpMethods = [...]string{"GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT ", "TRACE "}
 
+// looksHTTP is a quick test of the first bytes, so that binary payloads
+// are not searched for a line end.
+func looksHTTP(p []byte) bool {
+	switch p[0] {
+	case 'H': // HTTP/1.x status line, or HEAD
+		return p[1] == 'T' || p[1] == 'E'
+	case 'G', 'P', 'D', 'O', 'C', 'T':
+		return p[1] >= 'A' && p[1] <= 'Z'
+	}
+	return false
+}
+
 // detectHTTP recognises a request or status line at the start of p.
 func detectHTTP(p []byte, r *appResult) bool {
-	if len(p) < 9 {
+	if len(p) < 9 || !looksHTTP(p) {
 		return false
 	}
 	line := p

@@ -3,6 +3,7 @@ package trace
 import (
 	"encoding/binary"
 	"fmt"
+	"strconv"
 
 	"github.com/netdemo/netdemo/internal/trace/capfile"
 )
@@ -18,7 +19,17 @@ const (
 	netIPv4
 	netIPv6
 	netARP
-	netOther // a link-layer frame we can name but not decode further
+	netOther       // a link-layer frame we can name but not decode further
+	netLLC         // an IEEE 802.3 frame: a length, then an 802.2 LLC header
+	netPPPoED      // PPPoE discovery (PADI, PADO...)
+	netUnsupported // a link type the decoder cannot read (in a pcapng with several)
+)
+
+// TCP header length problems, which tshark treats in two different ways.
+const (
+	tcpHdrOK       = iota
+	tcpHdrPastEnd  // data offset beyond the segment: malformed, not analysed
+	tcpHdrTooShort // data offset below 20 bytes: analysed, shown as bogus
 )
 
 // IP protocol numbers that get their own treatment.
@@ -68,6 +79,10 @@ type frame struct {
 	linkDst     [6]byte
 	hasLinkAddr bool
 	etherType   uint16
+	pppProto    uint16 // PPP protocol of a PPP frame that is not IP
+	linkType    capfile.LinkType
+	noTime      bool // the capture recorded no time (pcapng simple packet block)
+	ipID        uint16
 
 	sport, dport uint16
 	transport    []byte // transport header and payload as captured
@@ -78,6 +93,8 @@ type frame struct {
 	win      uint16
 	urg      uint16
 	seglen   int // payload length per the IP header, as tshark's Len=
+	hdrLen   int
+	hdrState int // tcpHdrOK, tcpHdrPastEnd, tcpHdrTooShort
 	opts     tcpOptions
 
 	payload   []byte // captured application bytes (TCP or UDP)
@@ -101,7 +118,16 @@ type tcpOptions struct {
 type UnsupportedLinkTypeError struct{ LinkType capfile.LinkType }
 
 func (e *UnsupportedLinkTypeError) Error() string {
-	return fmt.Sprintf("unsupported link type %d (%s)", int(e.LinkType), e.LinkType)
+	return "unsupported link type " + linkTypeName(e.LinkType)
+}
+
+// linkTypeName is "127 (IEEE802_11_RADIOTAP)", or the bare number for a
+// link type without a name.
+func linkTypeName(l capfile.LinkType) string {
+	if n := l.String(); n != strconv.Itoa(int(l)) {
+		return strconv.Itoa(int(l)) + " (" + n + ")"
+	}
+	return strconv.Itoa(int(l))
 }
 
 // linkSupported reports whether decode understands the link type.
@@ -109,16 +135,27 @@ func linkSupported(l capfile.LinkType) bool {
 	switch l {
 	case capfile.LinkNull, capfile.LinkEthernet, capfile.LinkRawBSD12, capfile.LinkRawBSD14,
 		capfile.LinkRaw, capfile.LinkLoop, capfile.LinkLinuxSLL, capfile.LinkIPv4,
-		capfile.LinkIPv6, capfile.LinkSLL2:
+		capfile.LinkIPv6, capfile.LinkSLL2, linkPPP, linkPPPHDLC, linkPPPoE:
 		return true
 	}
 	return false
 }
 
+// PPP link types (https://www.tcpdump.org/linktypes.html).
+const (
+	linkPPP     capfile.LinkType = 9  // PPP, with or without HDLC-like framing
+	linkPPPHDLC capfile.LinkType = 50 // PPP in HDLC-like framing (RFC 1662)
+	linkPPPoE   capfile.LinkType = 51 // PPPoE session header, no Ethernet header
+)
+
 // decode fills f from one captured packet of the given link type.
 func decode(f *frame, link capfile.LinkType, data []byte) {
-	*f = frame{num: f.num, ts: f.ts, origLen: f.origLen}
+	*f = frame{num: f.num, ts: f.ts, origLen: f.origLen, noTime: f.noTime, linkType: link}
 	switch link {
+	case linkPPP, linkPPPHDLC:
+		decodePPP(f, data)
+	case linkPPPoE:
+		decodePPPoESession(f, data)
 	case capfile.LinkEthernet:
 		decodeEthernet(f, data)
 	case capfile.LinkRaw, capfile.LinkRawBSD12, capfile.LinkRawBSD14:
@@ -160,7 +197,7 @@ func decode(f *frame, link capfile.LinkType, data []byte) {
 			f.malformed = fmt.Sprintf("loopback family %d", fam)
 		}
 	default:
-		f.malformed = "unsupported link type"
+		f.net = netUnsupported
 	}
 }
 
@@ -174,6 +211,11 @@ func decodeEthernet(f *frame, b []byte) {
 	f.hasLinkAddr = true
 	et := binary.BigEndian.Uint16(b[12:])
 	b = b[14:]
+	if et <= 1500 {
+		// IEEE 802.3: a length, not an EtherType; an 802.2 LLC header follows.
+		decodeLLC(f, et, b)
+		return
+	}
 	for i := 0; i < 2 && (et == 0x8100 || et == 0x88a8); i++ { // VLAN tags
 		if len(b) < 4 {
 			f.malformed = "short VLAN tag"
@@ -195,9 +237,73 @@ func decodeEtherType(f *frame, et uint16, b []byte) {
 	case 0x0806:
 		f.net = netARP
 		f.transport = b
+	case 0x8864:
+		decodePPPoESession(f, b)
+	case 0x8863:
+		f.net = netPPPoED
+		f.transport = b
 	default:
 		f.net = netOther
+		f.transport = b
 	}
+}
+
+// decodePPPoESession reads a PPPoE session header (RFC 2516 §4: version,
+// type, code, session id, length) and the PPP frame it carries.
+func decodePPPoESession(f *frame, b []byte) {
+	if len(b) < 6 {
+		f.malformed = "short PPPoE header"
+		return
+	}
+	n := int(binary.BigEndian.Uint16(b[4:]))
+	b = b[6:]
+	if n < len(b) {
+		b = b[:n] // drop Ethernet padding
+	}
+	decodePPP(f, b)
+}
+
+// decodePPP reads a PPP frame: the optional address and control bytes of
+// HDLC-like framing (RFC 1662 §3.1), then the protocol field, which may be
+// compressed to one byte (RFC 1661 §6.5).
+func decodePPP(f *frame, b []byte) {
+	if len(b) >= 2 && b[0] == 0xff && b[1] == 0x03 {
+		b = b[2:]
+	}
+	if len(b) < 1 {
+		f.malformed = "short PPP header"
+		return
+	}
+	var proto uint16
+	if b[0]&1 == 1 {
+		proto, b = uint16(b[0]), b[1:]
+	} else {
+		if len(b) < 2 {
+			f.malformed = "short PPP header"
+			return
+		}
+		proto, b = binary.BigEndian.Uint16(b), b[2:]
+	}
+	switch proto {
+	case 0x0021:
+		decodeIPv4(f, b)
+	case 0x0057:
+		decodeIPv6(f, b)
+	default:
+		f.net = netOther
+		f.pppProto = proto
+		f.transport = b
+	}
+}
+
+// decodeLLC reads the 802.2 LLC header of an 802.3 frame of length n.
+func decodeLLC(f *frame, n uint16, b []byte) {
+	if int(n) < len(b) {
+		b = b[:n] // drop Ethernet padding
+	}
+	f.net = netLLC
+	f.etherType = n
+	f.transport = b
 }
 
 func decodeIP(f *frame, b []byte) {
@@ -232,6 +338,7 @@ func decodeIPv4(f *frame, b []byte) {
 	copy(f.dst[:4], b[16:20])
 	f.proto = b[9]
 	f.ttl = b[8]
+	f.ipID = binary.BigEndian.Uint16(b[4:])
 	if total < ihl {
 		// TSO/GSO captures write 0: trust the captured length.
 		total = len(b)
@@ -336,14 +443,25 @@ func decodeTCP(f *frame, b []byte) {
 	f.seq = binary.BigEndian.Uint32(b[4:])
 	f.ack = binary.BigEndian.Uint32(b[8:])
 	hl := int(b[12]>>4) * 4
+	f.hdrLen = hl
 	f.flags = uint16(b[12]&1)<<8 | uint16(b[13])
 	f.win = binary.BigEndian.Uint16(b[14:])
 	f.urg = binary.BigEndian.Uint16(b[18:])
-	if hl < 20 || hl > len(b) {
-		f.malformed = "bad TCP header length"
-		if hl < 20 {
-			return
-		}
+	// tshark analyses a segment whose header length is below 20 bytes as
+	// one whose payload starts there, but skips one whose header would
+	// run past the end of the segment: that is a malformed packet.
+	if hl < 20 {
+		f.hdrState = tcpHdrTooShort
+		f.seglen = max(f.ipPayLen-hl, 0)
+		return
+	}
+	if hl > f.ipPayLen {
+		f.hdrState = tcpHdrPastEnd
+		f.malformed = "TCP header length beyond the segment"
+		return
+	}
+	if hl > len(b) {
+		f.malformed = "bad TCP header length" // cut short by the capture's snaplen
 		hl = len(b)
 	}
 	parseTCPOptions(&f.opts, b[20:hl])

@@ -38,10 +38,38 @@
 // # Memory and speed
 //
 // Nothing is kept per packet: only per-flow state (a few hundred bytes per
-// flow, capped by Options.MaxFlows). Decoding reads the headers in place,
-// and printing appends to one reused buffer, so reading a file costs a few
-// hundred nanoseconds per packet — tens of times faster than tshark, which
-// dissects every field. See internal/trace/benchtrace.
+// flow, capped by Options.MaxFlows). Decoding reads the headers in place
+// (capfile hands out packets from its read buffer), and [Read] splits the
+// work over two goroutines: one decodes and analyses the packets in order,
+// the other formats the lines or the JSON objects (written by hand, without
+// reflection) batch by batch, in the same order, into reused buffers. A
+// packet costs a few hundred nanoseconds, tens of times less than tshark,
+// which dissects every field; memory stays flat. `make bench-trace`
+// (internal/trace/benchtrace) times text, --json, tshark and tcpdump side
+// by side.
+//
+// # Captures from other tools
+//
+// Whatever tshark reads among pcap, "modified pcap" (magic a1b2cd34),
+// pcapng and their gzip-compressed forms is read; "-" is standard input.
+// A pcapng may mix interfaces of several link types: packets of a link
+// type the decoder does not know get one line that says so, the others are
+// decoded. PPPoE and PPP carry IP and are decoded; 802.3/LLC frames,
+// spanning tree and other EtherTypes are named. Packets without a time
+// (pcapng simple packet blocks) show none, as in tshark. A second copy of
+// the same packet (same IP ID and TCP header, as tcpdump -i any records
+// when a packet crosses two interfaces) gets tshark's label and a note that
+// says it was captured twice. testdata/make-captures.sh writes such
+// captures with tcpdump, editcap, mergecap and text2pcap, and
+// TestCapturesAgainstTshark compares every one with tshark.
+//
+// # JSON
+//
+// With Options.JSON each packet is a {"kind":"packet",...} line ([Packet])
+// and the last line is {"kind":"result",...} ([Result]): the counts of
+// [Summary] at the top level ("packets", "flows", "retransmissions"...) and
+// the flows ([Flow]) as a list under "flow_list" — the shape of the result
+// of `netdemo run trace --json`.
 //
 // # Files
 //

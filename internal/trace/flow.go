@@ -43,9 +43,11 @@ type flow struct {
 	cliSrcA bool // the client is endpoint a of the key
 	cli     endpoint
 	srv     endpoint
-	h       [2]half // [client→server, server→client]
+	view    *flowView // what the printer needs, never written after creation
+	h       [2]half   // [client→server, server→client]
 
-	first, last int64
+	first, last int64 // times of the first and last packets that have one
+	timed       bool  // first and last are set
 	synTime     int64 // most recent SYN without ACK (Wireshark's ts_mru_syn)
 	sawSyn      bool
 	firstRTT    int64 // SYN → ACK of the handshake (Wireshark's iRTT)
@@ -66,6 +68,41 @@ type flow struct {
 	tlsVer   uint16
 	quic     bool
 	evicting bool
+}
+
+// flowView is what the printer goroutine reads of a flow. It is a
+// separate allocation, written once when the flow is created: the flow
+// itself changes with every packet, and sharing its cache lines with the
+// other core would slow both.
+type flowView struct {
+	id      int
+	tcp     bool
+	addr    [2]string // Source column, by direction (0: client to server)
+	columns [2]string // "   192.0.2.1 → 192.0.2.2    ", by direction
+	ports   [2]string // "49152 → 80 [", by direction
+}
+
+// setView formats once what every line of the flow repeats: the Source
+// and Destination columns and the ports of the TCP Info text, each way.
+func (fl *flow) setView() {
+	v := &flowView{id: fl.id, tcp: fl.tcp, addr: [2]string{fl.cli.addr, fl.srv.addr}}
+	for dir := range 2 {
+		src, dst := fl.cli, fl.srv
+		if dir == 1 {
+			src, dst = dst, src
+		}
+		b := padLeft(append([]byte(nil), src.addr...), 0, 12)
+		b = append(b, " → "...)
+		s := len(b)
+		b = append(b, dst.addr...)
+		b = padRight(b, s, 12)
+		v.columns[dir] = string(append(b, ' '))
+		p := appendUint(nil, uint64(src.port))
+		p = append(p, " → "...)
+		p = appendUint(p, uint64(dst.port))
+		v.ports[dir] = string(append(p, " ["...))
+	}
+	fl.view = v
 }
 
 type endpoint struct {
@@ -105,6 +142,7 @@ type half struct {
 	winScale     int8   // shift; -1 unknown, -2 no scaling
 	lastLabels   label
 	sentSegments segRing
+	last         segSig // the previous segment, to spot the same packet captured twice
 }
 
 // segRing remembers when recent segments were first sent, so that a
@@ -170,7 +208,7 @@ func (t *flowTable) create(f *frame, k flowKey, aIsSrc bool) *flow {
 	if len(t.m) >= t.max {
 		t.evict(f.ts)
 	}
-	fl := &flow{id: t.nextID, key: k, tcp: f.proto == protoTCP, first: f.ts}
+	fl := &flow{id: t.nextID, key: k, tcp: f.proto == protoTCP}
 	t.nextID++
 	// The client is the sender of the first packet, unless that packet is
 	// a SYN/ACK: then the capture missed the SYN and the sender is the server.
@@ -186,6 +224,7 @@ func (t *flowTable) create(f *frame, k flowKey, aIsSrc bool) *flow {
 		fl.srv = endpoint{addrString(f.src, f.addrLen), f.sport}
 	}
 	fl.h[0].winScale, fl.h[1].winScale = -1, -1
+	fl.setView()
 	t.m[k] = fl
 	return fl
 }
@@ -247,6 +286,17 @@ func (t *flowTable) flows() []Flow {
 	return out
 }
 
+// seen records the time of a packet of the flow, when it has one.
+func (fl *flow) seen(f *frame) {
+	if f.noTime {
+		return
+	}
+	if !fl.timed {
+		fl.first, fl.timed = f.ts, true
+	}
+	fl.last = f.ts
+}
+
 func (fl *flow) summary(base int64) Flow {
 	s := Flow{
 		ID:       fl.id,
@@ -255,11 +305,15 @@ func (fl *flow) summary(base int64) Flow {
 		Server:   fl.srv.String(),
 		Start:    float64(fl.first-base) / 1e9,
 		Duration: float64(fl.last-fl.first) / 1e9,
+		NoTime:   !fl.timed,
 		Packets:  fl.pkts,
 		Bytes:    fl.bytes,
 		Payload:  fl.payload,
 		Retrans:  fl.retrans,
 		DupACKs:  fl.dupacks,
+	}
+	if !fl.timed {
+		s.Start = 0
 	}
 	if fl.tcp {
 		s.Protocol = "TCP"

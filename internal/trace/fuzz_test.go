@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"testing"
 	"time"
 
@@ -55,6 +56,17 @@ func seedCaptures(t testing.TB) [][]byte {
 func FuzzReadFile(f *testing.F) {
 	for _, s := range seedCaptures(f) {
 		f.Add(s)
+	}
+	// Captures of other tools: PPPoE, LLC, several link types, simple
+	// packet blocks, modified pcap, gzip, malformed TCP headers. The large
+	// ones are cut to their first 2 kB (the reader then reports a
+	// truncated file): minimising a big input stalls the fuzzer.
+	for _, name := range []string{"nonip.pcap", "malformed-tcp.pcap", "mixed-links.pcapng", "loopback-spb.pcapng", "loopback-modified.pcap", "loopback-any.pcap.gz"} {
+		b, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b[:min(len(b), 2048)])
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		Read(context.Background(), bytes.NewReader(data), io.Discard, Options{Notes: true, Flows: true, Ladder: 5})

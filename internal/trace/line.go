@@ -1,10 +1,5 @@
 package trace
 
-import (
-	"net/netip"
-	"strconv"
-)
-
 // Formatting of the tshark-style line. Everything appends to a byte slice
 // that the caller reuses, so printing a packet allocates nothing.
 //
@@ -20,7 +15,34 @@ const (
 	ansiReset = "\x1b[0m"
 )
 
-func appendUint(b []byte, v uint64) []byte { return strconv.AppendUint(b, v, 10) }
+// appendUint writes v in decimal, two digits at a time: the lines hold
+// nine or ten numbers each, so this is the printer's inner loop.
+func appendUint(b []byte, v uint64) []byte {
+	if v < 10 {
+		return append(b, byte('0'+v))
+	}
+	var tmp [20]byte
+	i := len(tmp)
+	for v >= 100 {
+		q := v / 100
+		r := (v - q*100) * 2
+		i -= 2
+		tmp[i], tmp[i+1] = digitPairs[r], digitPairs[r+1]
+		v = q
+	}
+	if v >= 10 {
+		i -= 2
+		tmp[i], tmp[i+1] = digitPairs[v*2], digitPairs[v*2+1]
+	} else {
+		i--
+		tmp[i] = byte('0' + v)
+	}
+	return append(b, tmp[i:]...)
+}
+
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
 
 func appendIPv4(b []byte, a []byte) []byte {
 	for i := range 4 {
@@ -48,34 +70,6 @@ func appendMACColumn(b []byte, m [6]byte) []byte {
 		return append(b, "Broadcast"...)
 	}
 	return appendMAC(b, m[:])
-}
-
-// appendAddr writes the Source or Destination column of f.
-func (a *Analyzer) appendAddr(b []byte, src bool) []byte {
-	f := &a.fr
-	if fl := a.fl; fl != nil {
-		if src == (a.dir == 0) {
-			return append(b, fl.cli.addr...)
-		}
-		return append(b, fl.srv.addr...)
-	}
-	switch {
-	case f.net == netIPv4 || f.net == netIPv6:
-		x := f.dst
-		if src {
-			x = f.src
-		}
-		if f.addrLen == 4 {
-			return appendIPv4(b, x[:4])
-		}
-		return netip.AddrFrom16(x).AppendTo(b)
-	case f.hasLinkAddr:
-		if src {
-			return appendMACColumn(b, f.linkSrc)
-		}
-		return appendMACColumn(b, f.linkDst)
-	}
-	return b
 }
 
 // appendTime writes the time since the first packet with the given number
@@ -125,56 +119,6 @@ func padRight(b []byte, start, width int) []byte {
 	return b
 }
 
-// appendLine writes the packet's line (and its note when enabled) to b.
-func (a *Analyzer) appendLine(b []byte) []byte {
-	f := &a.fr
-	s := len(b)
-	b = appendUint(b, uint64(f.num))
-	b = padLeft(b, s, 5)
-	b = append(b, ' ')
-	s = len(b)
-	b = appendTime(b, f.ts-a.base, a.digits)
-	b = padLeft(b, s, 10)
-	b = append(b, ' ')
-	s = len(b)
-	b = a.appendAddr(b, true)
-	b = padLeft(b, s, 12)
-	b = append(b, " → "...)
-	s = len(b)
-	b = a.appendAddr(b, false)
-	b = padRight(b, s, 12)
-	b = append(b, ' ')
-	b = append(b, a.proto...)
-	b = append(b, ' ')
-	b = appendUint(b, uint64(f.origLen))
-	b = append(b, ' ')
-	if a.opts.Color && a.labelsLen > 0 {
-		b = append(b, ansiRed...)
-		b = append(b, a.info[:a.labelsLen]...)
-		b = append(b, ansiReset...)
-		b = append(b, a.info[a.labelsLen:]...)
-	} else if a.opts.Color && f.flags&flagRST != 0 && a.proto == "TCP" {
-		b = append(b, ansiRed...)
-		b = append(b, a.info...)
-		b = append(b, ansiReset...)
-	} else {
-		b = append(b, a.info...)
-	}
-	b = append(b, '\n')
-	if a.opts.Notes && a.nt.id != noteNone {
-		b = append(b, "      ↳ "...)
-		if a.opts.Color {
-			b = append(b, ansiDim...)
-		}
-		b = appendNote(b, &a.nt, a.lang)
-		if a.opts.Color {
-			b = append(b, ansiReset...)
-		}
-		b = append(b, '\n')
-	}
-	return b
-}
-
 // appendLabels writes tshark's expert labels, each as "[TCP ...] ".
 func appendLabels(b []byte, r *tcpResult) []byte {
 	if r.labels == 0 {
@@ -218,91 +162,85 @@ func appendFlags(b []byte, flags uint16, sep string) []byte {
 	return b
 }
 
-// appendTCPInfo writes tshark's TCP Info text:
-// "49152 → 80 [SYN] Seq=0 Win=65535 Len=0 MSS=1460 SACK_PERM TSval=1 TSecr=0 WS=128".
-func appendTCPInfo(b []byte, f *frame, r *tcpResult, rev *half) []byte {
+// appendTCPHeadline writes the start of tshark's TCP Info text, up to the
+// window: "49152 → 80 [ACK] Seq=1 Ack=1 Win=502".
+func appendTCPHeadline(b []byte, f *frame, seq, ack, win uint32) []byte {
 	b = appendUint(b, uint64(f.sport))
 	b = append(b, " → "...)
 	b = appendUint(b, uint64(f.dport))
 	b = append(b, " ["...)
 	b = appendFlags(b, f.flags, ", ")
 	b = append(b, "] Seq="...)
-	b = appendUint(b, uint64(r.relSeq))
+	b = appendUint(b, uint64(seq))
 	if f.flags&flagACK != 0 {
 		b = append(b, " Ack="...)
-		b = appendUint(b, uint64(r.relAck))
+		b = appendUint(b, uint64(ack))
 	}
 	b = append(b, " Win="...)
-	b = appendUint(b, uint64(r.window))
-	if f.flags&flagURG != 0 {
+	return appendUint(b, uint64(win))
+}
+
+// appendTCPInfo writes tshark's TCP Info text:
+// "49152 → 80 [SYN] Seq=0 Win=65535 Len=0 MSS=1460 SACK_PERM TSval=1 TSecr=0 WS=128".
+// The options come from o when given (with sackBase, the other side's ISN,
+// to make SACK edges relative), otherwise from t. ports, when not empty,
+// is the start of the text up to the flags.
+func appendTCPInfo(b []byte, t *tcpLine, o *tcpOptions, sackBase uint32, ports string) []byte {
+	if ports != "" {
+		b = append(b, ports...) // the flow's "49152 → 80 [", formatted once
+	} else {
+		b = appendUint(b, uint64(t.sport))
+		b = append(b, " → "...)
+		b = appendUint(b, uint64(t.dport))
+		b = append(b, " ["...)
+	}
+	b = appendFlags(b, t.flags, ", ")
+	b = append(b, "] Seq="...)
+	b = appendUint(b, uint64(t.seq))
+	if t.flags&flagACK != 0 {
+		b = append(b, " Ack="...)
+		b = appendUint(b, uint64(t.ack))
+	}
+	b = append(b, " Win="...)
+	b = appendUint(b, uint64(t.win))
+	if t.flags&flagURG != 0 {
 		b = append(b, " Urg="...)
-		b = appendUint(b, uint64(f.urg))
+		b = appendUint(b, uint64(t.urg))
 	}
 	b = append(b, " Len="...)
-	b = appendUint(b, uint64(f.seglen))
-	o := &f.opts
-	for _, kind := range o.order[:o.n] {
+	b = appendUint(b, uint64(t.seglen))
+	kinds, mss, ws, tsval, tsecr := t.order[:t.nopt], t.mss, t.ws, t.tsval, t.tsecr
+	if o != nil {
+		kinds, mss, ws, tsval, tsecr = o.order[:o.n], o.mss, o.ws, o.tsval, o.tsecr
+	}
+	for _, kind := range kinds {
 		switch kind {
 		case optMSS:
 			b = append(b, " MSS="...)
-			b = appendUint(b, uint64(o.mss))
+			b = appendUint(b, uint64(mss))
 		case optWS:
 			b = append(b, " WS="...)
-			b = appendUint(b, 1<<o.ws)
+			b = appendUint(b, 1<<ws)
 		case optSACKPerm:
 			b = append(b, " SACK_PERM"...)
 		case optTS:
 			b = append(b, " TSval="...)
-			b = appendUint(b, uint64(o.tsval))
+			b = appendUint(b, uint64(tsval))
 			b = append(b, " TSecr="...)
-			b = appendUint(b, uint64(o.tsecr))
+			b = appendUint(b, uint64(tsecr))
 		case optSACK:
+			if o == nil {
+				break
+			}
 			for _, blk := range o.sack[:o.nsack] {
 				b = append(b, " SLE="...)
-				b = appendUint(b, uint64(blk[0]-rev.base))
+				b = appendUint(b, uint64(blk[0]-sackBase))
 				b = append(b, " SRE="...)
-				b = appendUint(b, uint64(blk[1]-rev.base))
+				b = appendUint(b, uint64(blk[1]-sackBase))
 			}
 		}
 	}
 	return b
-}
-
-// packet builds the public record of the packet just processed.
-func (a *Analyzer) packet() Packet {
-	f, r := &a.fr, &a.tr
-	p := Packet{
-		Number:   f.num,
-		Time:     float64(f.ts-a.base) / 1e9,
-		Protocol: a.proto,
-		Length:   f.origLen,
-		Info:     string(a.info),
-		Labels:   []string{},
-		Flow:     -1,
-	}
-	a.scr = a.appendAddr(a.scr[:0], true)
-	p.Src = string(a.scr)
-	a.scr = a.appendAddr(a.scr[:0], false)
-	p.Dst = string(a.scr)
-	if a.fl != nil {
-		p.Flow = a.fl.id
-		p.FromClient = a.dir == 0
-		p.SrcPort, p.DstPort = int(f.sport), int(f.dport)
-		p.Len = f.seglen
-	}
-	if a.fl != nil && a.fl.tcp {
-		p.Flags = string(appendFlags(nil, f.flags, ","))
-		p.Seq, p.Ack = r.relSeq, r.relAck
-		for i := len(labelOrder) - 1; i >= 0; i-- {
-			if r.labels&labelOrder[i].l != 0 {
-				p.Labels = append(p.Labels, labelOrder[i].text)
-			}
-		}
-	}
-	if a.nt.id != noteNone {
-		p.Note = string(appendNote(nil, &a.nt, a.lang))
-	}
-	return p
 }
 
 // Line returns the packet as tshark prints it, without colour or note.
@@ -312,7 +250,9 @@ func (p Packet) Line() string {
 	b = padLeft(b, 0, 5)
 	b = append(b, ' ')
 	s := len(b)
-	b = appendTime(b, int64(p.Time*1e9+0.5), 9)
+	if !p.NoTime {
+		b = appendTime(b, int64(p.Time*1e9+0.5), 9)
+	}
 	b = padLeft(b, s, 10)
 	b = append(b, ' ')
 	s = len(b)

@@ -1,10 +1,12 @@
 package trace
 
+import "strings"
+
 // The notes: one plain sentence per packet saying what it means, in
 // English and Simplified Chinese side by side so that a translation is
 // changed together with its original.
 //
-// Placeholders: {a} {b} {c} numbers, {d} a duration, {s} a text taken from
+// Placeholders: {a} {b} numbers, {d} a duration, {s} a text taken from
 // the packet (a URL, a server name), {who} the sender ("the client"), {peer}
 // the receiver.
 
@@ -74,6 +76,18 @@ const (
 	noteFragment
 	noteMalformed
 	noteOtherIP
+	noteUnknownIPProto
+	noteUnsupportedLink
+	noteNonIP
+	noteLLC
+	noteSTP
+	notePPPoEDiscovery
+	noteTCPHeaderPastEnd
+	noteTCPHeaderTooShort
+	noteCapturedTwice
+	noteSYNACKAgain
+	noteFINAgain
+	noteOutOfOrderFlag
 	numNotes
 )
 
@@ -118,8 +132,8 @@ var noteTexts = [numNotes][2]string{
 		"RST: {who} aborts the connection at once, without the FIN exchange",
 		"RST：{who}立即中止连接，不经过 FIN 挥手"},
 	noteRetransmission: {
-		"retransmission of bytes {a}–{b}, {d} after the original: no ACK came in time",
-		"重传第 {a}–{b} 字节，距原始发送 {d}：没有及时收到确认"},
+		"retransmission of bytes {a}–{b}, {d} after the original: the sender had no ACK for them yet",
+		"重传第 {a}–{b} 字节，距原始发送 {d}：发送方还没有收到对它们的确认"},
 	noteRetransmissionNoOrig: {
 		"retransmission of bytes {a}–{b}: they were sent before",
 		"重传第 {a}–{b} 字节：这些数据之前已经发送过"},
@@ -249,6 +263,42 @@ var noteTexts = [numNotes][2]string{
 	noteOtherIP: {
 		"IP packet of protocol {s}",
 		"协议为 {s} 的 IP 包"},
+	noteUnknownIPProto: {
+		"IP packet of protocol number {a}, which has no name here (not TCP, UDP or ICMP): only its addresses are shown",
+		"协议号为 {a} 的 IP 包，这里没有对应的协议名（不是 TCP、UDP 或 ICMP）：只显示地址"},
+	noteUnsupportedLink: {
+		"not decoded: this interface's link type is {s}, which netdemo does not read (Wireshark does); the other interfaces' packets are",
+		"未解析：这个接口的链路类型是 {s}，netdemo 不解析它（Wireshark 可以）；其他接口的包照常解析"},
+	noteNonIP: {
+		"not an IP packet: {s}; netdemo names it and explains only IP traffic",
+		"不是 IP 包：{s}；netdemo 只给出名称，只解释 IP 流量"},
+	noteLLC: {
+		"IEEE 802.3 frame with an LLC header (to {s}): its type field is a length, not an EtherType; not IP",
+		"带 LLC 头的 IEEE 802.3 帧（发往 {s}）：类型字段是长度而不是 EtherType；不是 IP"},
+	noteSTP: {
+		"spanning tree BPDU: switches agree on a loop-free topology; not IP",
+		"生成树 BPDU：交换机据此协商无环拓扑；不是 IP"},
+	notePPPoEDiscovery: {
+		"PPPoE discovery, {s}: a DSL client and an access concentrator set up a PPP session; IP comes inside the session",
+		"PPPoE 发现阶段，{s}：DSL 客户端和接入集中器建立 PPP 会话；IP 包之后在会话里传输"},
+	noteTCPHeaderPastEnd: {
+		"malformed: the TCP header says it is {a} bytes long but the segment has only {b}; tshark and netdemo leave it out of the sequence analysis",
+		"格式错误：TCP 头声称长 {a} 字节，但整个段只有 {b} 字节；tshark 和 netdemo 都不把它计入序列号分析"},
+	noteTCPHeaderTooShort: {
+		"bogus TCP header length {a}: a header is at least 20 bytes; its fields are not trustworthy",
+		"TCP 头长度 {a} 不合法：头部至少 20 字节；其中的字段不可信"},
+	noteCapturedTwice: {
+		"the same packet again, {d} later (same IP ID, same TCP header): the capture saw it twice (tcpdump -i any sees a packet on each interface it crosses); the sender did not retransmit",
+		"同一个包又出现一次，相隔 {d}（IP ID 和 TCP 头都相同）：抓包时看到了两次（tcpdump -i any 会在包经过的每个接口各看到一次）；发送方并没有重传"},
+	noteSYNACKAgain: {
+		"SYN/ACK sent again, {d} after the first: {who} has not seen the ACK that completes the handshake (lost, or the SYN came again)",
+		"再次发送 SYN/ACK，距第一次 {d}：{who}还没有收到完成握手的 ACK（丢失了，或者对方又发了 SYN）"},
+	noteFINAgain: {
+		"FIN sent again, {d} after the first: {peer} has not acknowledged it yet",
+		"再次发送 FIN，距第一次 {d}：{peer}还没有确认它"},
+	noteOutOfOrderFlag: {
+		"out of order: this segment (sequence number {a}, no payload) arrives after segments that follow it",
+		"乱序：这个段（序列号 {a}，无有效载荷）比其后的段更晚到达"},
 }
 
 var sideWords = [2][2]string{
@@ -266,37 +316,72 @@ type note struct {
 	who  int // 0 client, 1 server
 }
 
+// Placeholders of a note template.
+const (
+	phNone = iota
+	phA
+	phB
+	phD
+	phS
+	phWho
+	phPeer
+)
+
+// noteSeg is a piece of a compiled template: literal text, then one
+// placeholder (phNone for the last piece).
+type noteSeg struct {
+	lit string
+	ph  uint8
+}
+
+// noteSegs holds every template cut at its placeholders once, so that
+// rendering a note is a few appends.
+var noteSegs = func() (out [numNotes][2][]noteSeg) {
+	names := map[string]uint8{"a": phA, "b": phB, "d": phD, "s": phS, "who": phWho, "peer": phPeer}
+	for id := range noteTexts {
+		for lang, t := range noteTexts[id] {
+			var segs []noteSeg
+			for {
+				i := strings.IndexByte(t, '{')
+				j := strings.IndexByte(t, '}')
+				if i < 0 || j < i {
+					segs = append(segs, noteSeg{lit: t})
+					break
+				}
+				segs = append(segs, noteSeg{lit: t[:i], ph: names[t[i+1:j]]})
+				t = t[j+1:]
+			}
+			out[id][lang] = segs
+		}
+	}
+	return out
+}()
+
 // appendNote renders n in language lang onto b.
 func appendNote(b []byte, n *note, lang int) []byte {
-	t := noteTexts[n.id][lang]
 	start := len(b)
-	for i := 0; i < len(t); i++ {
-		if t[i] != '{' {
-			b = append(b, t[i])
-			continue
-		}
-		j := i + 1
-		for j < len(t) && t[j] != '}' {
-			j++
-		}
-		switch t[i+1 : j] {
-		case "a":
+	segs := noteSegs[n.id][lang]
+	for i := range segs {
+		sg := &segs[i]
+		b = append(b, sg.lit...)
+		switch sg.ph {
+		case phA:
 			b = appendInt(b, n.a)
-		case "b":
+		case phB:
 			b = appendInt(b, n.b)
-		case "d":
+		case phD:
 			b = appendMillis(b, n.d)
-		case "s":
+		case phS:
 			b = append(b, n.s...)
-		case "who":
+		case phWho:
 			b = append(b, sideWords[n.who&1][lang]...)
-		case "peer":
+		case phPeer:
 			b = append(b, sideWords[(n.who+1)&1][lang]...)
 		}
-		i = j
 	}
-	if lang == langEN && len(b) > start && b[start] >= 'a' && b[start] <= 'z' && len(t) > 0 && t[0] == '{' {
-		b[start] -= 'a' - 'A' // a sentence that starts with {who}
+	// A sentence that starts with {who} starts with a capital in English.
+	if lang == langEN && len(segs) > 0 && segs[0].lit == "" && segs[0].ph != phNone && len(b) > start && b[start] >= 'a' && b[start] <= 'z' {
+		b[start] -= 'a' - 'A'
 	}
 	return b
 }
@@ -320,9 +405,11 @@ func appendInt(b []byte, v int64) []byte {
 }
 
 // appendMillis writes a duration the way people say it: "210 ms",
-// "1.5 ms", "0.120 ms", "3.2 s".
+// "1.5 ms", "0.120 ms", "3.2 s"; "?" when unknown (negative).
 func appendMillis(b []byte, ns int64) []byte {
 	switch {
+	case ns < 0:
+		return append(b, '?')
 	case ns >= 10e9:
 		return append(appendInt(b, ns/1e9), " s"...)
 	case ns >= 1e9:

@@ -10,8 +10,8 @@ type Options struct {
 	// packet means. Off by default: the bare lines are what tshark prints.
 	Notes bool
 	// JSON writes JSON Lines instead of text: one {"kind":"packet",...}
-	// object per packet, then one {"kind":"result",...} with the summary
-	// and the flows.
+	// object per packet ([Packet]), then one {"kind":"result",...}
+	// ([Result]): the counts at the top level, the flows under "flow_list".
 	JSON bool
 	// Color highlights flags and expert labels with ANSI escapes. The
 	// caller decides (terminal, NO_COLOR, TERM=dumb); the library obeys.

@@ -223,20 +223,26 @@ func TestJSONLines(t *testing.T) {
 	if p["kind"] != "packet" || p["flags"] != "SYN,ACK" || p["seq"] != 0.0 || p["ack"] != 1.0 || p["src"] != "192.0.2.2" {
 		t.Errorf("packet 2 = %v", p)
 	}
-	var res struct {
-		Kind    string
-		Summary map[string]int
-	}
+	// The result line: the counts at the top level, as `run trace --json`
+	// has them, and the flows as a list under flow_list.
+	var res map[string]any
 	if err := json.Unmarshal([]byte(lines[3]), &res); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"packets", "flows", "handshakes", "teardowns", "resets", "retransmissions", "dup_acks", "out_of_order", "udp_datagrams"} {
-		if _, ok := res.Summary[k]; !ok {
-			t.Errorf("summary lacks %q: %s", k, lines[3])
+		if _, ok := res[k].(float64); !ok {
+			t.Errorf("result has no number %q: %s", k, lines[3])
 		}
 	}
-	if res.Kind != "result" || res.Summary["packets"] != 3 || res.Summary["handshakes"] != 1 {
-		t.Errorf("result = %s", lines[3])
+	list, _ := res["flow_list"].([]any)
+	if res["kind"] != "result" || res["packets"] != 3.0 || res["handshakes"] != 1.0 || res["flows"] != 1.0 || len(list) != 1 {
+		t.Fatalf("result = %s", lines[3])
+	}
+	if fl, _ := list[0].(map[string]any); fl["client"] != "192.0.2.1:49152" || fl["handshake"] != true {
+		t.Errorf("flow_list[0] = %v", list[0])
+	}
+	if _, ok := res["summary"]; ok {
+		t.Errorf("result still has a summary object: %s", lines[3])
 	}
 }
 

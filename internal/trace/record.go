@@ -5,9 +5,12 @@ import "time"
 // Packet is the machine-readable record of one packet: what the text line
 // says, field by field. Its JSON form is a stable contract.
 type Packet struct {
-	Number   int      `json:"number"`
-	Time     float64  `json:"time"` // seconds since the first packet
-	Src      string   `json:"src"`  // address, without port
+	Number int     `json:"number"`
+	Time   float64 `json:"time"` // seconds since the first packet
+	// NoTime says the capture recorded no time for this packet (a pcapng
+	// simple packet block): Time is then meaningless and the line shows none.
+	NoTime   bool     `json:"no_time,omitempty"`
+	Src      string   `json:"src"` // address, without port
 	Dst      string   `json:"dst"`
 	SrcPort  int      `json:"sport,omitempty"`
 	DstPort  int      `json:"dport,omitempty"`
@@ -48,12 +51,13 @@ type Flow struct {
 	Protocol  string        `json:"protocol"` // "TCP" or "UDP"
 	Client    string        `json:"client"`   // "192.0.2.1:49152"; [2001:db8::1]:443 for IPv6
 	Server    string        `json:"server"`
-	Start     float64       `json:"start"` // seconds since the first packet of the capture
+	Start     float64       `json:"start"` // seconds since the first packet of the capture that has a time
 	Duration  float64       `json:"duration"`
-	Packets   [2]int        `json:"packets"` // [client→server, server→client]
-	Bytes     [2]int64      `json:"bytes"`   // frame bytes each way
-	Payload   [2]int64      `json:"payload"` // TCP/UDP payload bytes each way
-	RTT       time.Duration `json:"rtt_ns"`  // SYN → SYN/ACK → ACK, as Wireshark's iRTT; 0 if not seen
+	NoTime    bool          `json:"no_time,omitempty"` // no packet of the flow has a time: Start and Duration are 0
+	Packets   [2]int        `json:"packets"`           // [client→server, server→client]
+	Bytes     [2]int64      `json:"bytes"`             // frame bytes each way
+	Payload   [2]int64      `json:"payload"`           // TCP/UDP payload bytes each way
+	RTT       time.Duration `json:"rtt_ns"`            // SYN → SYN/ACK → ACK, as Wireshark's iRTT; 0 if not seen
 	Retrans   int           `json:"retransmissions"`
 	DupACKs   int           `json:"dup_acks"`
 	End       string        `json:"end"` // "fin", "rst", "open" (TCP); "" (UDP)

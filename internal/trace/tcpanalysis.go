@@ -21,6 +21,33 @@ type tcpResult struct {
 	origTS   int64 // when a retransmitted segment was first seen
 	hasOrig  bool
 	lostFrom uint32 // relative first byte of a gap ("previous segment not captured")
+	twice    bool   // same IP ID and TCP header as the previous segment this way
+	twiceGap int64  // ns since that segment
+}
+
+// segSig is what tells the same packet captured twice from a
+// retransmission: a retransmitted segment gets a new IP ID (and, with
+// timestamps, a new TSval), a second copy of the same packet does not.
+type segSig struct {
+	valid        bool
+	ipID         uint16
+	seq, ack     uint32
+	flags        uint16
+	win          uint16
+	seglen       int
+	tsval, tsecr uint32
+	ts           int64
+	noTime       bool
+}
+
+func sigOf(f *frame) segSig {
+	return segSig{valid: true, ipID: f.ipID, seq: f.seq, ack: f.ack, flags: f.flags, win: f.win,
+		seglen: f.seglen, tsval: f.opts.tsval, tsecr: f.opts.tsecr, ts: f.ts, noTime: f.noTime}
+}
+
+func (s *segSig) same(t *segSig) bool {
+	return s.valid && t.valid && s.ipID == t.ipID && s.seq == t.seq && s.ack == t.ack &&
+		s.flags == t.flags && s.win == t.win && s.seglen == t.seglen && s.tsval == t.tsval && s.tsecr == t.tsecr
 }
 
 func durationNS(ns int64) time.Duration { return time.Duration(ns) }
@@ -33,6 +60,10 @@ func seqLE(a, b uint32) bool { return int32(a-b) <= 0 }
 const (
 	fastRetransWindow = 20e6 // ns: a retransmission this soon after dup ACKs is "fast"
 	defaultOOOThresh  = 3e6  // ns: out-of-order threshold before the iRTT is known
+	// minRetransmitGap is Linux's smallest retransmission timeout
+	// (TCP_RTO_MIN, 200 ms; RFC 6298 §2.4 says 1 s): an identical packet
+	// sooner than that was captured twice, not sent twice.
+	minRetransmitGap = 200e6
 )
 
 // analyzeTCP updates fl for segment f travelling in direction dir and
@@ -77,6 +108,21 @@ func analyzeTCP(fl *flow, dir int, f *frame, r *tcpResult) {
 			fwd.winScale = -2
 		}
 	}
+
+	// The same packet captured twice: identical headers, and too soon for
+	// any retransmission timer (a SYN/ACK without timestamps repeats its
+	// IP ID 0, but a retransmission of it comes a second later).
+	sig := sigOf(f)
+	if sig.same(&fwd.last) {
+		gap := int64(-1)
+		if !f.noTime && !fwd.last.noTime {
+			gap = ts - fwd.last.ts
+		}
+		if gap < minRetransmitGap {
+			r.twice, r.twiceGap = true, gap
+		}
+	}
+	fwd.last = sig
 
 	var l label
 	// ZERO WINDOW PROBE: one byte at the next expected sequence number
@@ -172,12 +218,18 @@ finishedFwd:
 			goto finishedRetrans
 		}
 		// OUT-OF-ORDER: came soon (within the iRTT) after the highest
-		// segment, and does not end where that one ends.
+		// segment, and does not end where that one ends (a SYN or FIN
+		// counts for one sequence number, so a repeated SYN or FIN
+		// without data is a retransmission).
 		thresh := int64(defaultOOOThresh)
 		if fl.firstRTT != 0 {
 			thresh = fl.firstRTT
 		}
-		if notAdvanced && ts-fwd.nextSeqTime < thresh && fwd.nextSeq != seq+seglen {
+		end := seq + seglen
+		if flags&(flagSYN|flagFIN) != 0 {
+			end++
+		}
+		if notAdvanced && ts-fwd.nextSeqTime < thresh && fwd.nextSeq != end {
 			l |= lblOutOfOrder
 			goto finishedRetrans
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/lab"
+	"github.com/netdemo/netdemo/internal/trace"
 )
 
 // Demo is registered in package demos.
@@ -22,18 +23,21 @@ var Demo = &demo.Demo{
 	Run:    run,
 }
 
-// result is the result object; its field names are a contract.
+// result is the result object; its field names are a contract, shared
+// with `netdemo trace read --json` (trace.Result): the counts at the top
+// level, the per-flow list under "flow_list".
 type result struct {
-	Packets         int         `json:"packets"`
-	Flows           int         `json:"flows"`
-	Handshakes      int         `json:"handshakes"`
-	Teardowns       int         `json:"teardowns"`
-	Resets          int         `json:"resets"`
-	Retransmissions int         `json:"retransmissions"`
-	DupACKs         int         `json:"dup_acks"`
-	OutOfOrder      int         `json:"out_of_order"`
-	UDPDatagrams    int         `json:"udp_datagrams"`
-	PostPackets     postPackets `json:"post_packets"`
+	Packets         int          `json:"packets"`
+	Flows           int          `json:"flows"`
+	Handshakes      int          `json:"handshakes"`
+	Teardowns       int          `json:"teardowns"`
+	Resets          int          `json:"resets"`
+	Retransmissions int          `json:"retransmissions"`
+	DupACKs         int          `json:"dup_acks"`
+	OutOfOrder      int          `json:"out_of_order"`
+	UDPDatagrams    int          `json:"udp_datagrams"`
+	FlowList        []trace.Flow `json:"flow_list"`
+	PostPackets     postPackets  `json:"post_packets"`
 }
 
 func run(ctx context.Context, r *demo.Run) error {
@@ -54,6 +58,7 @@ func run(ctx context.Context, r *demo.Run) error {
 		Packets: a.Summary.Packets, Flows: a.Summary.Flows, Handshakes: a.Summary.Handshakes,
 		Teardowns: a.Summary.Teardowns, Resets: a.Summary.Resets, Retransmissions: a.Summary.Retransmissions,
 		DupACKs: a.Summary.DupACKs, OutOfOrder: a.Summary.OutOfOrder, UDPDatagrams: a.Summary.UDPDatagrams,
+		FlowList: a.Flows,
 	}
 
 	r.Step("packets", r.T("Every packet, with what it means", "每个数据包，以及它的含义"))

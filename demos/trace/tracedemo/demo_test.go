@@ -49,6 +49,11 @@ func TestDefaultExchange(t *testing.T) {
 			t.Errorf("result %s = %v, want %v", k, got, v)
 		}
 	}
+	// The same result shape as `netdemo trace read --json`: the counts at
+	// the top level, the flows as a list under flow_list.
+	if list, _ := o.Get(t, "flow_list").([]any); len(list) != 2 {
+		t.Errorf("result flow_list = %v, want the 2 flows", o.Get(t, "flow_list"))
+	}
 	pk := packets(o)
 	if n := o.Num(t, "packets"); n < 13 || int(n) != len(pk) {
 		t.Errorf("result packets = %v with %d packet events, want the same number and at least 13 (3 handshake, 4 HTTP, 4 teardown, 2 UDP)", n, len(pk))

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -226,6 +229,20 @@ func TestErrors(t *testing.T) {
 	}
 }
 
+func TestOtherFormatsNamed(t *testing.T) {
+	for _, tt := range []struct{ file, want string }{
+		{"snoop\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\x04", "a Sun snoop capture, which netdemo does not read; convert it to pcapng first: editcap -F pcapng"},
+		{"\x28\xb5\x2f\xfd\x24\x00\x01\x00", "a zstd-compressed file, which netdemo does not read; decompress it first (zstd -d)"},
+		{"GMBU\x00\x02\x00\x00", "a Microsoft Network Monitor 2 capture"},
+	} {
+		_, err := NewReader(strings.NewReader(tt.file))
+		var ue *UnsupportedFormatError
+		if !errors.As(err, &ue) || !strings.HasPrefix(err.Error(), tt.want) || !errors.Is(err, ErrNotCapture) {
+			t.Errorf("%q: error %v, want %q", tt.file[:4], err, tt.want)
+		}
+	}
+}
+
 func TestLinkTypeString(t *testing.T) {
 	for l, want := range map[LinkType]string{147: "USER0", 1: "ETHERNET", 276: "LINUX_SLL2", 4242: "4242"} {
 		if got := l.String(); got != want {
@@ -245,19 +262,102 @@ func FuzzReader(f *testing.F) {
 	nw.WritePacket(0, t0, []byte{0x45, 0, 0, 20}, 0, "comment")
 	f.Add(pcap.Bytes())
 	f.Add(ng.Bytes())
-	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := NewReader(bytes.NewReader(data))
+	for _, name := range []string{"mixed-links.pcapng", "loopback-spb.pcapng", "loopback-modified.pcap", "loopback-any.pcap.gz"} {
+		b, err := os.ReadFile("../testdata/" + name)
 		if err != nil {
-			return
+			f.Fatal(err)
 		}
-		for range 1000 {
-			rec, err := r.Next()
+		f.Add(b[:min(len(b), 2048)])
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, open := range []func() (*Reader, error){
+			func() (*Reader, error) { return NewReader(bytes.NewReader(data)) },
+			func() (*Reader, error) { return NewFileReader(iotest.HalfReader(bytes.NewReader(data))) },
+		} {
+			r, err := open()
 			if err != nil {
-				return
+				continue
 			}
-			if len(rec.Data) > MaxPacket {
-				t.Fatalf("record of %d bytes", len(rec.Data))
+			for range 1000 {
+				rec, err := r.Next()
+				if err != nil {
+					break
+				}
+				if len(rec.Data) > MaxPacket {
+					t.Fatalf("record of %d bytes", len(rec.Data))
+				}
 			}
+			r.Close()
 		}
 	})
+}
+
+// TestFileReaderSameAsReader reads the same files with NewReader and with
+// NewFileReader (whole reads, and one byte per read so that every packet
+// straddles read-ahead chunks): the same records and the same errors.
+func TestFileReaderSameAsReader(t *testing.T) {
+	var pcap, ng bytes.Buffer
+	w, _ := NewWriter(&pcap, WriterOptions{LinkType: LinkEthernet, Nanosecond: true})
+	nw, _ := NewNgWriter(&ng, "test")
+	nw.AddInterface(LinkRaw)
+	for i := range 3000 {
+		w.WritePacket(t0.Add(time.Duration(i)), bytes.Repeat([]byte{byte(i)}, i%1600), 0)
+		nw.WritePacket(0, t0, bytes.Repeat([]byte{byte(i)}, i%700), 0, "c")
+	}
+	files := [][]byte{pcap.Bytes(), ng.Bytes(), pcap.Bytes()[:pcap.Len()-100], ng.Bytes()[:ng.Len()-7], nil, {0xd4, 0xc3}}
+	for _, name := range []string{"loopback-any.pcap.gz", "loopback-spb.pcapng", "loopback-modified.pcap"} {
+		b, err := os.ReadFile("../testdata/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, b)
+	}
+	read := func(r *Reader, err error) (recs []string, _ string) {
+		if err != nil {
+			return nil, err.Error()
+		}
+		defer r.Close()
+		for {
+			rec, err := r.Next()
+			if err != nil {
+				if err == io.EOF {
+					return recs, ""
+				}
+				return recs, err.Error()
+			}
+			recs = append(recs, fmt.Sprintf("%d %v %d %x %q", rec.Number, rec.Time, rec.OrigLen, rec.Data, rec.Comments))
+		}
+	}
+	// A pcap of several read-ahead chunks, packets straddling their ends.
+	var big bytes.Buffer
+	w, _ = NewWriter(&big, WriterOptions{LinkType: LinkRaw})
+	for i := range 3000 {
+		w.WritePacket(t0, bytes.Repeat([]byte{byte(i)}, 100+i%1400), 0)
+	}
+	files = append(files, big.Bytes(), big.Bytes()[:big.Len()-1])
+	dir := t.TempDir()
+	for i, f := range files {
+		want, wantErr := read(NewReader(bytes.NewReader(f)))
+		// A real file, read from an offset.
+		path := fmt.Sprintf("%s/%d", dir, i)
+		if err := os.WriteFile(path, append([]byte("xyz"), f...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		file, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file.Seek(3, io.SeekStart)
+		sources := []io.Reader{file, bytes.NewReader(f), iotest.HalfReader(bytes.NewReader(f))}
+		if len(f) < 1<<20 {
+			sources = append(sources, iotest.OneByteReader(bytes.NewReader(f)))
+		}
+		for j, src := range sources {
+			got, gotErr := read(NewFileReader(src))
+			if gotErr != wantErr || strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("file %d, source %d: %d records, error %q; want %d records, error %q", i, j, len(got), gotErr, len(want), wantErr)
+			}
+		}
+		file.Close()
+	}
 }

@@ -1,7 +1,9 @@
 // Package capfile reads and writes packet capture files: classic pcap (both
-// byte orders, microsecond and nanosecond timestamps) and pcapng (any number
-// of sections and interfaces, each with its own link type and timestamp
-// resolution, and per-packet comments).
+// byte orders, microsecond and nanosecond timestamps, and the "modified
+// pcap" of editcap -F modpcap) and pcapng (any number of sections and
+// interfaces, each with its own link type and timestamp resolution,
+// per-packet comments, simple packet blocks without time). The reader
+// decompresses gzip-compressed files (capture.pcap.gz) on the fly.
 //
 // It is written against the standard library only, for three reasons:
 //

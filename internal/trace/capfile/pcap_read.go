@@ -12,6 +12,11 @@ import (
 const (
 	magicMicro = 0xa1b2c3d4
 	magicNano  = 0xa1b23c4d
+	// magicModified is Alexey Kuznetsov's "modified pcap" (libpcap patch
+	// ss991029, written by editcap -F modpcap): microsecond timestamps and
+	// 8 more bytes per record header (interface index, protocol, packet
+	// type), which nothing here needs.
+	magicModified = 0xa1b2cd34
 )
 
 type pcapState struct {
@@ -19,12 +24,14 @@ type pcapState struct {
 	nano    bool
 	link    LinkType
 	snaplen uint32
-	hdr     [16]byte
+	hdr     [24]byte
+	hdrLen  int // 16, or 24 for modified pcap
 }
 
 func isPcapMagic(b []byte) bool {
 	le, be := binary.LittleEndian.Uint32(b), binary.BigEndian.Uint32(b)
-	return le == magicMicro || le == magicNano || be == magicMicro || be == magicNano
+	return le == magicMicro || le == magicNano || le == magicModified ||
+		be == magicMicro || be == magicNano || be == magicModified
 }
 
 func (r *Reader) readPcapHeader() error {
@@ -36,15 +43,17 @@ func (r *Reader) readPcapHeader() error {
 		return fmt.Errorf("read pcap file header: %w", err)
 	}
 	s := &r.pcap
-	switch {
-	case binary.LittleEndian.Uint32(h[:]) == magicMicro:
-		s.order = binary.LittleEndian
-	case binary.LittleEndian.Uint32(h[:]) == magicNano:
-		s.order, s.nano = binary.LittleEndian, true
-	case binary.BigEndian.Uint32(h[:]) == magicMicro:
-		s.order = binary.BigEndian
-	default:
-		s.order, s.nano = binary.BigEndian, true
+	s.hdrLen = 16
+	s.order = binary.LittleEndian
+	magic := binary.LittleEndian.Uint32(h[:])
+	if magic != magicMicro && magic != magicNano && magic != magicModified {
+		s.order, magic = binary.BigEndian, binary.BigEndian.Uint32(h[:])
+	}
+	switch magic {
+	case magicNano:
+		s.nano = true
+	case magicModified:
+		s.hdrLen = 24
 	}
 	if major := s.order.Uint16(h[4:]); major != 2 {
 		return &FormatError{Msg: fmt.Sprintf("unsupported pcap version %d.%d", major, s.order.Uint16(h[6:]))}
@@ -59,12 +68,12 @@ func (r *Reader) readPcapHeader() error {
 func (r *Reader) nextPcap() (Record, error) {
 	s := &r.pcap
 	num := r.n + 1
-	if n, err := r.readFull(s.hdr[:]); err != nil {
+	if n, err := r.readFull(s.hdr[:s.hdrLen]); err != nil {
 		if errors.Is(err, io.EOF) {
 			return Record{}, io.EOF
 		}
 		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return Record{}, truncated(num, "record header", 16, n)
+			return Record{}, truncated(num, "record header", s.hdrLen, n)
 		}
 		return Record{}, fmt.Errorf("packet %d: read record header: %w", num, err)
 	}
@@ -75,8 +84,8 @@ func (r *Reader) nextPcap() (Record, error) {
 	if incl > MaxPacket {
 		return Record{}, &FormatError{Packet: num, Msg: fmt.Sprintf("corrupt record: header says %d bytes, more than the %d a packet may have", incl, MaxPacket)}
 	}
-	data := r.grow(int(incl))
-	if n, err := r.readFull(data); err != nil {
+	data, n, err := r.next(int(incl))
+	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return Record{}, truncated(num, "record", int(incl), n)
 		}

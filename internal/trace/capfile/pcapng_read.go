@@ -137,8 +137,8 @@ func (r *Reader) readBlockBody(num int, length uint32, done int) ([]byte, error)
 	if int(length) < done+4 {
 		return nil, &FormatError{Packet: num, Msg: fmt.Sprintf("corrupt block: length %d too small", length)}
 	}
-	body := r.grow(int(length) - done)
-	if n, err := r.readFull(body); err != nil {
+	body, n, err := r.next(int(length) - done)
+	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, truncated(num, "block", int(length), done+n)
 		}
@@ -285,6 +285,7 @@ func (r *Reader) simplePacket(num int, body []byte) (Record, error) {
 	return Record{
 		Number:     num,
 		Time:       time.Unix(0, 0), // simple packet blocks carry no timestamp
+		NoTime:     true,
 		LinkType:   ifc.link,
 		OrigLen:    int(max(orig, uint32(len(data)))),
 		Data:       data,

@@ -4,10 +4,13 @@ import "time"
 
 // Record is one packet read from a capture file.
 type Record struct {
-	Number   int       // 1-based position among the packets of the file
-	Time     time.Time // when the packet was captured
-	LinkType LinkType  // link type of the interface that captured it
-	OrigLen  int       // length on the wire; may exceed len(Data) when the capture was cut short (snaplen)
+	Number int       // 1-based position among the packets of the file
+	Time   time.Time // when the packet was captured; the Unix epoch when NoTime
+	// NoTime says that the file recorded no time for this packet: pcapng
+	// simple packet blocks carry none. tshark leaves its time column empty.
+	NoTime   bool
+	LinkType LinkType // link type of the interface that captured it
+	OrigLen  int      // length on the wire; may exceed len(Data) when the capture was cut short (snaplen)
 	// Data holds the captured bytes. It is only valid until the next call
 	// to [Reader.Next]: the reader reuses one buffer for every packet.
 	Data []byte
