@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io/fs"
 
@@ -29,9 +28,6 @@ type Demo struct {
 	// own flags with their defaults (see params.go); a run reads it with
 	// ParamsOf.
 	Params func() any
-	// Flags, when set, adds the demo's own flags to the common ones (the
-	// older way; prefer Params).
-	Flags func(fs *flag.FlagSet)
 	// Run shows the demo once and returns.
 	Run func(ctx context.Context, r *Run) error
 	// Serve keeps the demo's real servers up on r.Addr until ctx is done

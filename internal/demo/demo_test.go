@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
-	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -276,25 +274,6 @@ func TestLangZhPicksChinese(t *testing.T) {
 	_, out, err := runFake(t, d, "--lang", "zh")
 	if err != nil || !strings.Contains(out, "你好") || !strings.Contains(out, "本次运行未测得") {
 		t.Errorf("--lang zh output = %q, %v; want Chinese narration", out, err)
-	}
-}
-
-func TestDemoFlags(t *testing.T) {
-	var got []any
-	d := fake(func(ctx context.Context, r *Run) error {
-		got = append(got, r.Flag("messages"), r.Flag("tls"), r.Flag("rtt"), r.Flag("nope"))
-		return nil
-	})
-	d.Flags = func(fs *flag.FlagSet) {
-		fs.Int("messages", 200, "how many")
-		fs.Bool("tls", false, "use TLS")
-	}
-	if _, _, err := runFake(t, d, "--messages", "7", "--tls", "--rtt", "5ms"); err != nil {
-		t.Fatal(err)
-	}
-	want := []any{7, true, "5ms", nil}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("Flag values = %#v, want %#v", got, want)
 	}
 }
 

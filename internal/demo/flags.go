@@ -27,8 +27,7 @@ type Options struct {
 	Addr    string
 	Link    lab.Link
 
-	flags  *flag.FlagSet // the parsed flags, for the demo's own (see Run.Flag)
-	params any           // the demo's Params struct, filled (see ParamsOf)
+	params any // the demo's Params struct, filled (see ParamsOf)
 }
 
 // T picks the English or Chinese string by --lang.
@@ -148,16 +147,9 @@ func newFlagSet(name string, d *Demo, o *Options, raw *rawFlags) *flag.FlagSet {
 	return fs
 }
 
-// addDemoFlags adds d's own flags: its Params struct (fresh for this run)
-// or, for demos not yet moved to Params, its Flags function.
+// addDemoFlags adds d's own flags: its Params struct, fresh for this run.
 func addDemoFlags(fs *flag.FlagSet, d *Demo, o *Options) ([]paramField, error) {
-	if d == nil {
-		return nil, nil
-	}
-	if d.Flags != nil {
-		d.Flags(fs)
-	}
-	if d.Params == nil {
+	if d == nil || d.Params == nil {
 		return nil, nil
 	}
 	o.params = d.Params()
@@ -196,7 +188,6 @@ func parseFlags(name string, d *Demo, args []string) (*Options, *flag.FlagSet, e
 	if err := checkStruct(o.params); err != nil {
 		return nil, fs, err
 	}
-	o.flags = fs
 	return o, fs, nil
 }
 

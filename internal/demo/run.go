@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -239,23 +238,4 @@ func (r *Run) placeholderValues() map[string]any {
 		vals[k] = v
 	}
 	return vals
-}
-
-// Flag returns the parsed value of a flag (the demo's own or a common one),
-// as flag.Getter gives it: bool, int, int64, float64, string,
-// time.Duration. A demo registers its flags in Demo.Flags with throwaway
-// variables and reads them here, so that concurrent runs never share state.
-// It returns nil for a flag that does not exist.
-func (r *Run) Flag(name string) any {
-	if r.flags == nil {
-		return nil
-	}
-	f := r.flags.Lookup(name)
-	if f == nil {
-		return nil
-	}
-	if g, ok := f.Value.(flag.Getter); ok {
-		return g.Get()
-	}
-	return f.Value.String()
 }
