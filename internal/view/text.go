@@ -123,8 +123,34 @@ func (v *Text) Emit(e event.Event) {
 // Close ends a progress line left open.
 func (v *Text) Close() { v.endProgress() }
 
+// maxFrameRows is the longest frame list the text view prints row by row;
+// a longer one (every frame of a transfer) is summed up in a line, and its
+// frames are there for --json and the web view's ladder.
+const maxFrameRows = 40
+
 func (v *Text) frameTable(f *event.Frames) []string {
-	t := event.NewTable(f.ID, "#", v.t("time|ms", "时间|ms"), v.t("direction", "方向"), v.t("flags", "标志"), v.t("bytes", "字节"), v.t("fate", "结果"))
+	if len(f.Frames) > maxFrameRows {
+		var dropped, retrans int
+		for _, fr := range f.Frames {
+			if fr.Fate == "dropped" {
+				dropped++
+			}
+			if fr.Retransmission {
+				retrans++
+			}
+		}
+		return Wrap(fmt.Sprintf(v.t("%d frames on the link: %d dropped, %d sent again (each frame is in --json and in netdemo web's ladder)",
+			"链路上共 %d 个帧：%d 个被丢弃，%d 个是重发（每个帧都在 --json 和 netdemo web 的梯形图里）"), len(f.Frames), dropped, retrans), v.Width, "  ", "    ")
+	}
+	notes := false
+	for _, fr := range f.Frames {
+		notes = notes || fr.Note != ""
+	}
+	cols := []string{"#", v.t("time|ms", "时间|ms"), v.t("direction", "方向"), v.t("flags", "标志"), v.t("bytes", "字节"), v.t("fate", "结果")}
+	if notes {
+		cols = append(cols, v.t("note", "说明"))
+	}
+	t := event.NewTable(f.ID, cols...)
 	for _, fr := range f.Frames {
 		flags := fr.Flags
 		if flags == "" {
@@ -133,7 +159,7 @@ func (v *Text) frameTable(f *event.Frames) []string {
 		if fr.Retransmission {
 			flags += v.t(" (retransmission)", "（重传）")
 		}
-		t.Row(fr.N, fmt.Sprintf("+%.1f", fr.TMs), v.host(fr.From)+" → "+v.host(fr.To), flags, fr.Len, v.fate(fr.Fate))
+		t.Row(fr.N, fmt.Sprintf("+%.1f", fr.TMs), v.host(fr.From)+" → "+v.host(fr.To), flags, fr.Len, v.fate(fr.Fate), fr.Note)
 	}
 	t.Columns[1].Align = "right"
 	head, rows, right := tableText(t, v.Lang)

@@ -40,9 +40,18 @@ func TestDefaults(t *testing.T) {
 			t.Errorf("no table event %q in --json (tables: %v)", id, tables)
 		}
 	}
-	if fr := o.Kind("frames"); len(fr) != 1 || fr[0]["id"] != "handshake" {
-		t.Errorf("frames events = %v, want one: the handshake", fr)
+	if fr := o.Kind("frames"); len(fr) != 2 || fr[0]["id"] != "handshake" || fr[1]["id"] != "delivery" {
+		t.Errorf("frames events = %v, want two: the handshake, then every frame of the delivery", fr)
 	} else {
+		retrans := 0
+		for _, f := range fr[1]["frames"].([]any) {
+			if f.(map[string]any)["retransmission"] == true {
+				retrans++
+			}
+		}
+		if float64(retrans) < o.Num(t, "tcp.retransmissions") {
+			t.Errorf("the delivery frames mark %d retransmissions, fewer than the %v the result counts", retrans, o.Num(t, "tcp.retransmissions"))
+		}
 		var flags []string
 		for _, f := range fr[0]["frames"].([]any) {
 			flags = append(flags, f.(map[string]any)["flags"].(string))

@@ -148,6 +148,12 @@ func run(ctx context.Context, r *demo.Run) error {
 	tcpFlow := tap.Select(frames, tap.Flow(packet.TCP, netx.Port(op.Client.LocalAddr()), netx.Port(op.Client.RemoteAddr())))
 	udpFlow := tap.Select(frames, tap.Flow(packet.UDP, netx.Port(uc.LocalAddr()), netx.Port(uc.RemoteAddr())))
 	tw, uw := countWire(tcpFlow), countWire(udpFlow)
+	// Every frame of both flows, for a ladder of the whole transfer (the
+	// text view sums a list this long up in a line).
+	r.Frames(tap.Event("delivery", r.T("every frame of the numbered messages", "编号消息的每一个帧"), tap.Select(frames, func(f tap.Frame) bool {
+		return tap.Flow(packet.TCP, netx.Port(op.Client.LocalAddr()), netx.Port(op.Client.RemoteAddr()))(f) ||
+			tap.Flow(packet.UDP, netx.Port(uc.LocalAddr()), netx.Port(uc.RemoteAddr()))(f)
+	})))
 
 	res.TCP.Sent, res.TCP.Delivered, res.TCP.InOrder = td.Sent, td.Delivered, td.InOrder
 	res.TCP.Retransmissions = retransmissions(tcpFlow)

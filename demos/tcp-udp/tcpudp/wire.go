@@ -12,37 +12,15 @@ import (
 // the retransmissions and header bytes it counts all come from the
 // recorded frames. This file holds what it computes from them.
 
-// seqBefore compares TCP sequence numbers in serial-number arithmetic
-// (RFC 1982): they wrap at 2^32.
-func seqBefore(a, b uint32) bool { return int32(a-b) < 0 }
-
 // retransmissions counts the TCP segments carrying data whose sequence
 // range starts below data already sent in the same direction: the sender
 // is sending those bytes again. Frames the link dropped count too — the
 // sender did send them. SYN and FIN each take one sequence number.
 func retransmissions(frames []tap.Frame) int {
-	type key struct {
-		dir      netx.Direction
-		src, dst uint16
-	}
-	sentUpTo := map[key]uint32{}
 	n := 0
-	for _, f := range frames {
-		p := f.Pkt
-		if p.Proto != packet.TCP {
-			continue
-		}
-		k := key{f.Dir, p.SrcPort, p.DstPort}
-		end := p.SeqEnd() // SYN and FIN count as one
-		if end == p.Seq {
-			continue // a pure ACK sends no new sequence space
-		}
-		top, ok := sentUpTo[k]
-		if ok && len(p.Payload) > 0 && seqBefore(p.Seq, top) {
-			n++
-		}
-		if !ok || seqBefore(top, end) {
-			sentUpTo[k] = end
+	for i, again := range tap.Retransmitted(frames) {
+		if again && len(frames[i].Pkt.Payload) > 0 {
+			n++ // a SYN sent again is the handshake's, not a data retransmission
 		}
 	}
 	return n
