@@ -140,7 +140,7 @@ func (v *Text) frameTable(f *event.Frames) []string {
 			}
 		}
 		return Wrap(fmt.Sprintf(v.t("%d frames on the link: %d dropped, %d sent again (each frame is in --json and in netdemo web's ladder)",
-			"链路上共 %d 个帧：%d 个被丢弃，%d 个是重发（每个帧都在 --json 和 netdemo web 的梯形图里）"), len(f.Frames), dropped, retrans), v.Width, "  ", "    ")
+			"链路上共 %d 个帧：%d 个被丢弃，%d 个是重发（每个帧都在 --json 和网页视图的梯形图里）"), len(f.Frames), dropped, retrans), v.Width, "  ", "    ")
 	}
 	notes := false
 	for _, fr := range f.Frames {
