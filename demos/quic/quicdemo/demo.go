@@ -50,6 +50,15 @@ type holResult struct {
 	H2Maxms float64 `json:"h2_max_ms"`
 	H3P50ms float64 `json:"h3_p50_ms"`
 	H3Maxms float64 `json:"h3_max_ms"`
+	// FirstRTTBytes is what each server sent in its first round trip of
+	// the downloads: about its initial congestion window.
+	FirstRTTBytes firstRTT `json:"first_rtt_bytes"`
+}
+
+// firstRTT is holResult.FirstRTTBytes by protocol.
+type firstRTT struct {
+	H2 int `json:"h2"`
+	H3 int `json:"h3"`
 }
 
 func run(ctx context.Context, r *demo.Run) error {
