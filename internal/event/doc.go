@@ -3,9 +3,10 @@
 // terminal text view, the JSON Lines view of --json, the web view. No view
 // computes a fact another view lacks, and no demo formats text for one view.
 //
-// The JSON form of every event is a contract (docs/json.md at the top of
-// the tree; tests read it): an object whose "kind" names its type, "demo"
-// the demo and "seq" its place in the run (1, 2, …; the web view resumes a
+// The JSON form of every event is a contract that tests, the web view and
+// classrooms read: the types of this package, with their json tags, are its
+// schema. Each event is an object whose "kind" names its type, "demo" the
+// demo and "seq" its place in the run (1, 2, …; the web view resumes a
 // stream from it). The kinds:
 //
 //	start    the demo, its title, question, language, seed, short answer
@@ -17,6 +18,9 @@
 //	chart    series of (x, y) points with labelled axes
 //	explain  a section of the explanation filled with this run's numbers
 //	result   the run's result object (its fields are each demo's contract)
+//
+// A progress event (a live counter for a long step) goes only to the text
+// view's stderr line; --json leaves it out. Decode reads any line back.
 //
 // Demo-specific kinds (for example tcp-udp's "packet") keep their names and
 // fields; they are listed in each demo's README.
