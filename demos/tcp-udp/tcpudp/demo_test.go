@@ -328,3 +328,39 @@ func TestBudgetStopsALossyRun(t *testing.T) {
 		t.Errorf("the run took %v", el)
 	}
 }
+
+// TestSeedFixesUDPFates runs the mixed TCP and UDP demo five times with one
+// seed: whatever TCP's timers did, each run loses the same UDP datagrams
+// (the fates follow each frame's identity, not its place on the link).
+func TestSeedFixesUDPFates(t *testing.T) {
+	var first string
+	for run := 0; run < 5; run++ {
+		o := demotest.Run(t, tcpudp(t), "--seed", "7", "--loss", "0.1", "--messages", "100")
+		var fates []string
+		for _, fr := range o.Kind("frames") {
+			if fr["id"] != "delivery" {
+				continue
+			}
+			for _, f := range fr["frames"].([]any) {
+				m := f.(map[string]any)
+				if m["proto"] == "UDP" && m["from"] == "client" {
+					fates = append(fates, m["fate"].(string))
+				}
+			}
+		}
+		got := strings.Join(fates, ",")
+		if len(fates) != 100 {
+			t.Fatalf("run %d: %d UDP datagrams in the delivery frames, want 100", run+1, len(fates))
+		}
+		if run == 0 {
+			first = got
+			if !strings.Contains(got, "dropped") {
+				t.Fatalf("no datagram dropped at --loss 0.1 (fates %s): nothing to compare", got)
+			}
+			continue
+		}
+		if got != first {
+			t.Errorf("run %d: UDP fates %s, run 1 had %s: the same seed must lose the same datagrams", run+1, got, first)
+		}
+	}
+}
