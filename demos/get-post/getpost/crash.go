@@ -2,7 +2,6 @@ package getpost
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -123,7 +122,7 @@ func crashRun(ctx context.Context, keysInMemory bool, key string) (out crashOutc
 	if keysInMemory {
 		args = append(args, "--keys-in-memory")
 	}
-	var stderr syncBuffer
+	var stderr child.Buffer
 	start := func(extra ...string) (*child.Proc, io.Reader, error) {
 		cmd, err := child.Command(ctx, serverChild, append(slices.Clone(args), extra...), child.Files{"listener": lf})
 		if err != nil {
@@ -295,25 +294,6 @@ func countJSON(b []byte) (int, error) {
 		return 0, fmt.Errorf("the order list %q: %w", short(string(b), 80), err)
 	}
 	return len(list), nil
-}
-
-// syncBuffer is a bytes.Buffer for a child's stderr, written by os/exec's
-// copying goroutine and read by us.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func firstLine(s string) string {

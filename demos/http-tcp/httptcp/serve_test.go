@@ -17,36 +17,19 @@ import (
 
 	"github.com/netdemo/netdemo/certs"
 	"github.com/netdemo/netdemo/demos"
+	"github.com/netdemo/netdemo/internal/child"
 	"github.com/netdemo/netdemo/internal/demo"
 )
-
-// syncBuffer is written by the serving goroutine and read by the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 var addrRE = regexp.MustCompile(`(https?)://(127\.0\.0\.1:\d+)`)
 
 // startServe runs --serve on free ports and returns the HTTP and HTTPS
 // addresses it printed, its output, and a func that stops it and returns
 // its error.
-func startServe(t *testing.T, args ...string) (plain, secure string, out *syncBuffer, stop func() error) {
+func startServe(t *testing.T, args ...string) (plain, secure string, out *child.Buffer, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out = &syncBuffer{}
+	out = &child.Buffer{}
 	done := make(chan error, 1)
 	go func() {
 		_, err := demo.Execute(ctx, demos.Lookup("http-tcp"), append([]string{"--serve", "--addr", "127.0.0.1:0", "--no-color"}, args...), demo.IO{Out: out, Err: io.Discard})
