@@ -111,8 +111,10 @@ var cmdTour = &command{
 				fmt.Fprintf(stdio.Out, "\n%s\n\n", strings.Repeat("═", 72))
 			}
 			// Each demo parses the same flags over its own defaults, so a
-			// link flag the user did not give keeps the demo's default.
-			if _, err := demo.Execute(ctx, d, args, stdio); err != nil {
+			// link flag the user did not give keeps the demo's default; a
+			// flag a demo does not take (--rtt for a demo without a lab)
+			// is left out for it.
+			if _, err := demo.Execute(ctx, d, demo.ArgsFor(d, args), stdio); err != nil {
 				return err
 			}
 		}

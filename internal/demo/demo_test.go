@@ -302,3 +302,16 @@ func TestExposureWarning(t *testing.T) {
 		}
 	}
 }
+
+func TestArgsFor(t *testing.T) {
+	withLab := fake(func(ctx context.Context, r *Run) error { return nil })
+	noLab := fake(func(ctx context.Context, r *Run) error { return nil })
+	noLab.NoLab = true
+	args := []string{"--rtt", "10ms", "--json", "--lang=zh", "--loss=0.1", "--seed", "3", "--step"}
+	if got := strings.Join(ArgsFor(withLab, args), " "); got != strings.Join(args, " ") {
+		t.Errorf("ArgsFor(lab demo) = %q, want every flag", got)
+	}
+	if got, want := strings.Join(ArgsFor(noLab, args), " "), "--json --lang=zh --step"; got != want {
+		t.Errorf("ArgsFor(demo without a lab) = %q, want %q", got, want)
+	}
+}

@@ -344,3 +344,40 @@ func FlagSet(d *Demo) *flag.FlagSet {
 	addDemoFlags(fs, d, o)
 	return fs
 }
+
+// ArgsFor keeps the flags of a tour's command line that d takes: the tour
+// hands one command line to every demo, and --rtt means nothing to a demo
+// without a lab, so it is left out for that demo rather than refused.
+// Flags no demo knows were refused by the tour's own parse already.
+func ArgsFor(d *Demo, args []string) []string {
+	all := newFlagSet("tour", nil, &Options{}, &rawFlags{})
+	mine := FlagSet(d)
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || a == "-" || a == "--" {
+			out = append(out, a)
+			continue
+		}
+		// A flag that takes a value and was written "--name value" takes
+		// the next argument with it.
+		takesNext := false
+		if f := all.Lookup(name); f != nil && !hasValue {
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+				takesNext = true
+			}
+		}
+		keep := mine.Lookup(name) != nil
+		if keep {
+			out = append(out, a)
+		}
+		if takesNext && i+1 < len(args) {
+			i++
+			if keep {
+				out = append(out, args[i])
+			}
+		}
+	}
+	return out
+}
