@@ -153,7 +153,8 @@ func FuzzSackedAbove(f *testing.F) {
 }
 
 // TestSpoofedSYN checks that the injected SYNs are packets a stack accepts:
-// valid checksums, SYN only, the MSS option.
+// valid checksums, SYN only, the options a real client offers (window
+// scaling among them: it is what tells a kept SYN-ACK from a cookie).
 func TestSpoofedSYN(t *testing.T) {
 	src, dst := netip.MustParseAddrPort("192.0.2.77:4242"), netip.MustParseAddrPort("192.0.2.2:80")
 	b := spoofedSYN(src, dst, 12345)
@@ -172,6 +173,9 @@ func TestSpoofedSYN(t *testing.T) {
 	}
 	if p.SrcAddrPort() != src || p.DstAddrPort() != dst || p.Flags != packet.SYN || p.Seq != 12345 || p.ParseOptions().MSS != 1460 {
 		t.Errorf("decoded %v → %v flags %v seq %d MSS %d; want %v → %v SYN 12345 MSS 1460", p.SrcAddrPort(), p.DstAddrPort(), p.Flags, p.Seq, p.ParseOptions().MSS, src, dst)
+	}
+	if o := p.ParseOptions(); o.WindowScale != 7 || !o.SACKPerm {
+		t.Errorf("options: window scale %d, SACK-permitted %v; want 7, true", o.WindowScale, o.SACKPerm)
 	}
 }
 

@@ -193,10 +193,13 @@ func spoofedAddr(i int) netip.Addr {
 	return netip.AddrFrom4([4]byte{192, 0, 2, byte(10 + i%245)})
 }
 
-// spoofedSYN builds an IPv4 packet holding a SYN with an MSS option, its
-// checksums right: the receiving stack checks them.
+// spoofedSYN builds an IPv4 packet holding a SYN with the options a real
+// client offers (MSS, SACK-permitted, window scale), its checksums right:
+// the receiving stack checks them. With window scaling offered, a SYN-ACK
+// for which the server kept state carries it back and a cookie cannot, so
+// the tap tells the two apart.
 func spoofedSYN(src, dst netip.AddrPort, seq uint32) []byte {
-	const tcpLen = header.TCPMinimumSize + 4
+	const tcpLen = header.TCPMinimumSize + 12
 	b := make([]byte, header.IPv4MinimumSize+tcpLen)
 	sa, da := tcpip.AddrFrom4(src.Addr().As4()), tcpip.AddrFrom4(dst.Addr().As4())
 	ip := header.IPv4(b)
@@ -206,6 +209,8 @@ func spoofedSYN(src, dst netip.AddrPort, seq uint32) []byte {
 	t.Encode(&header.TCPFields{SrcPort: src.Port(), DstPort: dst.Port(), SeqNum: seq, DataOffset: tcpLen, Flags: header.TCPFlagSyn, WindowSize: 64240})
 	t[20], t[21] = 2, 4 // MSS, 4 bytes
 	binary.BigEndian.PutUint16(t[22:], 1460)
+	t[24], t[25], t[26], t[27] = 1, 1, 4, 2 // NOP, NOP, SACK-permitted
+	t[28], t[29], t[30], t[31] = 1, 3, 3, 7 // NOP, window scale 7
 	t.SetChecksum(^t.CalculateChecksum(header.PseudoHeaderChecksum(header.TCPProtocolNumber, sa, da, tcpLen)))
 	return b
 }
