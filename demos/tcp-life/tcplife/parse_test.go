@@ -190,7 +190,7 @@ func TestSYNSchedule(t *testing.T) {
 		{"one linear retransmission", synSchedule{Linear: 1, Known: true}, "1 s, 3 s, 7 s, 15 s"},
 		{"two linear retransmissions", synSchedule{Linear: 2, Known: true}, "1 s, 2 s, 4 s, 8 s"},
 	} {
-		if got := c.s.describe(4); got != c.want {
+		if got := c.s.describe(4, ", "); got != c.want {
 			t.Errorf("%s: describe(4) = %q, want %q", c.desc, got, c.want)
 		}
 	}

@@ -28,7 +28,7 @@ func synOptions(r *demo.Run, o packet.TCPOptions) string {
 	if len(s) == 0 {
 		return r.T("none", "无")
 	}
-	return strings.Join(s, ", ")
+	return strings.Join(s, sep(r))
 }
 
 func showSYNFlood(r *demo.Run, sf synFlood) {
@@ -104,8 +104,8 @@ func showCookieOptions(r *demo.Run, before, during packet.TCPOptions) {
 		return
 	}
 	r.Printf(r.T("  what a cookie cannot carry: this SYN-ACK offered %s, against %s before the flood. gVisor does not encode %s in the cookie's 32 bits, so this connection runs without them.",
-		"  cookie 装不下的东西：这个 SYN-ACK 只提供了 %s，而洪泛前是 %s。gVisor 没有把%s编进 cookie 的 32 位，所以这条连接没有它们。"),
-		synOptions(r, during), synOptions(r, before), strings.Join(lost, r.T(" and ", "与")))
+		"  cookie 装不下的东西：这个 SYN-ACK 只提供了 %s，而洪泛前是 %s。gVisor 没有把这些编进 cookie 的 32 位：%s，所以这条连接没有它们。"),
+		synOptions(r, during), synOptions(r, before), strings.Join(lost, r.T(" and ", "与 "))) // SACK, Latin, comes second
 	if during.Timestamps {
 		r.Printf("%s", r.T("  timestamps survive: the server learns them again from the client's ACK, which carries the option like every segment after it.",
 			"  时间戳保留了下来：服务器能从客户端的 ACK 里重新得知它，这个 ACK 和之后每个报文一样带着该选项。"))
@@ -188,7 +188,8 @@ func showZeroWindow(r *demo.Run, zw zeroWindow) {
 	}
 	probes := fmt.Sprintf(r.T("sent %d zero-window probe(s)", "发了 %d 个零窗口探测"), len(zw.Probes))
 	if oneByte {
-		probes += r.T(", each one byte already acknowledged, asking \"still zero?\"", "，每个都是一个已被确认的字节，问“还是零吗？”")
+		probes += r.T(", each one byte already acknowledged, asking \"still zero?\" (Wireshark, whose probe carries the next new byte, labels these [TCP Keep-Alive])",
+			"，每个都是一个已被确认的字节，问“还是零吗？”（Wireshark 认为探测应携带下一个新字节，会把这种报文标为 [TCP Keep-Alive]）")
 	}
 	r.Printf(r.T("  the buffer filled and the server advertised a **zero window** %.1f ms into the connection; %s and %s; when the server read, its window update reopened the flow after %.1f ms.",
 		"  缓冲区满了，服务器在连接开始后 %.1f ms 通告**零窗口**；%s，%s；服务器开始读之后，窗口更新在 %.1f ms 后让数据重新流动。"),
@@ -232,7 +233,7 @@ func showCongestion(r *demo.Run, reno, cubic ccRun) {
 	}
 	r.Chart(c)
 	r.Table(t)
-	if ss, doubled := slowStart(reno); ss != "" && doubled {
+	if ss, doubled := slowStart(reno, sep(r)); ss != "" && doubled {
 		r.Printf(r.T("  slow start: each round trip carried about twice the last (%s): every ACK let the sender add what it acknowledged to the congestion window.",
 			"  慢启动：每个往返的在途量约为上一个的两倍（%s）：每个 ACK 都让发送方把确认了的字节加到拥塞窗口上。"), ss)
 	} else if ss != "" {
@@ -305,7 +306,7 @@ func nonzero(x int) int {
 
 // slowStart lists the growth factors of the rounds up to the loss, and
 // whether each is close to 2.
-func slowStart(run ccRun) (string, bool) {
+func slowStart(run ccRun, sep string) (string, bool) {
 	var s []string
 	doubled := true
 	for i := 1; i <= run.LossRound && i < len(run.Flight); i++ {
@@ -316,7 +317,7 @@ func slowStart(run ccRun) (string, bool) {
 		doubled = doubled && k > 1.7 && k < 2.3
 		s = append(s, fmt.Sprintf("×%.1f", k))
 	}
-	return strings.Join(s, ", "), doubled && len(s) > 0
+	return strings.Join(s, sep), doubled && len(s) > 0
 }
 
 // growth is the mean increase per round after the round following the
