@@ -3,10 +3,12 @@ package tcplife
 import (
 	"encoding/binary"
 	"errors"
+	"math/rand/v2"
 	"net/netip"
 	"testing"
 	"time"
 
+	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/packet"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/header"
@@ -176,6 +178,26 @@ func TestSpoofedSYN(t *testing.T) {
 	}
 	if o := p.ParseOptions(); o.WindowScale != 7 || !o.SACKPerm {
 		t.Errorf("options: window scale %d, SACK-permitted %v; want 7, true", o.WindowScale, o.SACKPerm)
+	}
+}
+
+// TestSpoofedSources checks that the largest flood uses every source
+// address and port once, in the documentation range, never the lab's hosts.
+func TestSpoofedSources(t *testing.T) {
+	srcs := spoofedSources(rand.New(rand.NewPCG(1, 0x5f1d)), 5000)
+	seen := map[netip.AddrPort]bool{}
+	docs := netip.MustParsePrefix("192.0.2.0/24")
+	for _, s := range srcs {
+		if seen[s] {
+			t.Fatalf("source %v used twice", s)
+		}
+		seen[s] = true
+		if !docs.Contains(s.Addr()) || s.Addr() == lab.ClientAddr || s.Addr() == lab.ServerAddr || s.Port() < 1024 {
+			t.Fatalf("source %v: want an address of 192.0.2.0/24 other than the lab's hosts, port ≥ 1024", s)
+		}
+	}
+	if len(srcs) != 5000 {
+		t.Errorf("%d sources, want 5000", len(srcs))
 	}
 }
 

@@ -101,10 +101,8 @@ func observeSYNFlood(ctx context.Context, l *lab.Lab, n int, seed int64) (synFlo
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x5f1d))
 	server := netip.AddrPortFrom(lab.ServerAddr, floodPort)
 	cookies0 := stats.ListenOverflowSynCookieSent.Value()
-	for i := range n {
-		src := spoofedAddr(i)
-		port := uint16(1024 + rng.IntN(64511))
-		l.Inject(netx.ClientToServer, spoofedSYN(netip.AddrPortFrom(src, port), server, rng.Uint32()))
+	for _, src := range spoofedSources(rng, n) {
+		l.Inject(netx.ClientToServer, spoofedSYN(src, server, rng.Uint32()))
 	}
 	spoofed := func(f seen) bool {
 		return f.Dir == netx.ServerToClient && f.Pkt.Flags.Has(packet.SYN|packet.ACK) && f.Pkt.Dst != lab.ClientAddr
@@ -185,6 +183,23 @@ func connectReal(ctx context.Context, l *lab.Lab, w *recorder, accepted <-chan u
 		}
 	}
 	return h
+}
+
+// spoofedSources are n spoofed sources, each address and port once: a
+// repeated one would be a retransmitted SYN, not another half-open
+// connection, and would be counted once in the tap.
+func spoofedSources(rng *rand.Rand, n int) []netip.AddrPort {
+	out := make([]netip.AddrPort, 0, n)
+	used := map[netip.AddrPort]bool{}
+	for i := range n {
+		src := netip.AddrPortFrom(spoofedAddr(i), uint16(1024+rng.IntN(64511)))
+		for used[src] {
+			src = netip.AddrPortFrom(spoofedAddr(i), uint16(1024+rng.IntN(64511)))
+		}
+		used[src] = true
+		out = append(out, src)
+	}
+	return out
 }
 
 // spoofedAddr is the i-th spoofed source: 192.0.2.10 … 192.0.2.254, then
