@@ -69,7 +69,7 @@ func TestDefaults(t *testing.T) {
 	// The text view wraps at 80 columns: compare with the lines joined.
 	flat := strings.Join(strings.Fields(o.Text), " ")
 	for _, want := range []string{
-		"the first 7 SYNs got a half-open connection each",
+		"the first 7 SYNs to reach the server got a half-open connection each",
 		"gVisor does not encode window scaling and SACK in the cookie's 32 bits",
 	} {
 		if !strings.Contains(flat, want) {

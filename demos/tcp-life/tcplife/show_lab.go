@@ -47,8 +47,8 @@ func showSYNFlood(r *demo.Run, sf synFlood) {
 	t.Row(r.T("valid cookies that came back (the real client)", "收回的有效 cookie（真实客户端）"), int(sf.CookiesRcvd))
 	r.Table(t)
 	if sf.HalfOpen > 0 && sf.CookiesSent > 0 && sf.HalfOpenFirst {
-		r.Printf(r.T("  the first %d SYNs got a half-open connection each, until the handshakes in progress reached the backlog; from then on the server kept nothing and answered with a cookie.",
-			"  前 %d 个 SYN 各得到一个半开连接，直到进行中的握手数达到 backlog；此后服务器什么都不保存，只用 cookie 回应。"), sf.HalfOpen)
+		r.Printf(r.T("  the first %d SYNs to reach the server got a half-open connection each, until the handshakes in progress reached the backlog; from then on the server kept nothing and answered with a cookie.",
+			"  最先到达服务器的 %d 个 SYN 各得到一个半开连接，直到进行中的握手数达到 backlog；此后服务器什么都不保存，只用 cookie 回应。"), sf.HalfOpen)
 	}
 	d := sf.During
 	if !d.OK {
@@ -209,8 +209,15 @@ func indexOf(fs []seen, f seen) int {
 }
 
 func showCongestion(r *demo.Run, reno, cubic ccRun) {
-	r.Printf(r.T("  two labs with the same link (RTT %v) and seed; the client sends as fast as it may for %d round trips; the link drops exactly one segment, the client's data segment #%d. Only the client's algorithm differs.",
-		"  两个实验网络，同样的链路（RTT %v）和 seed；客户端在 %d 个往返里尽力发送；链路恰好丢掉一个报文，即客户端的第 %d 个数据报文。唯一的不同是客户端的拥塞控制算法。"), r.Link.RTT, ccRounds, dropAt)
+	r.Printf(r.T("  two labs with the same link (RTT %v) and seed; the client sends as fast as it may for %d round trips; the link drops the client's data segment #%d. Only the client's algorithm differs.",
+		"  两个实验网络，同样的链路（RTT %v）和 seed；客户端在 %d 个往返里尽力发送；链路丢掉客户端的第 %d 个数据报文。唯一的不同是客户端的拥塞控制算法。"), r.Link.RTT, ccRounds, dropAt)
+	// One loss each, the chosen one: the comparison of one β with the
+	// other holds. More (the link's own --loss): each cuts again.
+	single := reno.Drops == 1 && cubic.Drops == 1
+	if !single {
+		r.Printf(r.T("  the link dropped %d of Reno's data segments and %d of CUBIC's: with --loss it also drops frames at random, and each loss cuts the window again, so what follows compares the windows after the first loss, shaped by the later ones too.",
+			"  链路丢掉了 Reno 的 %d 个数据报文、CUBIC 的 %d 个：有 --loss 时它还会随机丢帧，每次丢包都会再削减窗口，所以下面比较的是第一次丢包之后的窗口，其中也有后来几次丢包的影响。"), reno.Drops, cubic.Drops)
+	}
 	c := event.NewChart("congestion", r.T("bytes in flight per round trip, inferred from the tap", "每个往返的在途字节数，从抓包推算"),
 		event.Axis{Label: r.T("round trip", "往返")}, event.Axis{Label: r.T("in flight", "在途"), Unit: "KiB"})
 	t := event.NewTable("congestion", r.T("round trip", "往返"), "Reno|KiB", "CUBIC|KiB")
@@ -240,7 +247,7 @@ func showCongestion(r *demo.Run, reno, cubic ccRun) {
 		r.Printf(r.T("  before the loss each round trip carried %s the last.", "  丢包之前，每个往返的在途量是上一个的 %s。"), ss)
 	}
 	for _, run := range []ccRun{reno, cubic} {
-		if run.Resent > 1 {
+		if run.Drops == 1 && run.Resent > 1 {
 			r.Printf(r.T("  %s: besides the segment the link dropped, the client sent %d more segment(s) again that the link had delivered: a retransmission timer fired early (on a busy machine the lab's timers run late), and the window reacted to that too.",
 				"  %s：除了被链路丢掉的那个报文，客户端还重发了 %d 个链路其实已经送达的报文：重传定时器过早触发了（机器繁忙时实验网络的定时会延后），窗口也对此作出了反应。"), run.Algorithm, run.Resent-1)
 		}
@@ -256,24 +263,27 @@ func showCongestion(r *demo.Run, reno, cubic ccRun) {
 	if reno.After > 0 && cubic.After > 0 {
 		k := float64(cubic.After) / float64(reno.After)
 		r.Measure("cubic_over_reno", round2(k), r.T("CUBIC's flight after the loss ÷ Reno's", "丢包后 CUBIC 的在途量 ÷ Reno 的"))
-		if k > 1.15 {
+		if !single {
+			r.Printf(r.T("  CUBIC kept %.2f× what Reno kept, after more than one loss: not one β against the other.",
+				"  CUBIC 保留的是 Reno 的 %.2f 倍，但这是多次丢包之后：不是单纯一个 β 对另一个 β。"), k)
+		} else if k > 1.15 {
 			r.Printf(r.T("  CUBIC kept %.2f× what Reno kept: Reno halves its window on a loss (β = 0.5, RFC 5681), CUBIC multiplies it by 0.7 (RFC 9438 §4.6), and 0.7 ÷ 0.5 = 1.4.",
 				"  CUBIC 保留的是 Reno 的 %.2f 倍：Reno 丢包时把窗口减半（β = 0.5，RFC 5681），CUBIC 乘以 0.7（RFC 9438 §4.6），0.7 ÷ 0.5 = 1.4。"), k)
 		} else {
 			r.Printf(r.T("  CUBIC kept %.2f× what Reno kept: this run does not show CUBIC's milder cut (β 0.7 against Reno's 0.5 would give 1.4).",
 				"  CUBIC 保留的是 Reno 的 %.2f 倍：这次运行没有显出 CUBIC 更温和的削减（β 0.7 对 Reno 的 0.5，应当是 1.4 倍）。"), k)
-			if reno.Resent > 1 || cubic.Resent > 1 {
+			if reno.Resent > reno.Drops || cubic.Resent > cubic.Drops {
 				r.Printf("%s", r.T("  a retransmission timer fired early (see above), and its second cut blurs the comparison.",
 					"  重传定时器过早触发（见上），它带来的第二次削减让比较失真。"))
 			}
 		}
-		if reno.Cut > 0.55 && cubic.Cut > 0.75 {
+		if single && reno.Cut > 0.55 && cubic.Cut > 0.75 {
 			r.Printf("%s", r.T("  both ratios are above β because β applies to the congestion window at the moment the loss is noticed, and slow start had kept growing it on the ACKs that came just before the duplicate ones: that window is at least the peak flight the tap saw, and can be more.",
 				"  两个比例都高于 β，因为 β 作用在发现丢包那一刻的拥塞窗口上，而慢启动根据重复 ACK 之前刚到的那些 ACK 又把它增大了：这个窗口至少等于抓包看到的在途峰值，也可能更大。"))
 		}
 		r.Set("cc_note", fmt.Sprintf(r.T("CUBIC kept %.2f× what Reno kept.", "CUBIC 保留的是 Reno 的 %.2f 倍。"), k))
 	}
-	if g := growth(reno); g > 0 && reno.MSS > 0 && g*1024 > 0.7*float64(reno.MSS) && g*1024 < 1.3*float64(reno.MSS) {
+	if g := growth(reno); single && g > 0 && reno.MSS > 0 && g*1024 > 0.7*float64(reno.MSS) && g*1024 < 1.3*float64(reno.MSS) {
 		r.Printf(r.T("  after the repair Reno grew by about %.1f KiB per round trip: about one segment (MSS %d bytes) each, congestion avoidance.",
 			"  修复之后 Reno 每个往返增长约 %.1f KiB：大约一个报文（MSS %d 字节），即拥塞避免。"), g, reno.MSS)
 	} else if g > 0 && reno.MSS > 0 {

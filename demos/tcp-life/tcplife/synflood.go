@@ -119,8 +119,17 @@ func observeSYNFlood(ctx context.Context, l *lab.Lab, n int, seed int64) (synFlo
 		}
 		return len(seenTo)
 	}
+	// With --loss some SYNs never arrive: stop waiting once no new address
+	// has been answered for a round trip and a little.
 	deadline := time.Now().Add(l.Link().RTT + 2*time.Second)
-	for voids() < n && time.Now().Before(deadline) {
+	quiet := l.Link().RTT + 300*time.Millisecond
+	last, lastAt := 0, time.Now()
+	for v := voids(); v < n && time.Now().Before(deadline); v = voids() {
+		if v > last {
+			last, lastAt = v, time.Now()
+		} else if v > 0 && time.Since(lastAt) > quiet {
+			break
+		}
 		time.Sleep(time.Millisecond)
 	}
 	out.SYNACKsToVoid = voids()
