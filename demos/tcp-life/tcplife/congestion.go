@@ -36,6 +36,9 @@ type ccRun struct {
 	// sent before): 1 when only the dropped segment was repaired; more when
 	// a timer fired spuriously, on a loaded machine.
 	Resent int
+	// Drops counts the client's data segments the link dropped: 1, the
+	// chosen one, unless --loss adds random losses.
+	Drops int
 	// MinRwnd is the smallest receive window the server advertised during
 	// the transfer, scaled: when it stays above Flight, the receiver never
 	// limited the sender; the congestion window did.
@@ -166,8 +169,11 @@ func flightPerRound(out *ccRun, frames []seen, rtt time.Duration, limit int) {
 				roundStart = e.at
 				out.Flight = append(out.Flight, 0)
 			}
-			if e.f.Fate == lab.Dropped && !lost {
-				lost, lostSeq, out.LossRound = true, p.SeqEnd(), round
+			if e.f.Fate == lab.Dropped {
+				out.Drops++
+				if !lost {
+					lost, lostSeq, out.LossRound = true, p.SeqEnd(), round
+				}
 			}
 			if end := p.SeqEnd(); int32(end-sndMax) > 0 {
 				sndMax = end

@@ -65,6 +65,17 @@ func TestDefaults(t *testing.T) {
 	if n := o.Num(t, "syn_flood.half_open"); n != 7 {
 		t.Errorf("syn_flood.half_open = %v, want backlog-1 = 7 half-open before cookies take over", n)
 	}
+	// The tap tells kept SYN-ACKs (window scale echoed) from cookies (none).
+	// The text view wraps at 80 columns: compare with the lines joined.
+	flat := strings.Join(strings.Fields(o.Text), " ")
+	for _, want := range []string{
+		"the first 7 SYNs to reach the server got a half-open connection each",
+		"gVisor does not encode window scaling and SACK in the cookie's 32 bits",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the SYN flood's narration lacks %q", want)
+		}
+	}
 	if o.Get(t, "syn_flood.syn_cookies_used") != true {
 		t.Errorf("syn_flood.syn_cookies_used = %v, want true: the real client's ACK carried a valid cookie", o.Get(t, "syn_flood.syn_cookies_used"))
 	}

@@ -3,10 +3,12 @@ package tcplife
 import (
 	"encoding/binary"
 	"errors"
+	"math/rand/v2"
 	"net/netip"
 	"testing"
 	"time"
 
+	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/packet"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/header"
@@ -153,7 +155,8 @@ func FuzzSackedAbove(f *testing.F) {
 }
 
 // TestSpoofedSYN checks that the injected SYNs are packets a stack accepts:
-// valid checksums, SYN only, the MSS option.
+// valid checksums, SYN only, the options a real client offers (window
+// scaling among them: it is what tells a kept SYN-ACK from a cookie).
 func TestSpoofedSYN(t *testing.T) {
 	src, dst := netip.MustParseAddrPort("192.0.2.77:4242"), netip.MustParseAddrPort("192.0.2.2:80")
 	b := spoofedSYN(src, dst, 12345)
@@ -173,6 +176,29 @@ func TestSpoofedSYN(t *testing.T) {
 	if p.SrcAddrPort() != src || p.DstAddrPort() != dst || p.Flags != packet.SYN || p.Seq != 12345 || p.ParseOptions().MSS != 1460 {
 		t.Errorf("decoded %v → %v flags %v seq %d MSS %d; want %v → %v SYN 12345 MSS 1460", p.SrcAddrPort(), p.DstAddrPort(), p.Flags, p.Seq, p.ParseOptions().MSS, src, dst)
 	}
+	if o := p.ParseOptions(); o.WindowScale != 7 || !o.SACKPerm {
+		t.Errorf("options: window scale %d, SACK-permitted %v; want 7, true", o.WindowScale, o.SACKPerm)
+	}
+}
+
+// TestSpoofedSources checks that the largest flood uses every source
+// address and port once, in the documentation range, never the lab's hosts.
+func TestSpoofedSources(t *testing.T) {
+	srcs := spoofedSources(rand.New(rand.NewPCG(1, 0x5f1d)), 5000)
+	seen := map[netip.AddrPort]bool{}
+	docs := netip.MustParsePrefix("192.0.2.0/24")
+	for _, s := range srcs {
+		if seen[s] {
+			t.Fatalf("source %v used twice", s)
+		}
+		seen[s] = true
+		if !docs.Contains(s.Addr()) || s.Addr() == lab.ClientAddr || s.Addr() == lab.ServerAddr || s.Port() < 1024 {
+			t.Fatalf("source %v: want an address of 192.0.2.0/24 other than the lab's hosts, port ≥ 1024", s)
+		}
+	}
+	if len(srcs) != 5000 {
+		t.Errorf("%d sources, want 5000", len(srcs))
+	}
 }
 
 func TestSYNSchedule(t *testing.T) {
@@ -186,7 +212,7 @@ func TestSYNSchedule(t *testing.T) {
 		{"one linear retransmission", synSchedule{Linear: 1, Known: true}, "1 s, 3 s, 7 s, 15 s"},
 		{"two linear retransmissions", synSchedule{Linear: 2, Known: true}, "1 s, 2 s, 4 s, 8 s"},
 	} {
-		if got := c.s.describe(4); got != c.want {
+		if got := c.s.describe(4, ", "); got != c.want {
 			t.Errorf("%s: describe(4) = %q, want %q", c.desc, got, c.want)
 		}
 	}

@@ -171,7 +171,7 @@ func showRebind(r *demo.Run, rb rebind) {
 
 func showBacklog(r *demo.Run, bl backlogRun) {
 	r.Printf(r.T("  listen(fd, %d) on a raw socket; clients connect one after another; the server calls accept() at %s.",
-		"  在原始套接字上 listen(fd, %d)；客户端依次连接；服务器在 %s 时才调用 accept()。"), bl.Backlog, durations(bl.AcceptsAt))
+		"  在原始套接字上 listen(fd, %d)；客户端依次连接；服务器在 %s 时才调用 accept()。"), bl.Backlog, durations(r, bl.AcceptsAt))
 	sched := kernelSYNSchedule()
 	t := event.NewTable("backlog", r.T("client", "客户端"), r.T("connect|ms", "connect|ms"), r.T("what happened", "发生了什么")).AlignLeft(2)
 	retried := 0
@@ -196,7 +196,7 @@ func showBacklog(r *demo.Run, bl backlogRun) {
 		t.Row(i+1, c, what)
 	}
 	r.Table(t)
-	r.Set("backlog_connect_ms", joinFloats(bl.ConnectMS))
+	r.Set("backlog_connect_ms", joinFloats(r, bl.ConnectMS))
 	fast := 0
 	for _, c := range bl.ConnectMS {
 		if c >= 0 && c < 500 {
@@ -219,11 +219,11 @@ func showBacklog(r *demo.Run, bl backlogRun) {
 		case sched.Known && sched.Linear > 0:
 			r.Printf(r.T("  this kernel sends a SYN again after %s, then doubles (net.ipv4.tcp_syn_linear_timeouts = %d: that many retransmissions 1 s apart); RFC 6298's timer doubles from the start: %s.",
 				"  本内核在 %s 之后重发 SYN，此后翻倍（net.ipv4.tcp_syn_linear_timeouts = %d：先按 1 秒间隔重传这么多次）；RFC 6298 的定时器从一开始就翻倍：%s。"),
-				sched.describe(sched.Linear), sched.Linear, synSchedule{}.describe(3))
+				sched.describe(sched.Linear, sep(r)), sched.Linear, synSchedule{}.describe(3, sep(r)))
 		case sched.Known:
-			r.Printf(r.T("  this kernel doubles the SYN's timer from 1 s, as RFC 6298 says: %s after the first SYN.", "  本内核按 RFC 6298 从 1 秒开始翻倍 SYN 的定时器：第一个 SYN 之后 %s。"), sched.describe(3))
+			r.Printf(r.T("  this kernel doubles the SYN's timer from 1 s, as RFC 6298 says: %s after the first SYN.", "  本内核按 RFC 6298 从 1 秒开始翻倍 SYN 的定时器：第一个 SYN 之后 %s。"), sched.describe(3, sep(r)))
 		default:
-			r.Printf(r.T("  RFC 6298's timer starts at 1 s and doubles: %s after the first SYN.", "  RFC 6298 的定时器从 1 秒开始翻倍：第一个 SYN 之后 %s。"), sched.describe(3))
+			r.Printf(r.T("  RFC 6298's timer starts at 1 s and doubles: %s after the first SYN.", "  RFC 6298 的定时器从 1 秒开始翻倍：第一个 SYN 之后 %s。"), sched.describe(3, sep(r)))
 		}
 	} else {
 		r.Printf("%s", r.T("  no client waited: this system queued them all.", "  没有客户端等待：本系统把它们都放进了队列。"))
@@ -234,20 +234,26 @@ func showBacklog(r *demo.Run, bl backlogRun) {
 }
 
 // durations lists durations as "0.5 s, 2.0 s".
-func durations(ds []time.Duration) string {
+func durations(r *demo.Run, ds []time.Duration) string {
 	s := make([]string, len(ds))
 	for i, d := range ds {
 		s[i] = fmt.Sprintf("%.1f s", d.Seconds())
 	}
-	return strings.Join(s, ", ")
+	return strings.Join(s, sep(r))
 }
 
-func joinFloats(xs []float64) string {
+func joinFloats(r *demo.Run, xs []float64) string {
 	s := make([]string, len(xs))
 	for i, x := range xs {
 		s[i] = fmt.Sprintf("%g", x)
 	}
-	return strings.Join(s, ", ")
+	return strings.Join(s, sep(r))
+}
+
+// sep separates the items of a list in the run's language: Chinese uses
+// the enumeration comma.
+func sep(r *demo.Run) string {
+	return r.T(", ", "、")
 }
 
 func showNagle(r *demo.Run, ng nagleRun) {

@@ -28,7 +28,7 @@ func synOptions(r *demo.Run, o packet.TCPOptions) string {
 	if len(s) == 0 {
 		return r.T("none", "无")
 	}
-	return strings.Join(s, ", ")
+	return strings.Join(s, sep(r))
 }
 
 func showSYNFlood(r *demo.Run, sf synFlood) {
@@ -47,8 +47,8 @@ func showSYNFlood(r *demo.Run, sf synFlood) {
 	t.Row(r.T("valid cookies that came back (the real client)", "收回的有效 cookie（真实客户端）"), int(sf.CookiesRcvd))
 	r.Table(t)
 	if sf.HalfOpen > 0 && sf.CookiesSent > 0 && sf.HalfOpenFirst {
-		r.Printf(r.T("  the first %d SYNs got a half-open connection each, until the handshakes in progress reached the backlog; from then on the server kept nothing and answered with a cookie.",
-			"  前 %d 个 SYN 各得到一个半开连接，直到进行中的握手数达到 backlog；此后服务器什么都不保存，只用 cookie 回应。"), sf.HalfOpen)
+		r.Printf(r.T("  the first %d SYNs to reach the server got a half-open connection each, until the handshakes in progress reached the backlog; from then on the server kept nothing and answered with a cookie.",
+			"  最先到达服务器的 %d 个 SYN 各得到一个半开连接，直到进行中的握手数达到 backlog；此后服务器什么都不保存，只用 cookie 回应。"), sf.HalfOpen)
 	}
 	d := sf.During
 	if !d.OK {
@@ -70,9 +70,9 @@ func showSYNFlood(r *demo.Run, sf synFlood) {
 	}
 	if sf.CookiesRcvd > 0 {
 		c := d.SYNACK.Seq
-		r.Printf(r.T("  the real client still connected. Its SYN-ACK's sequence number 0x%08x is the cookie: gVisor (tcp/accept.go) puts a 64-second time counter in the top 8 bits (0x%02x) and, below, a keyed hash of the addresses and ports plus the client's sequence number and a 2-bit index of the MSS (536, 1300, 1440 or 1460).",
-			"  真实客户端照样连上了。它收到的 SYN-ACK 序号 0x%08x 就是 cookie：gVisor（tcp/accept.go）在高 8 位放一个 64 秒一跳的时间计数（0x%02x），低位是地址与端口的带密钥哈希，加上客户端的序号和 2 位 MSS 档位（536、1300、1440 或 1460）。"),
-			c, c>>24)
+		r.Printf(r.T("  the real client still connected. Its SYN-ACK's sequence number 0x%08x is the cookie: gVisor (tcp/accept.go) adds a keyed hash of the addresses and ports, the client's sequence number, and a time counter that ticks every 64 s shifted into the top 8 bits; then, in the low 24 bits, a second keyed hash (of the counter too) plus a 2-bit index of the MSS (536, 1300, 1440 or 1460). Only the server, which holds the key, can take it apart again.",
+			"  真实客户端照样连上了。它收到的 SYN-ACK 序号 0x%08x 就是 cookie：gVisor（tcp/accept.go）把地址与端口的带密钥哈希、客户端的序号、以及左移到高 8 位的时间计数（每 64 秒加一）相加；再在低 24 位加上第二个带密钥哈希（也包含这个计数）和 2 位 MSS 档位（536、1300、1440 或 1460）。只有持有密钥的服务器能把它拆开。"),
+			c)
 		for _, f := range sf.Frames {
 			if f.Dir == netx.ClientToServer && !f.Pkt.Flags.Has(packet.SYN) && f.Pkt.Flags.Has(packet.ACK) && f.Pkt.Ack == c+1 {
 				r.Printf(r.T("  the client's ACK carried ack 0x%08x, the cookie plus one, back to the server, which checked the hash and built the connection from it: its counter of valid cookies went up by %d.",
@@ -80,12 +80,35 @@ func showSYNFlood(r *demo.Run, sf synFlood) {
 				break
 			}
 		}
-		r.Printf(r.T("  what a cookie cannot carry: this SYN-ACK offered %s, against %s before the flood. Window scaling and SACK are not encoded in 32 bits, so this connection runs without them (timestamps survive only because the client echoes them in every segment).",
-			"  cookie 装不下的东西：这个 SYN-ACK 只提供了 %s，而洪泛前是 %s。窗口缩放与 SACK 没法编进 32 位，所以这条连接没有它们（时间戳能保留，只因为客户端在每个报文里都会回显它）。"),
-			synOptions(r, d.Opts), synOptions(r, b.Opts))
+		showCookieOptions(r, b.Opts, d.Opts)
 	} else {
 		r.Printf(r.T("  the real client connected in %.1f ms, but not through a cookie: the server's counter of valid cookies did not move.",
 			"  真实客户端 %.1f ms 连上了，但不是通过 cookie：服务器的有效 cookie 计数没有变化。"), ms(d.Connect))
+	}
+}
+
+// showCookieOptions compares the SYN-ACK's options during the flood (a
+// cookie) with those before it (state kept) and names what the cookie
+// lost, as seen.
+func showCookieOptions(r *demo.Run, before, during packet.TCPOptions) {
+	var lost []string
+	if before.WindowScale >= 0 && during.WindowScale < 0 {
+		lost = append(lost, r.T("window scaling", "窗口缩放"))
+	}
+	if before.SACKPerm && !during.SACKPerm {
+		lost = append(lost, "SACK")
+	}
+	if len(lost) == 0 {
+		r.Printf(r.T("  this SYN-ACK offered %s, as before the flood (%s): the cookie lost no option this time.",
+			"  这个 SYN-ACK 提供了 %s，与洪泛前（%s）一样：这次 cookie 没有丢掉任何选项。"), synOptions(r, during), synOptions(r, before))
+		return
+	}
+	r.Printf(r.T("  what a cookie cannot carry: this SYN-ACK offered %s, against %s before the flood. gVisor does not encode %s in the cookie's 32 bits, so this connection runs without them.",
+		"  cookie 装不下的东西：这个 SYN-ACK 只提供了 %s，而洪泛前是 %s。gVisor 没有把这些编进 cookie 的 32 位：%s，所以这条连接没有它们。"),
+		synOptions(r, during), synOptions(r, before), strings.Join(lost, r.T(" and ", "与 "))) // SACK, Latin, comes second
+	if during.Timestamps {
+		r.Printf("%s", r.T("  timestamps survive: the server learns them again from the client's ACK, which carries the option like every segment after it.",
+			"  时间戳保留了下来：服务器能从客户端的 ACK 里重新得知它，这个 ACK 和之后每个报文一样带着该选项。"))
 	}
 }
 
@@ -165,7 +188,8 @@ func showZeroWindow(r *demo.Run, zw zeroWindow) {
 	}
 	probes := fmt.Sprintf(r.T("sent %d zero-window probe(s)", "发了 %d 个零窗口探测"), len(zw.Probes))
 	if oneByte {
-		probes += r.T(", each one byte already acknowledged, asking \"still zero?\"", "，每个都是一个已被确认的字节，问“还是零吗？”")
+		probes += r.T(", each one byte already acknowledged, asking \"still zero?\" (Wireshark, whose probe carries the next new byte, labels these [TCP Keep-Alive])",
+			"，每个都是一个已被确认的字节，问“还是零吗？”（Wireshark 认为探测应携带下一个新字节，会把这种报文标为 [TCP Keep-Alive]）")
 	}
 	r.Printf(r.T("  the buffer filled and the server advertised a **zero window** %.1f ms into the connection; %s and %s; when the server read, its window update reopened the flow after %.1f ms.",
 		"  缓冲区满了，服务器在连接开始后 %.1f ms 通告**零窗口**；%s，%s；服务器开始读之后，窗口更新在 %.1f ms 后让数据重新流动。"),
@@ -185,8 +209,15 @@ func indexOf(fs []seen, f seen) int {
 }
 
 func showCongestion(r *demo.Run, reno, cubic ccRun) {
-	r.Printf(r.T("  two labs with the same link (RTT %v) and seed; the client sends as fast as it may for %d round trips; the link drops exactly one segment, the client's data segment #%d. Only the client's algorithm differs.",
-		"  两个实验网络，同样的链路（RTT %v）和 seed；客户端在 %d 个往返里尽力发送；链路恰好丢掉一个报文，即客户端的第 %d 个数据报文。唯一的不同是客户端的拥塞控制算法。"), r.Link.RTT, ccRounds, dropAt)
+	r.Printf(r.T("  two labs with the same link (RTT %v) and seed; the client sends as fast as it may for %d round trips; the link drops the client's data segment #%d. Only the client's algorithm differs.",
+		"  两个实验网络，同样的链路（RTT %v）和 seed；客户端在 %d 个往返里尽力发送；链路丢掉客户端的第 %d 个数据报文。唯一的不同是客户端的拥塞控制算法。"), r.Link.RTT, ccRounds, dropAt)
+	// One loss each, the chosen one: the comparison of one β with the
+	// other holds. More (the link's own --loss): each cuts again.
+	single := reno.Drops == 1 && cubic.Drops == 1
+	if !single {
+		r.Printf(r.T("  the link dropped %d of Reno's data segments and %d of CUBIC's: with --loss it also drops frames at random, and each loss cuts the window again, so what follows compares the windows after the first loss, shaped by the later ones too.",
+			"  链路丢掉了 Reno 的 %d 个数据报文、CUBIC 的 %d 个：有 --loss 时它还会随机丢帧，每次丢包都会再削减窗口，所以下面比较的是第一次丢包之后的窗口，其中也有后来几次丢包的影响。"), reno.Drops, cubic.Drops)
+	}
 	c := event.NewChart("congestion", r.T("bytes in flight per round trip, inferred from the tap", "每个往返的在途字节数，从抓包推算"),
 		event.Axis{Label: r.T("round trip", "往返")}, event.Axis{Label: r.T("in flight", "在途"), Unit: "KiB"})
 	t := event.NewTable("congestion", r.T("round trip", "往返"), "Reno|KiB", "CUBIC|KiB")
@@ -209,14 +240,14 @@ func showCongestion(r *demo.Run, reno, cubic ccRun) {
 	}
 	r.Chart(c)
 	r.Table(t)
-	if ss, doubled := slowStart(reno); ss != "" && doubled {
+	if ss, doubled := slowStart(reno, sep(r)); ss != "" && doubled {
 		r.Printf(r.T("  slow start: each round trip carried about twice the last (%s): every ACK let the sender add what it acknowledged to the congestion window.",
 			"  慢启动：每个往返的在途量约为上一个的两倍（%s）：每个 ACK 都让发送方把确认了的字节加到拥塞窗口上。"), ss)
 	} else if ss != "" {
 		r.Printf(r.T("  before the loss each round trip carried %s the last.", "  丢包之前，每个往返的在途量是上一个的 %s。"), ss)
 	}
 	for _, run := range []ccRun{reno, cubic} {
-		if run.Resent > 1 {
+		if run.Drops == 1 && run.Resent > 1 {
 			r.Printf(r.T("  %s: besides the segment the link dropped, the client sent %d more segment(s) again that the link had delivered: a retransmission timer fired early (on a busy machine the lab's timers run late), and the window reacted to that too.",
 				"  %s：除了被链路丢掉的那个报文，客户端还重发了 %d 个链路其实已经送达的报文：重传定时器过早触发了（机器繁忙时实验网络的定时会延后），窗口也对此作出了反应。"), run.Algorithm, run.Resent-1)
 		}
@@ -232,17 +263,31 @@ func showCongestion(r *demo.Run, reno, cubic ccRun) {
 	if reno.After > 0 && cubic.After > 0 {
 		k := float64(cubic.After) / float64(reno.After)
 		r.Measure("cubic_over_reno", round2(k), r.T("CUBIC's flight after the loss ÷ Reno's", "丢包后 CUBIC 的在途量 ÷ Reno 的"))
-		r.Printf(r.T("  CUBIC kept %.2f× what Reno kept: Reno halves its window on a loss (β = 0.5, RFC 5681), CUBIC multiplies it by 0.7 (RFC 9438 §4.6), and 0.7 ÷ 0.5 = 1.4.",
-			"  CUBIC 保留的是 Reno 的 %.2f 倍：Reno 丢包时把窗口减半（β = 0.5，RFC 5681），CUBIC 乘以 0.7（RFC 9438 §4.6），0.7 ÷ 0.5 = 1.4。"), k)
-		if reno.Cut > 0.55 && cubic.Cut > 0.75 {
+		if !single {
+			r.Printf(r.T("  CUBIC kept %.2f× what Reno kept, after more than one loss: not one β against the other.",
+				"  CUBIC 保留的是 Reno 的 %.2f 倍，但这是多次丢包之后：不是单纯一个 β 对另一个 β。"), k)
+		} else if k > 1.15 {
+			r.Printf(r.T("  CUBIC kept %.2f× what Reno kept: Reno halves its window on a loss (β = 0.5, RFC 5681), CUBIC multiplies it by 0.7 (RFC 9438 §4.6), and 0.7 ÷ 0.5 = 1.4.",
+				"  CUBIC 保留的是 Reno 的 %.2f 倍：Reno 丢包时把窗口减半（β = 0.5，RFC 5681），CUBIC 乘以 0.7（RFC 9438 §4.6），0.7 ÷ 0.5 = 1.4。"), k)
+		} else {
+			r.Printf(r.T("  CUBIC kept %.2f× what Reno kept: this run does not show CUBIC's milder cut (β 0.7 against Reno's 0.5 would give 1.4).",
+				"  CUBIC 保留的是 Reno 的 %.2f 倍：这次运行没有显出 CUBIC 更温和的削减（β 0.7 对 Reno 的 0.5，应当是 1.4 倍）。"), k)
+			if reno.Resent > reno.Drops || cubic.Resent > cubic.Drops {
+				r.Printf("%s", r.T("  a retransmission timer fired early (see above), and its second cut blurs the comparison.",
+					"  重传定时器过早触发（见上），它带来的第二次削减让比较失真。"))
+			}
+		}
+		if single && reno.Cut > 0.55 && cubic.Cut > 0.75 {
 			r.Printf("%s", r.T("  both ratios are above β because β applies to the congestion window at the moment the loss is noticed, and slow start had kept growing it on the ACKs that came just before the duplicate ones: that window is at least the peak flight the tap saw, and can be more.",
 				"  两个比例都高于 β，因为 β 作用在发现丢包那一刻的拥塞窗口上，而慢启动根据重复 ACK 之前刚到的那些 ACK 又把它增大了：这个窗口至少等于抓包看到的在途峰值，也可能更大。"))
 		}
 		r.Set("cc_note", fmt.Sprintf(r.T("CUBIC kept %.2f× what Reno kept.", "CUBIC 保留的是 Reno 的 %.2f 倍。"), k))
 	}
-	if g := growth(reno); g > 0 && reno.MSS > 0 && g*1024 > 0.5*float64(reno.MSS) && g*1024 < 1.5*float64(reno.MSS) {
+	if g := growth(reno); single && g > 0 && reno.MSS > 0 && g*1024 > 0.7*float64(reno.MSS) && g*1024 < 1.3*float64(reno.MSS) {
 		r.Printf(r.T("  after the repair Reno grew by about %.1f KiB per round trip: about one segment (MSS %d bytes) each, congestion avoidance.",
 			"  修复之后 Reno 每个往返增长约 %.1f KiB：大约一个报文（MSS %d 字节），即拥塞避免。"), g, reno.MSS)
+	} else if g > 0 && reno.MSS > 0 {
+		r.Printf(r.T("  after the repair Reno grew by about %.1f KiB per round trip (one segment is %d bytes).", "  修复之后 Reno 每个往返增长约 %.1f KiB（一个报文 %d 字节）。"), g, reno.MSS)
 	} else if g > 0 {
 		r.Printf(r.T("  after the repair Reno grew by about %.1f KiB per round trip.", "  修复之后 Reno 每个往返增长约 %.1f KiB。"), g)
 	}
@@ -271,7 +316,7 @@ func nonzero(x int) int {
 
 // slowStart lists the growth factors of the rounds up to the loss, and
 // whether each is close to 2.
-func slowStart(run ccRun) (string, bool) {
+func slowStart(run ccRun, sep string) (string, bool) {
 	var s []string
 	doubled := true
 	for i := 1; i <= run.LossRound && i < len(run.Flight); i++ {
@@ -282,7 +327,7 @@ func slowStart(run ccRun) (string, bool) {
 		doubled = doubled && k > 1.7 && k < 2.3
 		s = append(s, fmt.Sprintf("×%.1f", k))
 	}
-	return strings.Join(s, ", "), doubled && len(s) > 0
+	return strings.Join(s, sep), doubled && len(s) > 0
 }
 
 // growth is the mean increase per round after the round following the

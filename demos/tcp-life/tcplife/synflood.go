@@ -101,10 +101,8 @@ func observeSYNFlood(ctx context.Context, l *lab.Lab, n int, seed int64) (synFlo
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x5f1d))
 	server := netip.AddrPortFrom(lab.ServerAddr, floodPort)
 	cookies0 := stats.ListenOverflowSynCookieSent.Value()
-	for i := range n {
-		src := spoofedAddr(i)
-		port := uint16(1024 + rng.IntN(64511))
-		l.Inject(netx.ClientToServer, spoofedSYN(netip.AddrPortFrom(src, port), server, rng.Uint32()))
+	for _, src := range spoofedSources(rng, n) {
+		l.Inject(netx.ClientToServer, spoofedSYN(src, server, rng.Uint32()))
 	}
 	spoofed := func(f seen) bool {
 		return f.Dir == netx.ServerToClient && f.Pkt.Flags.Has(packet.SYN|packet.ACK) && f.Pkt.Dst != lab.ClientAddr
@@ -121,8 +119,17 @@ func observeSYNFlood(ctx context.Context, l *lab.Lab, n int, seed int64) (synFlo
 		}
 		return len(seenTo)
 	}
+	// With --loss some SYNs never arrive: stop waiting once no new address
+	// has been answered for a round trip and a little.
 	deadline := time.Now().Add(l.Link().RTT + 2*time.Second)
-	for voids() < n && time.Now().Before(deadline) {
+	quiet := l.Link().RTT + 300*time.Millisecond
+	last, lastAt := 0, time.Now()
+	for v := voids(); v < n && time.Now().Before(deadline); v = voids() {
+		if v > last {
+			last, lastAt = v, time.Now()
+		} else if v > 0 && time.Since(lastAt) > quiet {
+			break
+		}
 		time.Sleep(time.Millisecond)
 	}
 	out.SYNACKsToVoid = voids()
@@ -187,16 +194,36 @@ func connectReal(ctx context.Context, l *lab.Lab, w *recorder, accepted <-chan u
 	return h
 }
 
+// spoofedSources are n spoofed sources, each address and port once: a
+// repeated one would be a retransmitted SYN, not another half-open
+// connection, and would be counted once in the tap.
+func spoofedSources(rng *rand.Rand, n int) []netip.AddrPort {
+	out := make([]netip.AddrPort, 0, n)
+	used := map[netip.AddrPort]bool{}
+	for i := range n {
+		src := netip.AddrPortFrom(spoofedAddr(i), uint16(1024+rng.IntN(64511)))
+		for used[src] {
+			src = netip.AddrPortFrom(spoofedAddr(i), uint16(1024+rng.IntN(64511)))
+		}
+		used[src] = true
+		out = append(out, src)
+	}
+	return out
+}
+
 // spoofedAddr is the i-th spoofed source: 192.0.2.10 … 192.0.2.254, then
 // round again, never the lab's two hosts.
 func spoofedAddr(i int) netip.Addr {
 	return netip.AddrFrom4([4]byte{192, 0, 2, byte(10 + i%245)})
 }
 
-// spoofedSYN builds an IPv4 packet holding a SYN with an MSS option, its
-// checksums right: the receiving stack checks them.
+// spoofedSYN builds an IPv4 packet holding a SYN with the options a real
+// client offers (MSS, SACK-permitted, window scale), its checksums right:
+// the receiving stack checks them. With window scaling offered, a SYN-ACK
+// for which the server kept state carries it back and a cookie cannot, so
+// the tap tells the two apart.
 func spoofedSYN(src, dst netip.AddrPort, seq uint32) []byte {
-	const tcpLen = header.TCPMinimumSize + 4
+	const tcpLen = header.TCPMinimumSize + 12
 	b := make([]byte, header.IPv4MinimumSize+tcpLen)
 	sa, da := tcpip.AddrFrom4(src.Addr().As4()), tcpip.AddrFrom4(dst.Addr().As4())
 	ip := header.IPv4(b)
@@ -206,6 +233,8 @@ func spoofedSYN(src, dst netip.AddrPort, seq uint32) []byte {
 	t.Encode(&header.TCPFields{SrcPort: src.Port(), DstPort: dst.Port(), SeqNum: seq, DataOffset: tcpLen, Flags: header.TCPFlagSyn, WindowSize: 64240})
 	t[20], t[21] = 2, 4 // MSS, 4 bytes
 	binary.BigEndian.PutUint16(t[22:], 1460)
+	t[24], t[25], t[26], t[27] = 1, 1, 4, 2 // NOP, NOP, SACK-permitted
+	t[28], t[29], t[30], t[31] = 1, 3, 3, 7 // NOP, window scale 7
 	t.SetChecksum(^t.CalculateChecksum(header.PseudoHeaderChecksum(header.TCPProtocolNumber, sa, da, tcpLen)))
 	return b
 }

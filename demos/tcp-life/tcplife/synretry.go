@@ -31,13 +31,14 @@ func (s synSchedule) times(n int) []time.Duration {
 	return out
 }
 
-// describe words the schedule: "1 s, 2 s, 3 s, 4 s, 6 s" .
-func (s synSchedule) describe(n int) string {
+// describe words the schedule, its items joined by sep: "1 s, 2 s, 3 s,
+// 4 s, 6 s".
+func (s synSchedule) describe(n int, sep string) string {
 	var parts []string
 	for _, t := range s.times(n) {
 		parts = append(parts, fmt.Sprintf("%g s", t.Seconds()))
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, sep)
 }
 
 // nearest is the retransmission (1-based) whose time is within 300 ms of

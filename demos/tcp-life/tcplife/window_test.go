@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/netx"
 	"github.com/netdemo/netdemo/internal/packet"
 )
@@ -70,5 +71,27 @@ func TestFlightPerRound(t *testing.T) {
 			t.Errorf("flight per round %v, want %v", out.Flight, want)
 			break
 		}
+	}
+}
+
+// TestFlightDrops counts the data segments the link dropped, and their
+// retransmissions: what tells one chosen loss from the link's random ones.
+func TestFlightDrops(t *testing.T) {
+	const rtt = 20 * time.Millisecond
+	t0 := time.Now()
+	data := func(at time.Duration, seq uint32, fate lab.Fate) seen {
+		return seen{At: t0.Add(at), Dir: netx.ClientToServer, Fate: fate, Pkt: packet.Packet{Seq: seq, Flags: packet.ACK, Payload: make([]byte, 1000)}}
+	}
+	frames := []seen{
+		data(0, 1, lab.Delivered),
+		data(0, 1001, lab.Dropped),
+		data(0, 2001, lab.Dropped),
+		data(rtt, 1001, lab.Delivered), // sent again
+		data(rtt, 2001, lab.Delivered), // sent again
+	}
+	out := ccRun{LossRound: -1, Recovered: -1}
+	flightPerRound(&out, frames, rtt, 10)
+	if out.Drops != 2 || out.Resent != 2 || out.LossRound != 0 {
+		t.Errorf("drops %d, resent %d, loss round %d; want 2, 2, 0", out.Drops, out.Resent, out.LossRound)
 	}
 }

@@ -107,8 +107,9 @@ func classifyWindow(z *zeroWindow) {
 			continue
 		}
 		// A probe: at most one byte, at or below what the receiver has
-		// already acknowledged, sent while the window is shut (gVisor and
-		// Linux resend the last acknowledged byte).
+		// already acknowledged, sent while the window is shut (gVisor
+		// resends the last acknowledged byte; Linux sends no data at that
+		// sequence number).
 		if shut && len(p.Payload) <= 1 && p.Seq+1 <= ack && !p.Flags.Has(packet.SYN) {
 			z.Probes = append(z.Probes, i)
 		}
