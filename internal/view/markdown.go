@@ -14,6 +14,9 @@ var (
 	codeRE    = regexp.MustCompile("`([^`]+)`")
 	linkRE    = regexp.MustCompile(`\[([^\]]+)\]\(([^)]+)\)`)
 	listRE    = regexp.MustCompile(`^(\s*)([-*+]|\d+[.)])\s+`)
+	// emRE is *emphasis*: an asterisk not after a word character, text
+	// that neither starts nor ends with a space, an asterisk.
+	emRE = regexp.MustCompile(`(^|[^\w*])\*([^*\s](?:[^*]*[^*\s])?)\*`)
 )
 
 // Markdown renders the small Markdown of the explanations for a terminal of
@@ -123,11 +126,30 @@ func join(parts []string) string {
 	return b.String()
 }
 
+// inline styles a line's inline Markdown: `code` (kept as it is inside),
+// **bold**, *emphasis* and [links](url). Code spans are cut out first, so
+// that an asterisk in code (a glob, a pointer) is never taken for
+// emphasis.
 func inline(s string, st term.Style) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range codeRE.FindAllStringIndex(s, -1) {
+		b.WriteString(prose(s[last:m[0]], st))
+		b.WriteString(st.Cyan(s[m[0]+1 : m[1]-1]))
+		last = m[1]
+	}
+	b.WriteString(prose(s[last:], st))
+	return b.String()
+}
+
+// prose styles inline Markdown outside code spans.
+func prose(s string, st term.Style) string {
 	s = linkRE.ReplaceAllString(s, "$1 <$2>")
 	s = boldRE.ReplaceAllStringFunc(s, func(m string) string { return st.Bold(m[2 : len(m)-2]) })
-	s = codeRE.ReplaceAllStringFunc(s, func(m string) string { return st.Cyan(m[1 : len(m)-1]) })
-	return s
+	return emRE.ReplaceAllStringFunc(s, func(m string) string {
+		sub := emRE.FindStringSubmatch(m)
+		return sub[1] + st.Dim(sub[2])
+	})
 }
 
 func splitRow(line string) []string {

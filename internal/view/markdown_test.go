@@ -59,3 +59,17 @@ func TestMarkdownList(t *testing.T) {
 		t.Errorf("second item = %q", lines[len(lines)-1])
 	}
 }
+
+func TestInlineEmphasisOutsideCode(t *testing.T) {
+	for in, want := range map[string]string{
+		"its *program* runs":         "its program runs",
+		"`*/README.md` stays":        "*/README.md stays",
+		"2 * 3 * 4":                  "2 * 3 * 4",
+		"**bold** and *em*":          "bold and em",
+		"a [link](https://x) *here*": "a link <https://x> here",
+	} {
+		if got := inline(in, term.Style{}); got != want {
+			t.Errorf("inline(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
