@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -45,7 +46,14 @@ func startProc(name string, cmd *exec.Cmd, opts ...procOpts) (*proc, error) {
 	// Forked workers may hold the stderr pipe after their parent is gone:
 	// Wait gives up on it after this long instead of hanging.
 	cmd.WaitDelay = time.Second
-	setParentDeath(cmd)
+	pdeath := syscall.SIGKILL
+	if p.opts.Group {
+		pdeath = syscall.SIGTERM
+		if sig, ok := p.opts.Quit.(syscall.Signal); ok {
+			pdeath = sig
+		}
+	}
+	setParentDeath(cmd, pdeath)
 	if p.opts.Group {
 		setGroup(cmd)
 		// exec.CommandContext kills only the leader when the context
