@@ -97,6 +97,7 @@ func TestRun(t *testing.T) {
 			t.Errorf("timing %s = %v: want rps > 0 and p99 ≥ p50", name, tm)
 		}
 	}
+	checkUnixTCPSays(t, o)
 	cgiRow := o.Get(t, "timing").(map[string]any)["cgi"].(map[string]any)
 	if n, want := o.Num(t, "cgi_processes"), 3+cgiRow["requests"].(float64); n < want {
 		t.Errorf("cgi_processes = %v, want at least %v (a process per request)", n, want)
@@ -191,6 +192,47 @@ func TestRun(t *testing.T) {
 	if after := leftovers(t); after.procs > before.procs || after.dirs > before.dirs {
 		t.Errorf("after the run: %d child processes and %d socket directories of this process, before %d and %d",
 			after.procs, after.dirs, before.procs, before.dirs)
+	}
+}
+
+// checkUnixTCPSays holds the Unix-vs-TCP sentence to this run's numbers:
+// it names a winner only when the medians are more than 10% apart, and
+// its 8-client remark follows the 8-client throughput.
+func checkUnixTCPSays(t *testing.T, o *demotest.Output) {
+	t.Helper()
+	tcp := o.Get(t, "timing.tcp").(map[string]any)
+	unix := o.Get(t, "timing.unix").(map[string]any)
+	var said string
+	for _, e := range o.Kind("say") {
+		if s, _ := e["text"].(string); strings.Contains(s, "On this machine") {
+			said = s
+		}
+	}
+	if said == "" {
+		t.Fatal("no sentence comparing the Unix socket and TCP")
+	}
+	tp, up := tcp["p50_ms"].(float64), unix["p50_ms"].(float64)
+	want := "no clear difference"
+	switch {
+	case up <= tp*0.9:
+		want = "the Unix socket was"
+	case up >= tp*1.1:
+		want = "TCP was"
+	}
+	if !strings.Contains(said, want) {
+		t.Errorf("p50 TCP %v ms, Unix %v ms, but the demo said %q (want %q)", tp, up, said, want)
+	}
+	t8 := tcp["at_8"].(map[string]any)["rps"].(float64)
+	u8 := unix["at_8"].(map[string]any)["rps"].(float64)
+	want = "about the same"
+	switch {
+	case u8 >= t8*1.1:
+		want = "the Unix socket carried"
+	case t8 >= u8*1.1:
+		want = "TCP carried more"
+	}
+	if !strings.Contains(said, want) {
+		t.Errorf("8 clients: TCP %v req/s, Unix %v req/s, but the demo said %q (want %q)", t8, u8, said, want)
 	}
 }
 

@@ -91,13 +91,23 @@ func startServing(t *testing.T) *serving {
 }
 
 // processesUsing counts processes whose command line names dir (the
-// Python app servers and the app servers of a run).
+// Python app servers and the app servers of a run), or that hold a file
+// of dir open: an nginx worker rewrites its command line to "nginx:
+// worker process" but keeps the run's error.log and access.log open.
 func processesUsing(dir string) int {
 	n := 0
-	cmds, _ := filepath.Glob("/proc/[0-9]*/cmdline")
-	for _, c := range cmds {
-		if b, err := os.ReadFile(c); err == nil && strings.Contains(string(b), dir) {
+	procs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, p := range procs {
+		if b, err := os.ReadFile(filepath.Join(p, "cmdline")); err == nil && strings.Contains(string(b), dir) {
 			n++
+			continue
+		}
+		fds, _ := filepath.Glob(filepath.Join(p, "fd", "*"))
+		for _, fd := range fds {
+			if l, err := os.Readlink(fd); err == nil && strings.HasPrefix(l, dir+"/") {
+				n++
+				break
+			}
 		}
 	}
 	return n

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"os/exec"
 	"regexp"
 	"runtime"
 	"syscall"
@@ -28,10 +29,12 @@ func init() {
 
 var runDir = regexp.MustCompile(`/[^" ]*netdemo-deploy-[0-9]+`)
 
-// TestInterruptRunCleansUp presses Ctrl-C in the middle of a run, while
-// the app servers, python3, gunicorn and nginx are up, and checks that
-// nothing of the run is left.
-func TestInterruptRunCleansUp(t *testing.T) {
+// startRunUntilBuffering starts a whole run with a slow client of 3 s and
+// waits until it reaches its buffering step, by which time the app
+// servers, python3, gunicorn and nginx are up or starting. It returns the
+// run and its socket directory.
+func startRunUntilBuffering(t *testing.T) (*exec.Cmd, string) {
+	t.Helper()
 	if runtime.GOOS != "linux" {
 		t.Skip("looks for leftover processes in /proc")
 	}
@@ -73,6 +76,27 @@ func TestInterruptRunCleansUp(t *testing.T) {
 	if dir == "" {
 		t.Fatal("the run printed no socket directory before its buffering step")
 	}
+	return cmd, dir
+}
+
+// waitNoProcessUsing fails the test if some process still names dir, or
+// holds a file of it open, after grace.
+func waitNoProcessUsing(t *testing.T, dir string, grace time.Duration, after string) {
+	t.Helper()
+	deadline := time.Now().Add(grace)
+	for processesUsing(dir) > 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := processesUsing(dir); n > 0 {
+		t.Errorf("%d processes still use %s %s", n, dir, after)
+	}
+}
+
+// TestInterruptRunCleansUp presses Ctrl-C in the middle of a run, while
+// the app servers, python3, gunicorn and nginx are up, and checks that
+// nothing of the run is left.
+func TestInterruptRunCleansUp(t *testing.T) {
+	cmd, dir := startRunUntilBuffering(t)
 	time.Sleep(500 * time.Millisecond) // the slow client is mid-upload, the background parts are starting
 	cmd.Process.Signal(syscall.SIGINT)
 	sent := time.Now()
@@ -90,11 +114,18 @@ func TestInterruptRunCleansUp(t *testing.T) {
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("socket directory %s still there after Ctrl-C (%v)", dir, err)
 	}
-	deadline := time.Now().Add(3 * time.Second)
-	for processesUsing(dir) > 0 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if n := processesUsing(dir); n > 0 {
-		t.Errorf("%d processes still name %s after Ctrl-C", n, dir)
-	}
+	waitNoProcessUsing(t, dir, 3*time.Second, "after Ctrl-C")
+}
+
+// TestKilledRunLeavesNoProcess kills a run with SIGKILL (no cleanup of its
+// own at all) while nginx and gunicorn are up: the parent-death signal
+// must still end every process it started, the workers of nginx and
+// gunicorn included. The directory is left for the next run to sweep.
+func TestKilledRunLeavesNoProcess(t *testing.T) {
+	cmd, dir := startRunUntilBuffering(t)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	time.Sleep(1500 * time.Millisecond) // nginx and gunicorn have started
+	cmd.Process.Kill()
+	cmd.Wait()
+	waitNoProcessUsing(t, dir, 5*time.Second, "after the run was killed")
 }

@@ -2,8 +2,11 @@
 
 package deploy
 
-import "os/exec"
+import (
+	"os/exec"
+	"syscall"
+)
 
 // setParentDeath has no equivalent here: cleanup relies on the run's
 // OnClose.
-func setParentDeath(cmd *exec.Cmd) {}
+func setParentDeath(cmd *exec.Cmd, quit syscall.Signal) {}

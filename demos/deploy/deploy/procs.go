@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -45,9 +46,25 @@ func startProc(name string, cmd *exec.Cmd, opts ...procOpts) (*proc, error) {
 	// Forked workers may hold the stderr pipe after their parent is gone:
 	// Wait gives up on it after this long instead of hanging.
 	cmd.WaitDelay = time.Second
-	setParentDeath(cmd)
+	pdeath := syscall.SIGKILL
+	if p.opts.Group {
+		pdeath = syscall.SIGTERM
+		if sig, ok := p.opts.Quit.(syscall.Signal); ok {
+			pdeath = sig
+		}
+	}
+	setParentDeath(cmd, pdeath)
 	if p.opts.Group {
 		setGroup(cmd)
+		// exec.CommandContext kills only the leader when the context
+		// ends; its workers (which do not inherit the parent-death
+		// signal) would be orphaned. Kill the whole group instead.
+		if cmd.Cancel != nil {
+			cmd.Cancel = func() error {
+				killGroup(cmd.Process.Pid)
+				return cmd.Process.Kill()
+			}
+		}
 	}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", name, err)
@@ -83,6 +100,12 @@ func (p *proc) Kill() {
 func (p *proc) Stop(grace time.Duration) {
 	select {
 	case <-p.done:
+		// The leader is gone (killed when the run's context ended, or it
+		// crashed), but the workers it forked live on without it: an
+		// nginx worker whose master died keeps serving. End them too.
+		if p.opts.Group {
+			killGroup(p.cmd.Process.Pid)
+		}
 		return
 	default:
 	}

@@ -216,6 +216,14 @@ func showRealStack(ctx context.Context, r *demo.Run, rs *realStackProcs, n int, 
 		}
 	}
 	r.Table(t.Titled(r.T("What nginx added, as the app saw it", "nginx 加上的内容，应用看到的样子")))
+	switch rep.Environ["wsgi.multiprocess"] {
+	case true:
+		r.Printf(r.T("  gunicorn passed wsgi.multiprocess = true: with %d workers, two requests of one client may be answered by different processes, so the app must not keep state in memory between them.",
+			"  gunicorn 传入 wsgi.multiprocess = true：有 %d 个 worker 时，同一个客户端的两个请求可能由不同的进程应答，所以应用不能把请求之间的状态放在内存里。"), rs.workers)
+	case false:
+		r.Printf(r.T("  gunicorn passed wsgi.multiprocess = false: with %d worker every request goes to the same process.",
+			"  gunicorn 传入 wsgi.multiprocess = false：只有 %d 个 worker，每个请求都由同一个进程处理。"), rs.workers)
+	}
 
 	// Timing, and the workers that answered.
 	pids := map[int]bool{}
@@ -243,10 +251,19 @@ func showRealStack(ctx context.Context, r *demo.Run, rs *realStackProcs, n int, 
 	tt.AlignLeft(0)
 	tt.Row("nginx → gunicorn → app.py", tm.N, tm.P50MS, tm.P99MS, tm.RPS, tm.At8.P50MS, tm.At8.P99MS, tm.At8.RPS)
 	r.Table(tt)
-	r.Printf(r.T("  %d different worker processes answered (pids %v); nginx said Server: %s.", "  共有 %d 个不同的 worker 进程应答（pid %v）；nginx 的 Server 头是 %s。"),
-		len(ps), ps, hdr.Get("Server"))
+	if len(ps) == 1 {
+		r.Printf(r.T("  One worker process answered every request (pid %d); nginx said Server: %s.", "  所有请求都由同一个 worker 进程应答（pid %d）；nginx 的 Server 头是 %s。"),
+			ps[0], hdr.Get("Server"))
+	} else {
+		r.Printf(r.T("  %d different worker processes answered (pids %v); nginx said Server: %s.", "  共有 %d 个不同的 worker 进程应答（pid %v）；nginx 的 Server 头是 %s。"),
+			len(ps), ps, hdr.Get("Server"))
+	}
 	res.RealStack = &realStack{Nginx: hdr.Get("Server"), Gunicorn: rep.Server, WorkersSeen: len(ps), Timing: &tm}
-	r.Set("real_stack_note", r.T(fmt.Sprintf("%s in front of %s: %d worker processes answered", hdr.Get("Server"), rep.Server, len(ps)),
+	answered := fmt.Sprintf("%d worker processes answered", len(ps))
+	if len(ps) == 1 {
+		answered = "one worker process answered"
+	}
+	r.Set("real_stack_note", r.T(fmt.Sprintf("%s in front of %s: %s", hdr.Get("Server"), rep.Server, answered),
 		fmt.Sprintf("%s 在 %s 前面：有 %d 个 worker 进程应答", hdr.Get("Server"), rep.Server, len(ps))))
 	return nil
 }

@@ -77,13 +77,34 @@ func showBuffering(ctx context.Context, r *demo.Run, dir *sockDir, slow time.Dur
 	r.Measure("worker_busy_ms_buffered", ms(upb.busy), "ms")
 	r.Set("slow_reader_busy_unbuffered", ms(down.busy))
 	r.Set("slow_reader_busy_buffered", ms(downb.busy))
-	if up.busy > 2*upb.busy {
-		r.Set("buffering_note", r.T(fmt.Sprintf("with buffering the worker was free again after %v ms instead of %v ms", ms(upb.busy), ms(up.busy)),
-			fmt.Sprintf("有缓冲时工作进程 %v ms 后就空闲了，而不是 %v ms", ms(upb.busy), ms(up.busy))))
-	} else {
-		r.Set("buffering_note", r.T("on this run buffering did not shorten the worker's time much", "这次运行中缓冲没有明显缩短工作进程的占用时间"))
-	}
+	r.Set("buffering_note", bufferingNote(r, up, upb, down, downb))
 	return nil
+}
+
+// bufferingNote says, from this run, how much sooner buffering freed the
+// worker for each slow client, or that it did not clearly help.
+func bufferingNote(r *demo.Run, up, upb, down, downb *bufCase) string {
+	// helped is how many times sooner the worker was free with buffering,
+	// when that is at least twice.
+	helped := func(un, bu time.Duration) (float64, bool) {
+		x := float64(un) / float64(max(bu, time.Microsecond))
+		return x, x >= 2
+	}
+	xu, okU := helped(up.busy, upb.busy)
+	xd, okD := helped(down.busy, downb.busy)
+	switch {
+	case okU && okD:
+		return r.T(fmt.Sprintf("buffering freed the worker %.0f× sooner for the upload and %.0f× sooner for the reader", xu, xd),
+			fmt.Sprintf("有缓冲时，工作进程的占用时间在上传时缩短到原来的 1/%.0f，在慢读时缩短到 1/%.0f", xu, xd))
+	case okU:
+		return r.T(fmt.Sprintf("buffering freed the worker %.0f× sooner for the upload, but not clearly sooner for the slow reader on this run", xu),
+			fmt.Sprintf("有缓冲时，工作进程的占用时间在上传时缩短到原来的 1/%.0f，但这次运行中慢读的情况没有明显改善", xu))
+	case okD:
+		return r.T(fmt.Sprintf("buffering freed the worker %.0f× sooner for the slow reader, but not clearly sooner for the upload on this run", xd),
+			fmt.Sprintf("有缓冲时，工作进程的占用时间在慢读时缩短到原来的 1/%.0f，但这次运行中上传的情况没有明显改善", xd))
+	default:
+		return r.T("on this run buffering did not clearly shorten the worker's time", "这次运行中缓冲没有明显缩短工作进程的占用时间")
+	}
 }
 
 func (bc *bufCase) run(ctx context.Context, dir *sockDir, name string, slow time.Duration) {

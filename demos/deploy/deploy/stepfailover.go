@@ -142,16 +142,26 @@ func showFailover(ctx context.Context, r *demo.Run, f *failoverServers, res *res
 	}
 	r.Table(t)
 	res.Failover = fo
+	after := total - killAfter
+	markedDown := p.backends[0].down.Load()
 	r.Set("failover_errors", fo.Errors)
 	r.Set("failover_survivor", fo.ServedBySurvivor)
-	r.Set("failover_after", total-killAfter)
+	r.Set("failover_after", after)
 	switch {
 	case fo.Errors == 0:
-		r.Printf("%s", r.T("  No request failed: every request after the kill happened to go to app-2.", "  没有请求失败：杀掉之后的请求恰好都去了 app-2。"))
+		r.Printf(r.T("  No request failed: all %d requests after the kill happened to go to app-2, which answered %d of them.", "  没有请求失败：杀掉之后的 %d 个请求恰好都去了 app-2，它应答了其中 %d 个。"), after, fo.ServedBySurvivor)
+		r.Set("failover_note", r.T(fmt.Sprintf("none of the %[2]d requests that followed failed and app-2 answered %[1]d of them", fo.ServedBySurvivor, after),
+			fmt.Sprintf("随后的 %d 个请求没有一个失败，app-2 应答了其中 %d 个", after, fo.ServedBySurvivor)))
 	default:
-		r.Printf(r.T("  %d request(s) after the kill got %d from the proxy (the proxy's own error page, not the app's); the proxy then marked app-1 down and app-2 answered the remaining %d.",
-			"  杀掉之后有 %d 个请求从代理收到 %d（代理自己的错误页，不是应用的）；随后代理把 app-1 标记为下线，剩下的 %d 个由 app-2 应答。"),
-			fo.Errors, fo.StatusWhileDown, fo.ServedBySurvivor)
+		down := ""
+		if markedDown {
+			down = r.T(" The proxy marked app-1 down after that failure, so it sent no more requests there.", "代理在这次失败后把 app-1 标记为下线，不再向它发送请求。")
+		}
+		r.Printf(r.T("  %d of the %d requests after the kill got %d from the proxy (the proxy's own error page, not the app's); app-2 answered %d.%s",
+			"  杀掉之后的 %[2]d 个请求里，有 %[1]d 个从代理收到 %[3]d（代理自己的错误页，不是应用的）；app-2 应答了 %[4]d 个。%[5]s"),
+			fo.Errors, after, fo.StatusWhileDown, fo.ServedBySurvivor, down)
+		r.Set("failover_note", r.T(fmt.Sprintf("%d of the %d requests that followed got %d from the proxy and the survivor, app-2, answered %d", fo.Errors, after, fo.StatusWhileDown, fo.ServedBySurvivor),
+			fmt.Sprintf("随后的 %d 个请求里有 %d 个从代理收到 %d，幸存的 app-2 应答了 %d 个", after, fo.Errors, fo.StatusWhileDown, fo.ServedBySurvivor)))
 	}
 	return nil
 }

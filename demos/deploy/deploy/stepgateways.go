@@ -54,12 +54,30 @@ func showCGI(ctx context.Context, r *demo.Run, c *chain) error {
 	r.Pre("%s", b.String())
 	r.Printf(r.T("  and on stdin the body, %d bytes: %q. It wrote header lines, a blank line and its JSON to stdout.",
 		"  并从标准输入读到请求体，%d 字节：%q。它向标准输出写了头部行、一个空行和 JSON。"), e.BodyBytes, e.Body)
+	var dups []string
+	for _, k := range []string{"HTTP_CONTENT_LENGTH", "HTTP_CONTENT_TYPE"} {
+		if _, ok := e.Vars[k]; ok {
+			dups = append(dups, k)
+		}
+	}
+	if len(dups) > 0 {
+		r.Printf(r.T("  Note %s beside CONTENT_LENGTH and CONTENT_TYPE: Go's net/http/cgi copies every header, though RFC 3875 §4.1.18 says a server SHOULD leave out the headers the script already gets as other variables.",
+			"  注意 CONTENT_LENGTH、CONTENT_TYPE 旁边还有 %s：Go 的 net/http/cgi 把每个请求头都复制了一份，而 RFC 3875 §4.1.18 说服务器应当（SHOULD）省略脚本已经通过其他变量拿到的请求头。"),
+			strings.Join(dups, r.T(" and ", " 和 ")))
+	}
 	var pids []string
+	distinct := map[int]bool{}
 	for _, e := range envs {
 		pids = append(pids, fmt.Sprint(e.PID))
+		distinct[e.PID] = true
 	}
-	r.Printf(r.T("  %d requests, answered by the processes %s: each one started, answered one request and exited.",
-		"  %d 个请求，由进程 %s 应答：每个进程启动、应答一个请求、退出。"), n, strings.Join(pids, r.T(", ", "、")))
+	if len(distinct) == n {
+		r.Printf(r.T("  %d requests, answered by %d different processes, %s: each one started, answered one request and exited.",
+			"  %d 个请求，由 %d 个不同的进程 %s 应答：每个进程启动、应答一个请求、退出。"), n, len(distinct), strings.Join(pids, r.T(", ", "、")))
+	} else {
+		r.Printf(r.T("  %d requests, answered by only %d different processes (%s): the operating system reused a process id.",
+			"  %d 个请求，只由 %d 个不同的进程应答（%s）：操作系统复用了进程号。"), n, len(distinct), strings.Join(pids, r.T(", ", "、")))
+	}
 	return nil
 }
 

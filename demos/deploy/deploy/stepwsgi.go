@@ -91,8 +91,13 @@ func showWSGI(ctx context.Context, r *demo.Run, c *chain, py *pyServers, res *re
 		r.Printf("%s", r.T("  The same under Flask (pyapp/flask_app.py, same wsgiref server). Who called app.wsgi_app, innermost first:",
 			"  换成 Flask（pyapp/flask_app.py，同一个 wsgiref 服务器）。是谁调用了 app.wsgi_app（由内到外）："))
 		r.Pre("%s", strings.Join(fr.Callers, "\n  ← "))
-		r.Printf("%s", r.T("  The server called the Flask object (Flask.__call__), which called app.wsgi_app(environ, start_response): Flask is the WSGI callable, the server is wsgiref.",
-			"  服务器调用的是 Flask 对象（Flask.__call__），它再调用 app.wsgi_app(environ, start_response)：Flask 是 WSGI 可调用对象，服务器是 wsgiref。"))
+		if strings.HasSuffix(w.FlaskCaller, "Flask.__call__") {
+			r.Printf("%s", r.T("  The server called the Flask object (Flask.__call__), which called app.wsgi_app(environ, start_response): Flask is the WSGI callable, the server is wsgiref.",
+				"  服务器调用的是 Flask 对象（Flask.__call__），它再调用 app.wsgi_app(environ, start_response)：Flask 是 WSGI 可调用对象，服务器是 wsgiref。"))
+		} else if w.FlaskCaller != "" {
+			r.Printf(r.T("  app.wsgi_app was called by %q, not by Flask.__call__ as in the Flask versions this demo was written for; the chain above is what this Flask did.",
+				"  调用 app.wsgi_app 的是 %q，而不是本演示编写时各 Flask 版本里的 Flask.__call__；上面的调用链就是这个 Flask 实际的做法。"), w.FlaskCaller)
+		}
 		note += r.T("; under the same server Flask was called as "+w.FlaskCaller+", which called app.wsgi_app",
 			"；在同一个服务器里，Flask 以 "+w.FlaskCaller+" 的方式被调用，再由它调用 app.wsgi_app")
 	}
