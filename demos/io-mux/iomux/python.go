@@ -22,6 +22,12 @@ import (
 // at a time on one thread; ThreadingHTTPServer (the model of Werkzeug's
 // development server, which Flask's `flask run` uses) starts a thread per
 // connection. GET answers with the number of threads the process runs.
+//
+// The listen backlog is Werkzeug's (LISTEN_QUEUE = 128), not socketserver's
+// 5: with a backlog of 5, the demo's ten idle connections overflow the
+// accept queue before Python has accepted them, the kernel drops a SYN,
+// and a client waits out the 1-second SYN retransmission (RFC 6298 §2.1)
+// instead of measuring the server.
 const pyServer = `
 import http.server, json, selectors, sys, threading
 class H(http.server.BaseHTTPRequestHandler):
@@ -34,8 +40,10 @@ class H(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
     def log_message(self, *args):
         pass
-cls = http.server.ThreadingHTTPServer if sys.argv[1] == "threaded" else http.server.HTTPServer
-srv = cls(("127.0.0.1", 0), H)
+base = http.server.ThreadingHTTPServer if sys.argv[1] == "threaded" else http.server.HTTPServer
+class S(base):
+    request_queue_size = 128
+srv = S(("127.0.0.1", 0), H)
 print(json.dumps({"port": srv.server_address[1], "selector": selectors.DefaultSelector.__name__,
                   "version": sys.version.split()[0]}), flush=True)
 srv.serve_forever()

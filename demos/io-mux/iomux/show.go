@@ -131,8 +131,12 @@ func showCPU(r *demo.Run, c *curve, lo, hi int) {
 	case rl < 1.25 && rl > 0.8:
 		r.Printf(r.T("  %s select cost %.2f× what %s did: about the same.", "  %sselect 的开销是 %[3]s 的 %.2[2]f 倍：差不多。"), at, rl, ep)
 		if allBusy {
-			r.Printf("%s", r.T("  With few descriptors, all ready, select is as fast as epoll: there is nothing to skip.",
-				"  描述符少而且都就绪时，select 和 epoll 一样快：没有什么可以跳过的。"))
+			// Not "nothing to skip": select still examined more
+			// descriptors than epoll returned (the line above says how
+			// many); at this size the scan is cheap next to the system
+			// calls and the copying that both servers do.
+			r.Printf(r.T("  With few descriptors, all of them busy, select is as fast as %[2]s: examining %.0[1]f descriptors per wake-up costs little next to the system calls and the copying both do for every request.",
+				"  描述符少而且全都忙碌时，select 和 %[2]s 一样快：每次唤醒检查 %.0[1]f 个描述符，比起两者每个请求都要做的系统调用和数据拷贝，开销很小。"), sl.ScannedPerWake(), ep)
 		}
 	case rl <= 0.8:
 		r.Printf(r.T("  %s select cost %.2f× what %s did: less.", "  %sselect 的开销只有 %[3]s 的 %.2[2]f 倍：更少。"), at, rl, ep)
@@ -164,8 +168,8 @@ func showThreads(r *demo.Run, c *curve) {
 		return
 	}
 	t, e := th[len(th)-1], ep[len(ep)-1]
-	r.Printf(r.T("  Thread per connection at %d connections: %d OS threads and %.1f KiB of resident memory per connection; the %s loop: %d threads, %.1f KiB.",
-		"  每连接一线程，%d 个连接：%d 个 OS 线程，每连接常驻内存 %.1f KiB；%s 循环：%d 个线程，%.1f KiB。"),
+	r.Printf(r.T("  Thread per connection at %d connections: %d OS threads and %.1f KiB of resident memory per connection; the %s loop: %d threads in its process (the loop's one and the Go runtime's own), %.1f KiB.",
+		"  每连接一线程，%d 个连接：%d 个 OS 线程，每连接常驻内存 %.1f KiB；%s 循环：进程里 %d 个线程（循环自己的一个，其余是 Go 运行时的），%.1f KiB。"),
 		t.Conns, t.Threads, t.RSSKBPerConn(), name(r, echo.Epoll), e.Threads, e.RSSKBPerConn())
 	r.Measure("threads_os_threads", t.Threads, fmt.Sprintf(r.T("OS threads for %d connections (thread per connection)", "个 OS 线程，%d 个连接（每连接一线程）"), t.Conns))
 	if len(np) > 0 {
