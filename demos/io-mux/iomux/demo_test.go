@@ -171,9 +171,14 @@ func TestRun(t *testing.T) {
 func TestRunChinese(t *testing.T) {
 	o := demotest.Run(t, Demo, "--lang", "zh", "--conns", "100", "--active", "2", "--requests", "10")
 	noBadVerbs(t, o)
-	// Names of programs, projects and kernel interfaces, written the same
-	// in Chinese; "s" is the second half of the unit µs, which the checker
-	// splits at the Greek µ.
+	checkChinese(t, o)
+}
+
+// checkChinese: Chinese throughout, but for the names of programs, projects
+// and kernel interfaces, written the same in Chinese. "s" is the second
+// half of the unit µs, which the checker splits at the Greek µ.
+func checkChinese(t *testing.T, o *demotest.Output) {
+	t.Helper()
 	demotest.CheckChinese(t, o, "epoll", "kqueue", "goroutine", "netpoller", "Flask", "Werkzeug", "gunicorn",
 		"nginx", "Python", "glibc", "libev", "libuv", "s")
 }
@@ -192,6 +197,11 @@ func TestAllBusy(t *testing.T) {
 			t.Errorf("with every connection busy the run printed %q", wrong)
 		}
 	}
+	zh := demotest.Run(t, Demo, "--lang", "zh", "--conns", "100", "--active", "100", "--requests", "10")
+	if !strings.Contains(zh.Text, "所有连接都忙碌") {
+		t.Error("the Chinese run with every connection busy did not say so")
+	}
+	checkChinese(t, zh)
 }
 
 // noBadVerbs fails on a %!verb(…) anywhere in the output: a format and its
