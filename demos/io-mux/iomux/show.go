@@ -123,6 +123,7 @@ func showCPU(r *demo.Run, c *curve, lo, hi int) {
 	rh := ratio(float64(sh.CPUPer1k()), float64(eh.CPUPer1k()))
 	r.Set("cpu_ratio_lo", round2(rl))
 	r.Set("min_conns", lo)
+	r.Set("hi_conns", hi)
 	r.Measure("select_epoll_cpu_ratio", round2(rh), fmt.Sprintf(r.T("select / %s CPU per request at %d connections", "select / %s 每请求 CPU（%d 个连接）"), echo.EventMechanism, hi))
 	ep := name(r, echo.Epoll)
 
