@@ -169,7 +169,39 @@ func TestRun(t *testing.T) {
 
 // TestRunChinese: every sentence and placeholder in Chinese too.
 func TestRunChinese(t *testing.T) {
-	noBadVerbs(t, demotest.Run(t, Demo, "--lang", "zh", "--conns", "100", "--active", "2", "--requests", "10"))
+	o := demotest.Run(t, Demo, "--lang", "zh", "--conns", "100", "--active", "2", "--requests", "10")
+	noBadVerbs(t, o)
+	checkChinese(t, o)
+}
+
+// checkChinese: Chinese throughout, but for the names of programs, projects
+// and kernel interfaces, written the same in Chinese. "s" is the second
+// half of the unit µs, which the checker splits at the Greek µ.
+func checkChinese(t *testing.T, o *demotest.Output) {
+	t.Helper()
+	demotest.CheckChinese(t, o, "epoll", "kqueue", "goroutine", "netpoller", "Flask", "Werkzeug", "gunicorn",
+		"nginx", "Python", "glibc", "libev", "libuv", "s")
+}
+
+// TestAllBusy: with every connection busy the run says so, counts select's
+// scan per request, and neither calls the connections idle nor suggests
+// more of them as the way to see a difference.
+func TestAllBusy(t *testing.T) {
+	o := demotest.Run(t, Demo, "--conns", "100", "--active", "100", "--requests", "10")
+	text := strings.Join(strings.Fields(o.Text), " ")
+	if !strings.Contains(text, "With every connection busy") {
+		t.Error("the run with every connection busy did not say what select's scan cost per request")
+	}
+	for _, wrong := range []string{"the rest idle", "try --conns"} {
+		if strings.Contains(text, wrong) {
+			t.Errorf("with every connection busy the run printed %q", wrong)
+		}
+	}
+	zh := demotest.Run(t, Demo, "--lang", "zh", "--conns", "100", "--active", "100", "--requests", "10")
+	if !strings.Contains(zh.Text, "所有连接都忙碌") {
+		t.Error("the Chinese run with every connection busy did not say so")
+	}
+	checkChinese(t, zh)
 }
 
 // noBadVerbs fails on a %!verb(…) anywhere in the output: a format and its

@@ -120,7 +120,7 @@ func showEdge(r *demo.Run, res edgeResult) {
 		switch {
 		case res.NudgeReleased > 0 && res.NudgeReleased <= res.ReadSize:
 			r.Printf(r.T("  One more byte from the client is a new edge: it released %d more bytes, at most one read's worth. That is how such a bug looks in production: replies that arrive only when the client sends again.",
-				"  客户端再发 1 个字节就是一个新的边缘：又放出了 %d 字节，最多一次读的量。生产环境里这种 bug 的样子就是：客户端再发一次，回复才到。"), res.NudgeReleased)
+				"  客户端再发 1 个字节就是一个新的边缘：又放出了 %d 字节，最多一次读的量。生产环境里这类错误的表现就是：客户端再发一次，回复才到。"), res.NudgeReleased)
 		case res.NudgeReleased > 0:
 			r.Printf(r.T("  One more byte from the client released %d more bytes.", "  客户端再发 1 个字节，又放出了 %d 字节。"), res.NudgeReleased)
 		default:

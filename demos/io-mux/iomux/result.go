@@ -46,7 +46,7 @@ type selectLimit struct {
 	Error     string `json:"error"`
 	// ClientSaw is what the client of the refused connection observed.
 	ClientSaw string `json:"client_saw,omitempty"`
-	// PollServed: poll answered a client whose descriptor was just as high.
+	// PollServed: poll echoed a client whose descriptor was ≥ FD_SETSIZE.
 	PollServed bool `json:"poll_served"`
 	PollFD     int  `json:"poll_fd"` // the poll server's descriptor for that client
 }

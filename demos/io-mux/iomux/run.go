@@ -112,8 +112,8 @@ func describe(r *demo.Run, k echo.Kind) string {
 		return r.T("one thread, epoll(7): descriptors registered once, epoll_wait returns the ready ones",
 			"一个线程，epoll(7)：描述符只注册一次，epoll_wait 只返回就绪的")
 	}
-	return r.T("Go's net package: a goroutine per connection, blocking-looking Read, the runtime's netpoller underneath",
-		"Go 的 net 包：每连接一个 goroutine，看似阻塞的 Read，底下是运行时的 netpoller")
+	return r.T("Go's `net` package: a goroutine per connection, blocking-looking `Read`, the runtime's netpoller underneath",
+		"Go 的 `net` 包：每连接一个 goroutine，看似阻塞的 `Read`，底下是运行时的 netpoller")
 }
 
 // setPlaceholders gives "what you just saw" the values it names beyond the

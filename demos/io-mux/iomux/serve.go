@@ -42,7 +42,7 @@ func serve(ctx context.Context, r *demo.Run) error {
 	for i, s := range started {
 		s.Close()
 		st := s.Stats()
-		r.Printf(r.T("  %s: %d connections, %d bytes echoed", "  %s：%d 个连接，回显 %d 字节"), name(r, echo.Kinds[i]), st.Accepted, st.Bytes)
+		r.Printf(r.T("  %s: connections accepted %d, bytes echoed %d", "  %s：接受连接 %d 个，回显 %d 字节"), name(r, echo.Kinds[i]), st.Accepted, st.Bytes)
 	}
 	started = nil
 	return nil
