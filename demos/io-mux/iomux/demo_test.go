@@ -175,12 +175,11 @@ func TestRunChinese(t *testing.T) {
 }
 
 // checkChinese: Chinese throughout, but for the names of programs, projects
-// and kernel interfaces, written the same in Chinese. "s" is the second
-// half of the unit µs, which the checker splits at the Greek µ.
+// and kernel interfaces, written the same in Chinese.
 func checkChinese(t *testing.T, o *demotest.Output) {
 	t.Helper()
 	demotest.CheckChinese(t, o, "epoll", "kqueue", "goroutine", "netpoller", "Flask", "Werkzeug", "gunicorn",
-		"nginx", "Python", "glibc", "libev", "libuv", "s")
+		"nginx", "Python", "glibc", "libev", "libuv")
 }
 
 // TestAllBusy: with every connection busy the run says so, counts select's
