@@ -102,8 +102,8 @@ func TestPcapngInterfaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eth, _ := nw.AddInterface(capfile.LinkEthernet)
-	sll, _ := nw.AddInterface(capfile.LinkSLL2)
+	eth, _ := nw.AddInterface(capfile.LinkEthernet, "")
+	sll, _ := nw.AddInterface(capfile.LinkSLL2, "")
 	for i, p := range c.pkts {
 		id, link := eth, capfile.LinkEthernet
 		if i%2 == 1 {
