@@ -1,7 +1,6 @@
 package trace
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -28,13 +27,15 @@ import (
 // The same seed always gives the same bytes, so the file can be compared
 // side by side with tshark (see internal/trace/benchtrace).
 func WriteSyntheticCapture(w io.Writer, n int, seed int64) error {
-	bw := bufio.NewWriterSize(w, 1<<20)
-	pw, err := capfile.NewWriter(bw, capfile.WriterOptions{LinkType: capfile.LinkRaw})
+	cw, err := capfile.NewCaptureWriter(w, capfile.CaptureOptions{Format: capfile.PCAP})
+	if err == nil {
+		_, err = cw.AddInterface(capfile.LinkRaw, "")
+	}
 	if err != nil {
 		return fmt.Errorf("synthetic capture: %w", err)
 	}
 	s := &synth{
-		w:    pw,
+		w:    cw,
 		rng:  rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)),
 		t:    time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
 		left: n,
@@ -50,7 +51,7 @@ func WriteSyntheticCapture(w io.Writer, n int, seed int64) error {
 	if s.err != nil {
 		return fmt.Errorf("synthetic capture: %w", s.err)
 	}
-	if err := bw.Flush(); err != nil {
+	if err := cw.Flush(); err != nil {
 		return fmt.Errorf("synthetic capture: %w", err)
 	}
 	return nil
@@ -71,7 +72,7 @@ const (
 )
 
 type synth struct {
-	w    *capfile.Writer
+	w    *capfile.CaptureWriter
 	rng  *rand.Rand
 	t    time.Time
 	left int
@@ -88,7 +89,7 @@ func (s *synth) emit(seg *packettest.Segment) {
 	s.id++
 	seg.IP = packettest.IP{ID: s.id, DontFragment: true}
 	s.buf = packettest.AppendTCP(s.buf[:0], seg)
-	s.err = s.w.WritePacket(s.t, s.buf, 0)
+	s.err = s.w.WritePacket(0, s.t, s.buf, 0)
 	s.left--
 }
 
@@ -101,7 +102,7 @@ func (s *synth) udp() {
 	s.id++
 	s.buf = packettest.AppendUDP(s.buf[:0], packettest.IP{ID: s.id, DontFragment: true},
 		netip.AddrPortFrom(synthClient, 40001), netip.AddrPortFrom(synthServer, 40002), []byte("synthetic datagram"))
-	s.err = s.w.WritePacket(s.t, s.buf, 0)
+	s.err = s.w.WritePacket(0, s.t, s.buf, 0)
 	s.left--
 	s.advance(time.Millisecond)
 }
