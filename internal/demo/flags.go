@@ -136,7 +136,7 @@ func newFlagSet(name string, d *Demo, o *Options, raw *rawFlags) *flag.FlagSet {
 		return fs
 	}
 	fs.Int64Var(&o.Seed, "seed", 1, "seed for every random choice of the lab")
-	fs.StringVar(&o.Pcap, "pcap", "", "write every packet of the demo's lab traffic to this pcap `file`")
+	fs.StringVar(&o.Pcap, "pcap", "", "write every packet of the demo's lab traffic to this capture `file` (pcapng when it ends in .pcapng, pcap otherwise)")
 	fs.StringVar(&raw.rtt, "rtt", link.RTT.String(), "lab round-trip `time`, e.g. 40ms")
 	fs.StringVar(&raw.jitter, "jitter", link.Jitter.String(), "lab one-way jitter `time`")
 	fs.Float64Var(&raw.loss, "loss", link.Loss, "lab loss probability, 0 to 1")

@@ -1,12 +1,10 @@
 package demo
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync"
 
@@ -14,6 +12,7 @@ import (
 	"github.com/netdemo/netdemo/internal/explain"
 	"github.com/netdemo/netdemo/internal/lab"
 	"github.com/netdemo/netdemo/internal/term"
+	"github.com/netdemo/netdemo/internal/trace/capfile"
 	"github.com/netdemo/netdemo/internal/view"
 )
 
@@ -145,7 +144,8 @@ func (r *Run) OnClose(f func()) {
 }
 
 // NewLab starts a virtual lab with the run's link flags and seed. With
-// --pcap, every frame is written to that file. The lab is closed when the
+// --pcap, every frame is written to that file: pcapng, one interface per
+// link, when its name ends in .pcapng; classic pcap otherwise. The lab is closed when the
 // demo ends. A demo that needs several labs (one per measurement) may call
 // it more than once; the pcap then holds the frames of the first.
 func (r *Run) NewLab() (*lab.Lab, error) {
@@ -162,29 +162,28 @@ func (r *Run) NewLabWith(link lab.Link, seed int64) (*lab.Lab, error) {
 	wantPcap := r.Pcap != "" && !r.pcapTaken
 	r.pcapTaken = r.pcapTaken || wantPcap
 	r.mu.Unlock()
-	var f *os.File
-	var bw *bufio.Writer
 	if wantPcap {
-		var err error
-		f, err = os.Create(r.Pcap)
-		if err != nil {
-			return nil, fmt.Errorf("creating --pcap file: %w", err)
+		app := "netdemo"
+		if r.Demo != nil {
+			app += " " + r.Demo.Name
 		}
-		bw = bufio.NewWriterSize(f, 1<<16)
-		cfg.Pcap = bw
+		cw, err := capfile.CreateCapture(r.Pcap, capfile.CaptureOptions{Format: capfile.FormatOf(r.Pcap), Application: app})
+		if err != nil {
+			return nil, fmt.Errorf("--pcap: %w", err)
+		}
+		cfg.Capture = cw
 	}
 	l, err := lab.New(cfg)
 	if err != nil {
-		if f != nil {
-			f.Close()
+		if cfg.Capture != nil {
+			cfg.Capture.Close()
 		}
 		return nil, fmt.Errorf("starting the lab: %w", err)
 	}
 	r.OnClose(func() {
 		l.Close()
-		if f != nil {
-			bw.Flush()
-			f.Close()
+		if cfg.Capture != nil {
+			cfg.Capture.Close()
 		}
 	})
 	return l, nil

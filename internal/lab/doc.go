@@ -120,12 +120,14 @@
 // [Lab.AddTap] sees every frame, in order, synchronously, after its fate is
 // decided ([Frame.String] prints it the way tcpdump would); [Lab.SetRule]
 // can override the random model for chosen frames, for example to drop
-// exactly one segment; [Lab.Stats] counts; and [Config.Pcap] receives a
+// exactly one segment; [Lab.Stats] counts; and [Config.Capture] receives a
 // capture of every frame the sender put on the wire, dropped ones included,
-// duplicated ones twice, the frames of all links in one file. The capture is classic pcap with link type 101
-// (LINKTYPE_RAW: each packet starts with its IPv4 header) and wall-clock
-// microsecond timestamps; Wireshark, tshark and tcpdump open it. It is
-// flushed by [Lab.Close].
+// duplicated ones twice, written through capfile's one capture writer:
+// classic pcap (all links in one interface) or pcapng (one interface per
+// link, named for its hosts, dropped and duplicated frames commented).
+// Packets have link type 101 (LINKTYPE_RAW: each starts with its IPv4
+// header) and wall-clock timestamps; Wireshark, tshark and tcpdump open
+// both. It is flushed by [Lab.Close].
 //
 // # QUIC
 //

@@ -2,19 +2,26 @@ package lab
 
 import (
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/netdemo/netdemo/internal/trace/capfile"
 )
 
 // Config sets up a Lab.
 type Config struct {
 	Link Link
-	Seed int64     // every random choice of the link comes from this seed
-	Pcap io.Writer // when set, every frame is written as pcap (raw IPv4 link type)
+	Seed int64 // every random choice of the link comes from this seed
+	// Capture, when set, receives every frame: the lab declares one raw
+	// IPv4 interface per link (named "link 0: client.test–server.test"),
+	// writes each frame on its link's interface, and flushes it in Close.
+	// The caller closes the file after the lab. With pcap every link
+	// shares the file's one interface; with pcapng each has its own and
+	// dropped or duplicated frames carry a comment saying so.
+	Capture *capfile.CaptureWriter
 	// Topology, when set, names the hosts and links to build; its links
 	// with a nil Link use Link above. Without it the lab is the
 	// client–server preset: ClientName at ClientAddr and ServerName at
@@ -36,12 +43,12 @@ type Lab struct {
 	// mu orders the frames: everything that must see them in one sequence
 	// (numbering, identities, taps, the pcap) happens under it, for all
 	// links together, so that Frame.N counts across them.
-	mu     sync.Mutex
-	closed bool
-	frames int   // frames seen so far, all links and directions
-	taps   []tap // called in the order they were added
-	nextID int   // of the next tap
-	pcap   *pcapWriter
+	mu      sync.Mutex
+	closed  bool
+	frames  int   // frames seen so far, all links and directions
+	taps    []tap // called in the order they were added
+	nextID  int   // of the next tap
+	capture *capfile.CaptureWriter
 
 	closeOnce sync.Once
 	closeErr  error
@@ -60,13 +67,9 @@ func New(cfg Config) (*Lab, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lab: %w", err)
 	}
-	l := &Lab{start: time.Now(), byName: make(map[string]*Host, len(names))}
-	if cfg.Pcap != nil {
-		p, err := newPcapWriter(cfg.Pcap)
-		if err != nil {
-			return nil, fmt.Errorf("lab: writing pcap header: %w", err)
-		}
-		l.pcap = p
+	l := &Lab{start: time.Now(), byName: make(map[string]*Host, len(names)), capture: cfg.Capture}
+	if err := l.declareInterfaces(topo); err != nil {
+		return nil, err
 	}
 
 	for _, name := range names {
@@ -132,10 +135,10 @@ func (l *Lab) isClosed() bool {
 	return l.closed
 }
 
-// Close stops every stack and flushes the pcap writer. Every blocked Accept,
+// Close stops every stack and flushes the capture. Every blocked Accept,
 // Read and Write on the lab's connections returns with an error, and the
 // lab's goroutines, and gVisor's, are gone when Close returns. Close returns
-// the pcap writer's first error, if any; calling it again returns the same.
+// the capture's first write error, if any; calling it again returns the same.
 func (l *Lab) Close() error {
 	l.closeOnce.Do(func() {
 		// From now on the link swallows frames: the resets the stacks send
@@ -162,9 +165,9 @@ func (l *Lab) Close() error {
 
 		l.mu.Lock()
 		defer l.mu.Unlock()
-		if l.pcap != nil {
-			if err := l.pcap.flush(); err != nil {
-				l.closeErr = fmt.Errorf("lab: writing pcap: %w", err)
+		if l.capture != nil {
+			if err := l.capture.Flush(); err != nil {
+				l.closeErr = fmt.Errorf("lab: writing the capture: %w", err)
 			}
 		}
 	})

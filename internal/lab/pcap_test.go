@@ -2,15 +2,19 @@ package lab
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"fmt"
-	"github.com/netdemo/netdemo/internal/netx"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/trace/capfile"
 )
 
 // readPcap parses a classic little-endian pcap file: an independent reader,
@@ -79,7 +83,7 @@ func checksumsValid(pkt []byte) error {
 
 func TestPcap(t *testing.T) {
 	var capture bytes.Buffer
-	l, err := New(Config{Pcap: &capture, Seed: 5, Link: Link{
+	l, err := New(Config{Capture: newCapture(t, &capture, capfile.PCAP), Seed: 5, Link: Link{
 		RTT: 2 * time.Millisecond, Loss: 0.05, Duplicate: 0.05,
 	}})
 	if err != nil {
@@ -163,8 +167,112 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, fmt.Errorf("disk full") }
 
 func TestPcapWriterError(t *testing.T) {
-	if l, err := New(Config{Pcap: failingWriter{}}); err == nil {
-		l.Close()
-		t.Fatal("New with a failing pcap writer succeeded, want the error")
+	for _, format := range []capfile.Format{capfile.PCAP, capfile.PCAPNG} {
+		if l, err := New(Config{Capture: newCapture(t, failingWriter{}, format)}); err == nil {
+			l.Close()
+			t.Fatalf("New with a failing %v writer succeeded, want the error", format)
+		}
+	}
+}
+
+// newCapture starts a capture of the given format on w.
+func newCapture(t *testing.T, w io.Writer, format capfile.Format) *capfile.CaptureWriter {
+	t.Helper()
+	cw, err := capfile.NewCaptureWriter(w, capfile.CaptureOptions{Format: format, Application: "lab test"})
+	if err != nil {
+		t.Fatalf("NewCaptureWriter: %v", err)
+	}
+	return cw
+}
+
+// TestPcapngPerLink captures client → proxy → server as pcapng: each link
+// is its own interface, named for its hosts, and tshark puts every frame
+// on the interface of the link the tap saw it on, with dropped frames
+// commented.
+func TestPcapngPerLink(t *testing.T) {
+	var capture bytes.Buffer
+	l, err := New(Config{Capture: newCapture(t, &capture, capfile.PCAPNG), Seed: 3, Link: Link{RTT: 2 * time.Millisecond, Loss: 0.05},
+		Topology: &Topology{
+			Hosts: []string{"client", "proxy", "server"},
+			Links: []Cable{{A: "client", B: "proxy"}, {A: "proxy", B: "server"}},
+		}})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() { l.Close() })
+	r := record(l)
+	app, err := l.Server().Listen(context.Background(), "tcp", ":80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for {
+			c, err := app.Accept()
+			if err != nil {
+				return
+			}
+			go func() { io.Copy(c, c); c.Close() }()
+		}
+	}()
+	t.Cleanup(func() { app.Close() })
+	relay(t, l.Host("proxy"), ServerName+":80")
+	ctx := testContext(t, 20*time.Second)
+	c, err := l.Client().Dial(ctx, "tcp", "proxy.test:8080")
+	if err != nil {
+		t.Fatalf("dialling the proxy: %v", err)
+	}
+	msg := bytes.Repeat([]byte("x"), 50_000)
+	go func() { c.Write(msg); c.(interface{ CloseWrite() error }).CloseWrite() }()
+	if got, err := io.ReadAll(c); err != nil || len(got) != len(msg) {
+		t.Fatalf("echo through the proxy: %d bytes, %v; want %d", len(got), err, len(msg))
+	}
+	c.Close()
+	if err := l.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	var want []string // "interface dropped" per packet, in file order
+	drops := 0
+	for _, f := range r.all() {
+		dropped := f.Fate == Dropped
+		if dropped {
+			drops++
+		}
+		want = append(want, fmt.Sprintf("%d %v", f.Link, dropped))
+		if f.Fate == Duplicated {
+			want = append(want, fmt.Sprintf("%d %v", f.Link, dropped))
+		}
+	}
+	if drops == 0 {
+		t.Fatal("no frame was dropped: the test checks nothing about comments; change the seed")
+	}
+	tshark, err := exec.LookPath("tshark")
+	if err != nil {
+		t.Skip("tshark is not installed: apt-get install tshark")
+	}
+	file := filepath.Join(t.TempDir(), "lab.pcapng")
+	if err := os.WriteFile(file, capture.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tshark, "-r", file, "-T", "fields", "-E", "separator=|",
+		"-e", "frame.interface_id", "-e", "frame.interface_name", "-e", "frame.comment", "-e", "ip.src").Output()
+	if err != nil {
+		t.Fatalf("tshark -r %s: %v", file, err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("tshark read %d packets, want %d", len(lines), len(want))
+	}
+	names := []string{"link 0: client.test–proxy.test", "link 1: proxy.test–server.test"}
+	for i, line := range lines {
+		f := strings.Split(line, "|")
+		got := fmt.Sprintf("%s %v", f[0], strings.Contains(f[2], "dropped"))
+		if got != want[i] {
+			t.Errorf("packet %d: interface and dropped %q, want %q (tshark: %s)", i+1, got, want[i], line)
+			continue
+		}
+		if id := int(f[0][0] - '0'); f[1] != names[id] {
+			t.Errorf("packet %d: interface name %q, want %q", i+1, f[1], names[id])
+		}
 	}
 }

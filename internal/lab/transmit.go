@@ -65,7 +65,7 @@ func (c *cable) transmit(d netx.Direction, buf buffer.Buffer) {
 	id := c.flows.identify(d, hdr[:n])
 	rule := l.rule.Load()
 	f := Frame{N: l.frames, At: now, Link: c.index, Dir: d}
-	if len(l.taps) > 0 || l.pcap != nil || rule != nil {
+	if len(l.taps) > 0 || l.capture != nil || rule != nil {
 		f.Data = buf.Flatten() // a copy, only when someone looks
 	}
 	v := Default
@@ -75,11 +75,8 @@ func (c *cable) transmit(d netx.Direction, buf buffer.Buffer) {
 	dec := decide(c.fateKey.draws(d, id), &c.link, v)
 	f.Fate = dec.fate
 	c.stats.count(d, size, dec.fate)
-	if l.pcap != nil {
-		l.pcap.write(now, f.Data)
-		if dec.fate == Duplicated {
-			l.pcap.write(now, f.Data)
-		}
+	if l.capture != nil {
+		l.record(&f)
 	}
 	for _, t := range l.taps {
 		t.fn(f)

@@ -192,7 +192,7 @@ func TestSummaryCounts(t *testing.T) {
 	for i, p := range c.pkts {
 		a.Add(c.times[i], p)
 	}
-	a.Add(t0.Add(time.Second), appendIPv4UDP(nil, cli, srv, 5353, 53, dnsQuery("example.com"), 1))
+	a.Add(t0.Add(time.Second), udpPacket(5353, 53, dnsQuery("example.com"), 1))
 	got := a.Summary()
 	want := Summary{Packets: 17, Flows: 2, Handshakes: 1, Teardowns: 1, Retransmissions: 1, DupACKs: 3, UDPDatagrams: 1}
 	if got != want {
@@ -226,7 +226,7 @@ func TestUDPAndDNSAndQUIC(t *testing.T) {
 	}
 	for _, tt := range tests {
 		a := NewAnalyzer(Options{})
-		p := a.Add(t0, appendIPv4UDP(nil, cli, srv, tt.sport, tt.port, tt.payload, 1))
+		p := a.Add(t0, udpPacket(tt.sport, tt.port, tt.payload, 1))
 		if p.Protocol != tt.proto || p.Info != tt.info || !strings.Contains(p.Note, tt.note) {
 			t.Errorf("%s: got %q %q %q, want %q %q %q", tt.desc, p.Protocol, p.Info, p.Note, tt.proto, tt.info, tt.note)
 		}

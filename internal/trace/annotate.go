@@ -1,10 +1,8 @@
 package trace
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 
 	"github.com/netdemo/netdemo/internal/trace/capfile"
@@ -20,8 +18,7 @@ func Annotate(ctx context.Context, r io.Reader, w io.Writer, opts Options) (Summ
 	if err != nil {
 		return Summary{}, err
 	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	nw, err := capfile.NewNgWriter(bw, "netdemo trace")
+	nw, err := capfile.NewCaptureWriter(w, capfile.CaptureOptions{Format: capfile.PCAPNG, Application: "netdemo trace"})
 	if err != nil {
 		return Summary{}, err
 	}
@@ -44,7 +41,7 @@ func Annotate(ctx context.Context, r io.Reader, w io.Writer, opts Options) (Summ
 		key := [2]int{rec.Interface, int(rec.LinkType)}
 		id, ok := ifaces[key]
 		if !ok {
-			if id, err = nw.AddInterface(rec.LinkType); err != nil {
+			if id, err = nw.AddInterface(rec.LinkType, ""); err != nil {
 				return a.Summary(), err
 			}
 			ifaces[key] = id
@@ -58,8 +55,8 @@ func Annotate(ctx context.Context, r io.Reader, w io.Writer, opts Options) (Summ
 			return a.Summary(), err
 		}
 	}
-	if err := bw.Flush(); err != nil {
-		return a.Summary(), fmt.Errorf("write pcapng: %w", err)
+	if err := nw.Flush(); err != nil {
+		return a.Summary(), err
 	}
 	return a.Summary(), readErr
 }

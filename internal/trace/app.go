@@ -5,6 +5,9 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"strconv"
+
+	"github.com/netdemo/netdemo/internal/dissect/quichdr"
+	"github.com/netdemo/netdemo/internal/dissect/tlsrec"
 )
 
 // Application protocols are recognised from the first bytes of a payload,
@@ -68,27 +71,20 @@ var tlsVersionNames = map[uint16]string{
 	0x0300: "SSLv3", 0x0301: "TLSv1", 0x0302: "TLSv1.1", 0x0303: "TLSv1.2", 0x0304: "TLSv1.3",
 }
 
-var tlsHandshakeNames = map[byte]string{
-	0: "Hello Request", 1: "Client Hello", 2: "Server Hello", 4: "New Session Ticket",
-	8: "Encrypted Extensions", 11: "Certificate", 12: "Server Key Exchange",
-	13: "Certificate Request", 14: "Server Hello Done", 15: "Certificate Verify",
-	16: "Client Key Exchange", 20: "Finished",
-}
-
 // detectTLS recognises one or more TLS records at the start of p. fl keeps
 // the negotiated version, so that later records (whose header always says
 // TLS 1.2) are shown with the version in use, as tshark does.
 func detectTLS(p []byte, fl *flow, r *appResult) bool {
-	if len(p) < 5 || p[0] < 20 || p[0] > 24 || p[1] != 3 || p[2] > 4 {
+	if len(p) < tlsrec.HeaderLen || !tlsRecordType(p[0]) || p[1] != 3 || p[2] > 4 {
 		return false
 	}
 	var ver uint16
 	first := true
-	for len(p) >= 5 && p[0] >= 20 && p[0] <= 24 && p[1] == 3 {
-		typ := p[0]
+	for len(p) >= tlsrec.HeaderLen && tlsRecordType(p[0]) && p[1] == 3 {
+		typ := tlsrec.ContentType(p[0])
 		recVer := binary.BigEndian.Uint16(p[1:])
 		n := int(binary.BigEndian.Uint16(p[3:]))
-		body := p[5:]
+		body := p[tlsrec.HeaderLen:]
 		if n < len(body) {
 			body = body[:n]
 		}
@@ -96,16 +92,16 @@ func detectTLS(p []byte, fl *flow, r *appResult) bool {
 			r.info = append(r.info, ", "...)
 		}
 		switch typ {
-		case 20:
+		case tlsrec.ChangeCipherSpec:
 			r.info = append(r.info, "Change Cipher Spec"...)
 			setNote(r, note{id: noteTLSChangeCipherSpec}, first)
-		case 21:
+		case tlsrec.Alert:
 			r.info = append(r.info, "Alert"...)
 			setNote(r, note{id: noteTLSAlert}, first)
-		case 23:
+		case tlsrec.ApplicationData:
 			r.info = append(r.info, "Application Data"...)
 			setNote(r, note{id: noteTLSAppData, a: int64(n)}, first)
-		case 22:
+		case tlsrec.Handshake:
 			v := tlsHandshake(body, fl, r, first)
 			if v != 0 {
 				ver = v
@@ -117,10 +113,10 @@ func detectTLS(p []byte, fl *flow, r *appResult) bool {
 			ver = recVer
 		}
 		first = false
-		if 5+n > len(p) {
+		if tlsrec.HeaderLen+n > len(p) {
 			break // the record continues in the next segment
 		}
-		p = p[5+n:]
+		p = p[tlsrec.HeaderLen+n:]
 	}
 	if fl.tlsVer != 0 {
 		ver = fl.tlsVer
@@ -132,6 +128,12 @@ func detectTLS(p []byte, fl *flow, r *appResult) bool {
 	return true
 }
 
+// tlsRecordType says whether b can start a TLS record: a content type from
+// change_cipher_spec to heartbeat.
+func tlsRecordType(b byte) bool {
+	return tlsrec.ContentType(b) >= tlsrec.ChangeCipherSpec && tlsrec.ContentType(b) <= tlsrec.Heartbeat
+}
+
 func setNote(r *appResult, n note, first bool) {
 	if first {
 		r.note = n
@@ -141,25 +143,26 @@ func setNote(r *appResult, n note, first bool) {
 // tlsHandshake names a handshake message and returns the TLS version it
 // decides (0 if none).
 func tlsHandshake(b []byte, fl *flow, r *appResult, first bool) uint16 {
-	if len(b) < 4 {
+	if len(b) < tlsrec.HandshakeHeaderLen {
 		r.info = append(r.info, "Encrypted Handshake Message"...)
 		setNote(r, note{id: noteTLSHandshake, s: "encrypted"}, first)
 		return 0
 	}
-	name, ok := tlsHandshakeNames[b[0]]
-	hlen := int(b[1])<<16 | int(b[2])<<8 | int(b[3])
+	typ := tlsrec.HandshakeType(b[0])
+	name, ok := typ.WiresharkName()
+	hlen := tlsrec.HandshakeLen(b)
 	if !ok || hlen > 1<<16 {
 		r.info = append(r.info, "Encrypted Handshake Message"...)
 		setNote(r, note{id: noteTLSHandshake, s: "encrypted"}, first)
 		return 0
 	}
 	r.info = append(r.info, name...)
-	msg := b[4:]
+	msg := b[tlsrec.HandshakeHeaderLen:]
 	if hlen < len(msg) {
 		msg = msg[:hlen]
 	}
-	switch b[0] {
-	case 1:
+	switch typ {
+	case tlsrec.ClientHello:
 		sni, ver := parseHello(msg, true)
 		if sni != "" {
 			r.info = append(append(append(r.info, " (SNI="...), sni...), ')')
@@ -168,7 +171,7 @@ func tlsHandshake(b []byte, fl *flow, r *appResult, first bool) uint16 {
 			setNote(r, note{id: noteTLSClientHelloNoSNI}, first)
 		}
 		return ver
-	case 2:
+	case tlsrec.ServerHello:
 		_, ver := parseHello(msg, false)
 		if ver != 0 {
 			fl.tlsVer = ver
@@ -271,13 +274,14 @@ func (r *reader) bytes(n int) []byte {
 func (r *reader) skip(n int) { r.bytes(n) }
 
 // detectQUIC recognises a QUIC long header (any UDP port), or a short
-// header on a flow that already showed a long one.
+// header on a flow that already showed a long one. It reads only the
+// first packet, in place; quichdr gives the types and their names.
 func detectQUIC(p []byte, fl *flow, r *appResult) bool {
 	if len(p) < 1 {
 		return false
 	}
-	if p[0]&0x80 == 0 {
-		if !fl.quic || p[0]&0x40 == 0 {
+	if !quichdr.IsLong(p[0]) {
+		if !fl.quic || !quichdr.FixedBit(p[0]) {
 			return false
 		}
 		r.proto = "QUIC"
@@ -290,38 +294,26 @@ func detectQUIC(p []byte, fl *flow, r *appResult) bool {
 	}
 	version := binary.BigEndian.Uint32(p[1:])
 	dcil := int(p[5])
-	if dcil > 20 || len(p) < 6+dcil {
+	if dcil > quichdr.MaxConnIDLen || len(p) < 6+dcil {
 		return false
 	}
-	typ := -1
-	switch {
-	case version == 0:
-		r.info = append(r.info, "Version Negotiation"...)
-		r.note = note{id: noteQUICOther, s: "version negotiation"}
-	case version == 1 || version&0xffffff00 == 0xff000000:
-		typ = int(p[0]>>4) & 3
-	case version == 0x6b3343cf: // QUIC v2 renumbers the packet types
-		typ = [4]int{3, 0, 1, 2}[p[0]>>4&3]
-	default:
+	typ, ok := quichdr.LongType(p[0], version)
+	if !ok || (typ != quichdr.VersionNegotiation && !quichdr.FixedBit(p[0])) {
 		return false
-	}
-	if p[0]&0x40 == 0 && version != 0 {
-		return false // the fixed bit must be set
 	}
 	fl.quic = true
+	r.info = append(r.info, typ.String()...)
 	switch typ {
-	case 0:
-		r.info = append(r.info, "Initial"...)
+	case quichdr.Initial:
 		r.note = note{id: noteQUICInitial}
-	case 1:
-		r.info = append(r.info, "0-RTT"...)
+	case quichdr.ZeroRTT:
 		r.note = note{id: noteQUIC0RTT}
-	case 2:
-		r.info = append(r.info, "Handshake"...)
+	case quichdr.Handshake:
 		r.note = note{id: noteQUICHandshake}
-	case 3:
-		r.info = append(r.info, "Retry"...)
+	case quichdr.Retry:
 		r.note = note{id: noteQUICOther, s: "retry"}
+	case quichdr.VersionNegotiation:
+		r.note = note{id: noteQUICOther, s: "version negotiation"}
 	}
 	r.info = append(r.info, ", DCID="...)
 	r.info = hex.AppendEncode(r.info, p[6:6+dcil])

@@ -10,7 +10,7 @@ import (
 func TestFlowTableBounded(t *testing.T) {
 	a := NewAnalyzer(Options{MaxFlows: 10})
 	for i := range 100 {
-		a.Add(t0.Add(time.Duration(i)*time.Second), appendIPv4UDP(nil, cli, srv, uint16(10000+i), 9999, payload(4), 1))
+		a.Add(t0.Add(time.Duration(i)*time.Second), udpPacket(uint16(10000+i), 9999, payload(4), 1))
 	}
 	if got := a.Summary().Flows; got != 100 {
 		t.Errorf("Summary().Flows = %d, want 100", got)

@@ -37,8 +37,8 @@ func seedCaptures(t testing.TB) [][]byte {
 	c.server(flagPSH|flagACK, []byte("HTTP/1.1 200 OK\r\n\r\n"))
 	c.client(flagFIN|flagACK, nil)
 	c.client(flagRST, nil)
-	c.pkts = append(c.pkts, appendIPv4UDP(nil, cli, srv, 5353, 53, dnsQuery("a.example"), 1),
-		appendIPv4UDP(nil, cli, srv, 5353, 443, quicInitial(), 2), ipv6SYN())
+	c.pkts = append(c.pkts, udpPacket(5353, 53, dnsQuery("a.example"), 1),
+		udpPacket(5353, 443, quicInitial(), 2), ipv6SYN())
 	c.times = append(c.times, t0, t0, t0)
 	for _, link := range []capfile.LinkType{capfile.LinkRaw, capfile.LinkEthernet, capfile.LinkLinuxSLL,
 		capfile.LinkSLL2, capfile.LinkNull, capfile.LinkLoop} {
@@ -85,8 +85,8 @@ func FuzzDecodePacket(f *testing.F) {
 		f.Add(p, byte(0))
 	}
 	f.Add(clientHello("x"), byte(1))
-	f.Add(appendIPv4UDP(nil, cli, srv, 1, 53, dnsQuery("a.b"), 1), byte(0))
-	f.Add(appendIPv4UDP(nil, cli, srv, 1, 443, quicInitial(), 1), byte(0))
+	f.Add(udpPacket(1, 53, dnsQuery("a.b"), 1), byte(0))
+	f.Add(udpPacket(1, 443, quicInitial(), 1), byte(0))
 	f.Add(ipv6SYN(), byte(2))
 	links := []capfile.LinkType{capfile.LinkRaw, capfile.LinkEthernet, capfile.LinkIPv6, capfile.LinkLinuxSLL,
 		capfile.LinkSLL2, capfile.LinkNull, capfile.LinkLoop, 147}

@@ -2,15 +2,18 @@ package trace
 
 import (
 	"bytes"
+	"net/netip"
 	"testing"
 	"time"
+
+	"github.com/netdemo/netdemo/internal/packet/packettest"
 
 	"github.com/netdemo/netdemo/internal/trace/capfile"
 )
 
 var (
-	cli = [4]byte{192, 0, 2, 1}
-	srv = [4]byte{192, 0, 2, 2}
+	cli = netip.AddrFrom4([4]byte{192, 0, 2, 1})
+	srv = netip.AddrFrom4([4]byte{192, 0, 2, 2})
 	t0  = time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 )
 
@@ -38,16 +41,19 @@ func newConv() *conv {
 func (c *conv) after(d time.Duration) *conv { c.t = c.t.Add(d); return c }
 
 func (c *conv) add(fromClient bool, flags uint16, payload []byte, seq uint32, opts []byte) {
-	seg := tcpSegment{src: cli, dst: srv, sport: c.sport, dport: c.dport, flags: flags, payload: payload, opts: opts}
-	seg.seq, seg.ack, seg.win = seq, c.cack, c.win
+	seg := packettest.Segment{
+		IP:  packettest.IP{ID: uint16(len(c.pkts)), DontFragment: true},
+		Src: netip.AddrPortFrom(cli, c.sport), Dst: netip.AddrPortFrom(srv, c.dport),
+		Seq: seq, Ack: c.cack, Flags: flags, Window: c.win, Options: opts, Payload: payload,
+	}
 	if !fromClient {
-		seg.src, seg.dst, seg.sport, seg.dport = srv, cli, c.dport, c.sport
-		seg.ack, seg.win = c.sack, c.srvWin
+		seg.Src, seg.Dst = seg.Dst, seg.Src
+		seg.Ack, seg.Window = c.sack, c.srvWin
 	}
 	if flags&flagACK == 0 {
-		seg.ack = 0
+		seg.Ack = 0
 	}
-	c.pkts = append(c.pkts, appendIPv4TCP(nil, &seg, uint16(len(c.pkts))))
+	c.pkts = append(c.pkts, packettest.AppendTCP(nil, &seg))
 	c.times = append(c.times, c.t)
 }
 
@@ -55,7 +61,7 @@ func (c *conv) add(fromClient bool, flags uint16, payload []byte, seq uint32, op
 func (c *conv) client(flags uint16, payload []byte) *conv {
 	var opts []byte
 	if flags&flagSYN != 0 && !c.noWS {
-		opts = synOptions(1460, 100, 0, 7)
+		opts = packettest.LinuxSYNOptions(1460, 100, 0, 7)
 	}
 	c.add(true, flags, payload, c.cseq, opts)
 	c.cseq += uint32(len(payload))
@@ -68,7 +74,7 @@ func (c *conv) client(flags uint16, payload []byte) *conv {
 func (c *conv) server(flags uint16, payload []byte) *conv {
 	var opts []byte
 	if flags&flagSYN != 0 && !c.noWS {
-		opts = synOptions(1460, 200, 100, 7)
+		opts = packettest.LinuxSYNOptions(1460, 200, 100, 7)
 	}
 	c.add(false, flags, payload, c.sseq, opts)
 	c.sseq += uint32(len(payload))
@@ -108,7 +114,7 @@ func (c *conv) pcap(t testing.TB, link capfile.LinkType, opts capfile.WriterOpti
 		t.Fatal(err)
 	}
 	for i, p := range c.pkts {
-		if err := w.WritePacket(c.times[i], wrapLink(link, p), 0); err != nil {
+		if err := w.WritePacket(c.times[i], packettest.WithLink(link, p), 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -117,31 +123,9 @@ func (c *conv) pcap(t testing.TB, link capfile.LinkType, opts capfile.WriterOpti
 
 func payload(n int) []byte { return bytes.Repeat([]byte{'x'}, n) }
 
-// wrapLink puts an IPv4 (or IPv6) packet inside a link-layer header.
-func wrapLink(link capfile.LinkType, ip []byte) []byte {
-	v6 := len(ip) > 0 && ip[0]>>4 == 6
-	et := []byte{0x08, 0x00}
-	if v6 {
-		et = []byte{0x86, 0xdd}
-	}
-	var h []byte
-	switch link {
-	case capfile.LinkEthernet:
-		h = append([]byte{2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1}, et...)
-	case capfile.LinkLinuxSLL:
-		h = append([]byte{0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0}, et...)
-	case capfile.LinkSLL2:
-		h = append(append([]byte{}, et...), 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0)
-	case capfile.LinkNull: // little endian, as written on x86
-		h = []byte{2, 0, 0, 0}
-		if v6 {
-			h = []byte{30, 0, 0, 0}
-		}
-	case capfile.LinkLoop: // big endian
-		h = []byte{0, 0, 0, 2}
-		if v6 {
-			h = []byte{0, 0, 0, 24}
-		}
-	}
-	return append(h, ip...)
+// udpPacket is one UDP datagram from cli:sport to srv:dport, numbered id
+// and sent with DF as Linux does.
+func udpPacket(sport, dport uint16, payload []byte, id uint16) []byte {
+	return packettest.AppendUDP(nil, packettest.IP{ID: id, DontFragment: true},
+		netip.AddrPortFrom(cli, sport), netip.AddrPortFrom(srv, dport), payload)
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netdemo/netdemo/internal/packet/packettest"
 	"github.com/netdemo/netdemo/internal/trace/capfile"
 )
 
@@ -83,7 +84,7 @@ func TestLinkTypes(t *testing.T) {
 	for _, link := range []capfile.LinkType{capfile.LinkEthernet, capfile.LinkRaw, capfile.LinkIPv6, capfile.LinkNull, capfile.LinkLoop, capfile.LinkSLL2} {
 		var buf bytes.Buffer
 		w, _ := capfile.NewWriter(&buf, capfile.WriterOptions{LinkType: link})
-		w.WritePacket(t0, wrapLink(link, ipv6SYN()), 0)
+		w.WritePacket(t0, packettest.WithLink(link, ipv6SYN()), 0)
 		out, _, err := readString(t, buf.Bytes(), Options{})
 		if err != nil || !strings.Contains(out, "2001:db8::1 → 2001:db8::2  TCP ") || !strings.Contains(out, "50000 → 443 [SYN] Seq=0 Win=65535 Len=0") {
 			t.Errorf("IPv6 over %v: err %v, output %q", link, err, out)
@@ -102,14 +103,14 @@ func TestPcapngInterfaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eth, _ := nw.AddInterface(capfile.LinkEthernet)
-	sll, _ := nw.AddInterface(capfile.LinkSLL2)
+	eth, _ := nw.AddInterface(capfile.LinkEthernet, "")
+	sll, _ := nw.AddInterface(capfile.LinkSLL2, "")
 	for i, p := range c.pkts {
 		id, link := eth, capfile.LinkEthernet
 		if i%2 == 1 {
 			id, link = sll, capfile.LinkSLL2
 		}
-		if err := nw.WritePacket(id, c.times[i], wrapLink(link, p), 0); err != nil {
+		if err := nw.WritePacket(id, c.times[i], packettest.WithLink(link, p), 0); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,12 +1,13 @@
 package trace
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/netip"
 	"time"
 
+	"github.com/netdemo/netdemo/internal/packet/packettest"
 	"github.com/netdemo/netdemo/internal/trace/capfile"
 )
 
@@ -26,13 +27,15 @@ import (
 // The same seed always gives the same bytes, so the file can be compared
 // side by side with tshark (see internal/trace/benchtrace).
 func WriteSyntheticCapture(w io.Writer, n int, seed int64) error {
-	bw := bufio.NewWriterSize(w, 1<<20)
-	pw, err := capfile.NewWriter(bw, capfile.WriterOptions{LinkType: capfile.LinkRaw})
+	cw, err := capfile.NewCaptureWriter(w, capfile.CaptureOptions{Format: capfile.PCAP})
+	if err == nil {
+		_, err = cw.AddInterface(capfile.LinkRaw, "")
+	}
 	if err != nil {
 		return fmt.Errorf("synthetic capture: %w", err)
 	}
 	s := &synth{
-		w:    pw,
+		w:    cw,
 		rng:  rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)),
 		t:    time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
 		left: n,
@@ -48,15 +51,15 @@ func WriteSyntheticCapture(w io.Writer, n int, seed int64) error {
 	if s.err != nil {
 		return fmt.Errorf("synthetic capture: %w", s.err)
 	}
-	if err := bw.Flush(); err != nil {
+	if err := cw.Flush(); err != nil {
 		return fmt.Errorf("synthetic capture: %w", err)
 	}
 	return nil
 }
 
 var (
-	synthClient = [4]byte{192, 0, 2, 1}
-	synthServer = [4]byte{192, 0, 2, 2}
+	synthClient = netip.AddrFrom4([4]byte{192, 0, 2, 1})
+	synthServer = netip.AddrFrom4([4]byte{192, 0, 2, 2})
 )
 
 const (
@@ -69,7 +72,7 @@ const (
 )
 
 type synth struct {
-	w    *capfile.Writer
+	w    *capfile.CaptureWriter
 	rng  *rand.Rand
 	t    time.Time
 	left int
@@ -79,25 +82,27 @@ type synth struct {
 	err  error
 }
 
-func (s *synth) emit(seg *tcpSegment) {
+func (s *synth) emit(seg *packettest.Segment) {
 	if s.err != nil || s.left == 0 {
 		return
 	}
 	s.id++
-	s.buf = appendIPv4TCP(s.buf[:0], seg, s.id)
-	s.err = s.w.WritePacket(s.t, s.buf, 0)
+	seg.IP = packettest.IP{ID: s.id, DontFragment: true}
+	s.buf = packettest.AppendTCP(s.buf[:0], seg)
+	s.err = s.w.WritePacket(0, s.t, s.buf, 0)
 	s.left--
 }
 
 // skip is a packet the capture missed: it is sent, but not written.
-func (s *synth) skip(*tcpSegment) {}
+func (s *synth) skip(*packettest.Segment) {}
 
 func (s *synth) advance(d time.Duration) { s.t = s.t.Add(d) }
 
 func (s *synth) udp() {
 	s.id++
-	s.buf = appendIPv4UDP(s.buf[:0], synthClient, synthServer, 40001, 40002, []byte("synthetic datagram"), s.id)
-	s.err = s.w.WritePacket(s.t, s.buf, 0)
+	s.buf = packettest.AppendUDP(s.buf[:0], packettest.IP{ID: s.id, DontFragment: true},
+		netip.AddrPortFrom(synthClient, 40001), netip.AddrPortFrom(synthServer, 40002), []byte("synthetic datagram"))
+	s.err = s.w.WritePacket(0, s.t, s.buf, 0)
 	s.left--
 	s.advance(time.Millisecond)
 }
@@ -108,33 +113,34 @@ func (s *synth) connection(budget int) {
 	if s.port < 49152 {
 		s.port = 49152
 	}
-	c2s := tcpSegment{src: synthClient, dst: synthServer, sport: s.port, dport: synthPort, win: synthWin}
-	s2c := tcpSegment{src: synthServer, dst: synthClient, sport: synthPort, dport: s.port, win: synthWin}
+	// Linux numbers its packets and sets DF: so does the synthetic host.
+	c2s := packettest.Segment{Src: netip.AddrPortFrom(synthClient, s.port), Dst: netip.AddrPortFrom(synthServer, synthPort), Window: synthWin}
+	s2c := packettest.Segment{Src: netip.AddrPortFrom(synthServer, synthPort), Dst: netip.AddrPortFrom(synthClient, s.port), Window: synthWin}
 	ciss, siss := s.rng.Uint32(), s.rng.Uint32()
 	tsval := s.rng.Uint32()
 	stop := s.left - budget + 7 // keep room for the request and the teardown
 
 	// Handshake: the capture sits next to the server.
-	c2s.seq, c2s.flags, c2s.win, c2s.opts = ciss, flagSYN, 64240, synOptions(1460, tsval, 0, synthWinShift)
+	c2s.Seq, c2s.Flags, c2s.Window, c2s.Options = ciss, flagSYN, 64240, packettest.LinuxSYNOptions(1460, tsval, 0, synthWinShift)
 	s.emit(&c2s)
 	s.advance(20 * time.Microsecond)
-	s2c.seq, s2c.ack, s2c.flags, s2c.win, s2c.opts = siss, ciss+1, flagSYN|flagACK, 65160, synOptions(1460, tsval+7, tsval, synthWinShift)
+	s2c.Seq, s2c.Ack, s2c.Flags, s2c.Window, s2c.Options = siss, ciss+1, flagSYN|flagACK, 65160, packettest.LinuxSYNOptions(1460, tsval+7, tsval, synthWinShift)
 	s.emit(&s2c)
 	s.advance(synthRTT)
-	c2s.opts, s2c.opts, s2c.win = nil, nil, synthWin
-	c2s.seq, c2s.ack, c2s.flags, c2s.win = ciss+1, siss+1, flagACK, synthWin
+	c2s.Options, s2c.Options, s2c.Window = nil, nil, synthWin
+	c2s.Seq, c2s.Ack, c2s.Flags, c2s.Window = ciss+1, siss+1, flagACK, synthWin
 	s.emit(&c2s)
 	s.advance(50 * time.Microsecond)
 	req := []byte("SEND 1000000\n")
-	c2s.flags, c2s.payload = flagPSH|flagACK, req
+	c2s.Flags, c2s.Payload = flagPSH|flagACK, req
 	s.emit(&c2s)
-	c2s.payload = nil
+	c2s.Payload = nil
 	cnext := ciss + 1 + uint32(len(req))
 
 	// Bulk transfer, in bursts of up to ten segments per round trip.
 	snext := siss + 1 // next new byte the server sends
 	rcv := siss + 1   // what the client has received in order
-	s2c.ack, c2s.seq = cnext, cnext
+	s2c.Ack, c2s.Seq = cnext, cnext
 	for s.left > stop && s.err == nil {
 		burst := min(10, s.left-stop)
 		hole := -1 // index in the burst of a segment the client never gets
@@ -148,9 +154,9 @@ func (s *synth) connection(budget int) {
 		holeSeq := uint32(0)
 		delivered := 0
 		for i := range burst {
-			s2c.seq, s2c.flags, s2c.payloadLen = snext, flagACK, synthMSS
+			s2c.Seq, s2c.Flags, s2c.PayloadLen = snext, flagACK, synthMSS
 			if i == burst-1 {
-				s2c.flags |= flagPSH
+				s2c.Flags |= flagPSH
 			}
 			if i == capGap && burst > 1 {
 				s.skip(&s2c)
@@ -165,19 +171,19 @@ func (s *synth) connection(budget int) {
 			snext += synthMSS
 			s.advance(12 * time.Microsecond)
 		}
-		s2c.payloadLen = 0
+		s2c.PayloadLen = 0
 		// The client's answers arrive one round trip later.
 		s.advance(synthRTT)
-		c2s.flags = flagACK
+		c2s.Flags = flagACK
 		if hole < 0 {
 			rcv = snext
 			for i := 1; i < burst; i += 2 {
-				c2s.ack = rcv - uint32(burst-1-i)*synthMSS
+				c2s.Ack = rcv - uint32(burst-1-i)*synthMSS
 				s.emit(&c2s)
 				s.advance(25 * time.Microsecond)
 			}
 			if burst%2 == 1 {
-				c2s.ack = rcv
+				c2s.Ack = rcv
 				s.emit(&c2s)
 			}
 			continue
@@ -185,7 +191,7 @@ func (s *synth) connection(budget int) {
 		// In-order segments before the hole are acknowledged, then every
 		// segment after it repeats the same ACK: duplicate ACKs.
 		rcv = holeSeq
-		c2s.ack = rcv
+		c2s.Ack = rcv
 		s.emit(&c2s)
 		dups := burst - 1 - hole
 		for range dups {
@@ -197,31 +203,31 @@ func (s *synth) connection(budget int) {
 		} else {
 			s.advance(synthRTO) // wait for the retransmission timer
 		}
-		s2c.seq, s2c.flags, s2c.payloadLen = holeSeq, flagACK|flagPSH, synthMSS
+		s2c.Seq, s2c.Flags, s2c.PayloadLen = holeSeq, flagACK|flagPSH, synthMSS
 		s.emit(&s2c)
-		s2c.payloadLen = 0
+		s2c.PayloadLen = 0
 		s.advance(synthRTT)
 		rcv = snext
-		c2s.ack = rcv
+		c2s.Ack = rcv
 		s.emit(&c2s)
 		s.advance(25 * time.Microsecond)
 	}
 
 	// Teardown: the server closes first; the client answers with FIN+ACK
 	// at once half of the time (three packets) or ACK then FIN (four).
-	s2c.seq, s2c.ack, s2c.flags = snext, cnext, flagFIN|flagACK
+	s2c.Seq, s2c.Ack, s2c.Flags = snext, cnext, flagFIN|flagACK
 	s.emit(&s2c)
 	s.advance(synthRTT)
-	c2s.seq, c2s.ack = cnext, snext+1
+	c2s.Seq, c2s.Ack = cnext, snext+1
 	if s.rng.IntN(2) == 0 {
-		c2s.flags = flagACK
+		c2s.Flags = flagACK
 		s.emit(&c2s)
 		s.advance(100 * time.Microsecond)
 	}
-	c2s.flags = flagFIN | flagACK
+	c2s.Flags = flagFIN | flagACK
 	s.emit(&c2s)
 	s.advance(30 * time.Microsecond)
-	s2c.seq, s2c.ack, s2c.flags = snext+1, cnext+1, flagACK
+	s2c.Seq, s2c.Ack, s2c.Flags = snext+1, cnext+1, flagACK
 	s.emit(&s2c)
 	s.advance(5 * time.Millisecond)
 }

@@ -36,36 +36,3 @@ func TestQUICPackets(t *testing.T) {
 		}
 	}
 }
-
-func TestVarint(t *testing.T) {
-	// RFC 9000 §A.1 examples.
-	tests := []struct {
-		in   []byte
-		v    uint64
-		size int
-	}{
-		{[]byte{0xc2, 0x19, 0x7c, 0x5e, 0xff, 0x14, 0xe8, 0x8c}, 151288809941952652, 8},
-		{[]byte{0x9d, 0x7f, 0x3e, 0x7d}, 494878333, 4},
-		{[]byte{0x7b, 0xbd}, 15293, 2},
-		{[]byte{0x25}, 37, 1},
-		{[]byte{0x40, 0x25}, 37, 2},
-		{[]byte{0x7b}, 0, 0}, // truncated
-	}
-	for _, tt := range tests {
-		if v, k := varint(tt.in); v != tt.v || k != tt.size {
-			t.Errorf("varint(% x) = %d, %d; want %d, %d", tt.in, v, k, tt.v, tt.size)
-		}
-	}
-}
-
-func FuzzQUICPackets(f *testing.F) {
-	f.Add(longHeader(0, 1200))
-	f.Add(append(longHeader(0, 100), longHeader(1, 50)...))
-	f.Add([]byte{0xc0, 0, 0, 0, 1, 255})
-	f.Fuzz(func(t *testing.T, d []byte) {
-		got := quicPackets(d)
-		if len(got) > len(d) {
-			t.Fatalf("%d packets in %d bytes", len(got), len(d))
-		}
-	})
-}

@@ -10,6 +10,7 @@ import (
 	"github.com/netdemo/netdemo/internal/netx"
 
 	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
+	"github.com/netdemo/netdemo/internal/dissect/tlsrec"
 )
 
 // stepKeys rebuilds the client's keys from the key log and decrypts, by
@@ -55,13 +56,13 @@ func (w *world) stepKeys(ctx context.Context) error {
 			c2s = append(c2s, c.Data...)
 		}
 	}
-	recs, _, err := record.Split(c2s)
+	recs, _, err := tlsrec.Split(c2s)
 	if err != nil {
 		return fmt.Errorf("splitting the client's records: %w", err)
 	}
-	var prot []record.Record
+	var prot []tlsrec.Record
 	for _, rec := range recs {
-		if rec.Type == record.ApplicationData {
+		if rec.Type == tlsrec.ApplicationData {
 			prot = append(prot, rec)
 		}
 	}
@@ -89,7 +90,7 @@ func (w *world) stepKeys(ctx context.Context) error {
 		r.Printf("    │ %s", line)
 	}
 	matches := bytes.Equal(opened.Content, x.Sent)
-	w.res.DecryptedMatches = matches && opened.Type == record.ApplicationData
+	w.res.DecryptedMatches = matches && opened.Type == tlsrec.ApplicationData
 	r.Measure("decrypted_matches", w.res.DecryptedMatches, "")
 	if !matches {
 		r.Printf(r.T("  the plaintext differs from what the application sent (%d vs %d bytes)", "  明文与应用发送的内容不同（%d 对 %d 字节）"), len(opened.Content), len(x.Sent))

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/netdemo/netdemo/demos/tls/tlsdemo/record"
+	"github.com/netdemo/netdemo/internal/dissect/tlsrec"
 	"github.com/netdemo/netdemo/internal/servers"
 )
 
@@ -59,17 +59,17 @@ func (f *flipper) relay(ctx context.Context, c net.Conn) {
 	for {
 		n, err := c.Read(buf)
 		pending = append(pending, buf[:n]...)
-		recs, rest, perr := record.Split(pending)
+		recs, rest, perr := tlsrec.Split(pending)
 		if perr != nil {
 			return
 		}
 		out := make([]byte, 0, len(pending))
 		for _, rec := range recs {
 			raw := append(append([]byte(nil), rec.Header...), rec.Payload...)
-			if rec.Type == record.ApplicationData {
+			if rec.Type == tlsrec.ApplicationData {
 				protected++
 				if protected == 2 {
-					i := record.HeaderLen + len(rec.Payload)/2
+					i := tlsrec.HeaderLen + len(rec.Payload)/2
 					raw[i] ^= 0x01
 					f.mu.Lock()
 					f.flipped = offset + i

@@ -1,7 +1,6 @@
 package tracedemo
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 
@@ -10,21 +9,22 @@ import (
 )
 
 // writeFiles writes what was asked for and says how to open it: --pcap
-// (the lab's runner writes it; a live capture is written here), --pcapng
-// with each packet's note as a packet comment, and beside each, for TLS,
+// (the lab's runner writes it; a live capture is written here; pcapng when
+// the name ends in .pcapng), --pcapng with each packet's note as a packet
+// comment, and beside each, for TLS,
 // the NSS key log that lets Wireshark and tshark decrypt it.
 func writeFiles(r *demo.Run, c *capture, a *analysis, opts options) error {
 	var written []string
 	if r.Pcap != "" {
 		if c.Live {
-			if err := writePcap(r.Pcap, c); err != nil {
+			if err := writeCapture(r.Pcap, c, a, false); err != nil {
 				return err
 			}
 		}
 		written = append(written, r.Pcap)
 	}
 	if opts.Pcapng != "" {
-		if err := writePcapng(opts.Pcapng, c, a); err != nil {
+		if err := writeCapture(opts.Pcapng, c, a, true); err != nil {
 			return err
 		}
 		written = append(written, opts.Pcapng)
@@ -58,67 +58,41 @@ func writeFiles(r *demo.Run, c *capture, a *analysis, opts options) error {
 	return nil
 }
 
-// writePcap writes a live capture as pcap with raw IPv4 packets (the lab's
-// own pcap uses the same link type).
-func writePcap(path string, c *capture) error {
-	f, err := os.Create(path)
+// writeCapture writes the capture to path through the one capture writer,
+// in the format the name asks for (pcapng for .pcapng). With notes, which
+// --pcapng asks for, each packet's note and whether the lab dropped it go
+// in as packet comments (Wireshark shows them under the packet and filters
+// on frame.comment); pcap has no place for them.
+func writeCapture(path string, c *capture, a *analysis, notes bool) error {
+	format := capfile.FormatOf(path)
+	if notes {
+		format = capfile.PCAPNG
+	}
+	cw, err := capfile.CreateCapture(path, capfile.CaptureOptions{Format: format, Application: "netdemo trace", Nanosecond: true})
 	if err != nil {
-		return fmt.Errorf("creating --pcap file: %w", err)
+		return err
 	}
-	bw := bufio.NewWriter(f)
-	pw, err := capfile.NewWriter(bw, capfile.WriterOptions{LinkType: capfile.LinkRaw, Nanosecond: true})
-	if err == nil {
-		for _, p := range c.Packets {
-			if err = pw.WritePacket(p.At, p.Data, len(p.Data)); err != nil {
-				break
-			}
-		}
-	}
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
-}
-
-// writePcapng writes the capture as pcapng, each packet's note as its
-// comment (Wireshark shows it under the packet and filters on
-// frame.comment).
-func writePcapng(path string, c *capture, a *analysis) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("creating --pcapng file: %w", err)
-	}
-	bw := bufio.NewWriter(f)
 	err = func() error {
-		nw, err := capfile.NewNgWriter(bw, "netdemo trace")
+		iface, err := cw.AddInterface(capfile.LinkRaw, "")
 		if err != nil {
 			return err
 		}
-		iface, err := nw.AddInterface(capfile.LinkRaw)
-		if err != nil {
-			return err
-		}
+		var comments []string
 		for i, p := range c.Packets {
-			var comments []string
-			if note := a.Packets[i].Note; note != "" {
+			comments = comments[:0]
+			if note := a.Packets[i].Note; notes && note != "" {
 				comments = append(comments, note)
 			}
-			if p.Dropped {
+			if notes && p.Dropped {
 				comments = append(comments, "lost on the lab's link: the receiver never got it")
 			}
-			if err := nw.WritePacket(iface, p.At, p.Data, len(p.Data), comments...); err != nil {
+			if err := cw.WritePacket(iface, p.At, p.Data, len(p.Data), comments...); err != nil {
 				return err
 			}
 		}
-		return bw.Flush()
+		return nil
 	}()
-	if cerr := f.Close(); err == nil {
+	if cerr := cw.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {

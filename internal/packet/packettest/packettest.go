@@ -1,6 +1,14 @@
 // Package packettest builds valid IPv4 packets for tests of code that reads
 // lab frames: the raw IPv4 packets, header first, that the virtual lab's tap
-// hands over (see internal/lab and internal/packet).
+// hands over (see internal/lab and internal/packet), and for the captures
+// internal/trace generates and reads. It is netdemo's one packet builder.
+//
+// [TCP], [UDP] and [IPv4] build a packet in one call. [AppendTCP] and
+// [AppendUDP] take every field ([Segment], [IP]: the IP ID, DF, the window,
+// a payload given only by its length) and append to a buffer, so that a
+// generator writing millions of packets reuses one. [WithLink] puts a
+// packet inside an Ethernet, Linux cooked or loopback header for captures
+// of those link types.
 //
 // Every packet it returns is well formed: the IPv4 total length and header
 // checksum are right, TCP's data offset covers its options, UDP's length
@@ -43,55 +51,24 @@ const Window = 65535
 
 // TCP builds an IPv4 packet holding one TCP segment. opts are the TCP option
 // bytes; they are padded with zeros (end of option list) to a multiple of 4,
-// which sets the data offset. At most 40 bytes of options fit.
+// which sets the data offset. At most 40 bytes of options fit. The segment
+// advertises [Window]; use [AppendTCP] to set the window, the IP ID or DF.
 func TCP(src, dst netip.AddrPort, seq, ack uint32, flags packet.Flags, opts, payload []byte) []byte {
-	mustBe4(src.Addr(), dst.Addr())
-	opts = pad("TCP", opts)
-	h := 20 + len(opts)
-	t := make([]byte, h+len(payload))
-	binary.BigEndian.PutUint16(t[0:], src.Port())
-	binary.BigEndian.PutUint16(t[2:], dst.Port())
-	binary.BigEndian.PutUint32(t[4:], seq)
-	binary.BigEndian.PutUint32(t[8:], ack)
-	t[12] = byte(h/4) << 4
-	t[13] = byte(flags)
-	binary.BigEndian.PutUint16(t[14:], Window)
-	copy(t[20:], opts)
-	copy(t[h:], payload)
-	binary.BigEndian.PutUint16(t[16:], transportChecksum(src.Addr(), dst.Addr(), packet.TCP, t))
-	return IPv4(src.Addr(), dst.Addr(), packet.TCP, t)
+	return AppendTCP(nil, &Segment{Src: src, Dst: dst, Seq: seq, Ack: ack, Flags: uint16(flags),
+		Window: Window, Options: opts, Payload: payload})
 }
 
 // UDP builds an IPv4 packet holding one UDP datagram.
 func UDP(src, dst netip.AddrPort, payload []byte) []byte {
-	mustBe4(src.Addr(), dst.Addr())
-	u := make([]byte, 8+len(payload))
-	binary.BigEndian.PutUint16(u[0:], src.Port())
-	binary.BigEndian.PutUint16(u[2:], dst.Port())
-	binary.BigEndian.PutUint16(u[4:], uint16(len(u)))
-	copy(u[8:], payload)
-	c := transportChecksum(src.Addr(), dst.Addr(), packet.UDP, u)
-	if c == 0 {
-		c = 0xffff // zero would mean "no checksum" (RFC 768)
-	}
-	binary.BigEndian.PutUint16(u[6:], c)
-	return IPv4(src.Addr(), dst.Addr(), packet.UDP, u)
+	return AppendUDP(nil, IP{}, src, dst, payload)
 }
 
 // IPv4 wraps l4, the bytes after the IP header, in a 20-byte IPv4 header for
 // IP protocol proto. It does not look inside l4: use it for other protocols
 // (ICMP is 1) or for a transport header a test cut short on purpose.
 func IPv4(src, dst netip.Addr, proto uint8, l4 []byte) []byte {
-	mustBe4(src, dst)
-	b := make([]byte, 20+len(l4))
-	b[0] = 4<<4 | 5
-	b[8] = TTL
-	b[9] = proto
-	s, d := src.As4(), dst.As4()
-	copy(b[12:], s[:])
-	copy(b[16:], d[:])
-	copy(b[20:], l4)
-	return fixIPHeader(b)
+	b := appendIPv4Header(make([]byte, 0, 20+len(l4)), IP{}, src, dst, proto, 20+len(l4))
+	return append(b, l4...)
 }
 
 // WithIPOptions returns a copy of the IPv4 packet pkt with opts as its IP
@@ -140,8 +117,8 @@ func pad(header string, opts []byte) []byte {
 // zero) with the IPv4 pseudo-header in front.
 func transportChecksum(src, dst netip.Addr, proto uint8, seg []byte) uint16 {
 	s, d := src.As4(), dst.As4()
-	pseudo := append(append(s[:], d[:]...), 0, proto, byte(len(seg)>>8), byte(len(seg)))
-	return ^fold(sum(sum(0, pseudo), seg))
+	acc := sum(sum(0, s[:]), d[:]) + uint32(proto) + uint32(len(seg))
+	return ^fold(sum(acc, seg))
 }
 
 // sum adds b as big-endian 16-bit words to acc, the Internet checksum's

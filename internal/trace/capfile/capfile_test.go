@@ -171,8 +171,8 @@ func TestNgWriterRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, _ := w.AddInterface(LinkRaw)
-	b, _ := w.AddInterface(LinkEthernet)
+	a, _ := w.AddInterface(LinkRaw, "")
+	b, _ := w.AddInterface(LinkEthernet, "")
 	w.WritePacket(a, t0, []byte{1, 2, 3, 4, 5}, 0, "first", "握手 1/3")
 	w.WritePacket(b, t0.Add(time.Millisecond), []byte{6}, 1514)
 	if err := w.WritePacket(7, t0, nil, 0); err == nil {
@@ -258,7 +258,7 @@ func FuzzReader(f *testing.F) {
 	w, _ := NewWriter(&pcap, WriterOptions{LinkType: LinkEthernet, Nanosecond: true})
 	w.WritePacket(t0, make([]byte, 60), 0)
 	nw, _ := NewNgWriter(&ng, "fuzz")
-	nw.AddInterface(LinkRaw)
+	nw.AddInterface(LinkRaw, "")
 	nw.WritePacket(0, t0, []byte{0x45, 0, 0, 20}, 0, "comment")
 	f.Add(pcap.Bytes())
 	f.Add(ng.Bytes())
@@ -299,7 +299,7 @@ func TestFileReaderSameAsReader(t *testing.T) {
 	var pcap, ng bytes.Buffer
 	w, _ := NewWriter(&pcap, WriterOptions{LinkType: LinkEthernet, Nanosecond: true})
 	nw, _ := NewNgWriter(&ng, "test")
-	nw.AddInterface(LinkRaw)
+	nw.AddInterface(LinkRaw, "")
 	for i := range 3000 {
 		w.WritePacket(t0.Add(time.Duration(i)), bytes.Repeat([]byte{byte(i)}, i%1600), 0)
 		nw.WritePacket(0, t0, bytes.Repeat([]byte{byte(i)}, i%700), 0, "c")

@@ -21,6 +21,7 @@ const (
 
 	optEnd     = 0
 	optComment = 1
+	optIfName  = 2  // if_name
 	optTsresol = 9  // if_tsresol
 	optTsoff   = 14 // if_tsoffset
 )

@@ -37,11 +37,16 @@ func NewNgWriter(w io.Writer, application string) (*NgWriter, error) {
 }
 
 // AddInterface declares an interface and returns its index for WritePacket.
-func (nw *NgWriter) AddInterface(link LinkType) (int, error) {
+// name, when not empty, is recorded as if_name (Wireshark's "Interface
+// name", and the display filter frame.interface_name).
+func (nw *NgWriter) AddInterface(link LinkType, name string) (int, error) {
 	b := nw.begin(blockIDB)
 	b = nw.order.AppendUint16(b, uint16(link))
 	b = nw.order.AppendUint16(b, 0)
 	b = nw.order.AppendUint32(b, MaxPacket)
+	if name != "" {
+		b = nw.appendOption(b, optIfName, []byte(name))
+	}
 	b = nw.appendOption(b, optTsresol, []byte{9})
 	b = nw.appendOption(b, optEnd, nil)
 	if err := nw.finish(b); err != nil {

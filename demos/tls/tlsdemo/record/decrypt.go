@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+
+	"github.com/netdemo/netdemo/internal/dissect/tlsrec"
 )
 
 // Opener decrypts the records of one direction and epoch in order,
@@ -42,11 +44,11 @@ func Nonce(iv []byte, seq uint64) []byte {
 
 // Opened is one decrypted record.
 type Opened struct {
-	Seq     uint64      // the record's sequence number
-	Nonce   []byte      // IV xor Seq
-	Type    ContentType // the real content type, from inside the ciphertext
-	Content []byte      // TLSInnerPlaintext without its type and padding
-	Padding int         // zero bytes of padding removed
+	Seq     uint64             // the record's sequence number
+	Nonce   []byte             // IV xor Seq
+	Type    tlsrec.ContentType // the real content type, from inside the ciphertext
+	Content []byte             // TLSInnerPlaintext without its type and padding
+	Padding int                // zero bytes of padding removed
 }
 
 // ErrOpen is a record that fails authentication: wrong key, wrong sequence
@@ -57,8 +59,8 @@ var ErrOpen = errors.New("record authentication failed")
 // (RFC 8446 §5.2), so the header cannot be changed either. The plaintext is
 // TLSInnerPlaintext: content, then the real content type, then zero
 // padding.
-func (o *Opener) Open(rec Record) (Opened, error) {
-	if rec.Type != ApplicationData {
+func (o *Opener) Open(rec tlsrec.Record) (Opened, error) {
+	if rec.Type != tlsrec.ApplicationData {
 		return Opened{}, fmt.Errorf("record type %s is not protected", rec.Type)
 	}
 	nonce := Nonce(o.Keys.IV, o.seq)
@@ -75,7 +77,7 @@ func (o *Opener) Open(rec Record) (Opened, error) {
 	if i < 0 {
 		return Opened{}, fmt.Errorf("record %d: plaintext is all padding, no content type", out.Seq)
 	}
-	out.Type = ContentType(plain[i])
+	out.Type = tlsrec.ContentType(plain[i])
 	out.Content = plain[:i]
 	out.Padding = len(plain) - 1 - i
 	return out, nil

@@ -5,6 +5,7 @@ import (
 
 	"github.com/netdemo/netdemo/internal/netx"
 
+	"github.com/netdemo/netdemo/internal/dissect/tlsrec"
 	"github.com/netdemo/netdemo/internal/wiretap"
 )
 
@@ -30,7 +31,7 @@ type Item struct {
 	Secret    string // key log label whose keys decrypted it, "" when clear
 	Seq       uint64 // record sequence number used in the nonce (encrypted items)
 	Nonce     []byte // the nonce that opened it (encrypted items)
-	Type      HandshakeType
+	Type      tlsrec.HandshakeType
 	Body      []byte // handshake body or application data plaintext
 	IsData    bool   // application data (Body is what the application wrote)
 }
@@ -86,7 +87,7 @@ func Dissect(chunks []wiretap.Chunk, keys *KeyLog) (*Transcript, error) {
 			continue
 		}
 		s.pending = append(s.pending, c.Data...)
-		recs, rest, err := Split(s.pending)
+		recs, rest, err := tlsrec.Split(s.pending)
 		for _, r := range recs {
 			t.WireBytes[d] += r.WireLen()
 			if err := t.record(d, s, r, keys); err != nil {
@@ -106,9 +107,9 @@ func Dissect(chunks []wiretap.Chunk, keys *KeyLog) (*Transcript, error) {
 	return t, nil
 }
 
-func (t *Transcript) record(d netx.Direction, s *dirState, r Record, keys *KeyLog) error {
+func (t *Transcript) record(d netx.Direction, s *dirState, r tlsrec.Record, keys *KeyLog) error {
 	switch {
-	case r.Type == ChangeCipherSpec:
+	case r.Type == tlsrec.ChangeCipherSpec:
 		t.Items = append(t.Items, Item{Dir: d, Name: "ChangeCipherSpec", Size: len(r.Payload), Record: r.WireLen()})
 		if t.Version != 0x0304 {
 			s.sawCCS = true // TLS 1.2: from here on this direction is encrypted
@@ -116,12 +117,12 @@ func (t *Transcript) record(d netx.Direction, s *dirState, r Record, keys *KeyLo
 		return nil
 	case s.sawCCS:
 		return t.encrypted12(d, s, r)
-	case r.Type == ApplicationData:
+	case r.Type == tlsrec.ApplicationData:
 		return t.protected(d, s, r, keys)
-	case r.Type == Alert:
+	case r.Type == tlsrec.Alert:
 		t.Items = append(t.Items, alertItem(d, r.Payload, false, r.WireLen()))
 		return nil
-	case r.Type == Handshake:
+	case r.Type == tlsrec.Handshake:
 		return t.handshake(d, s, r.Payload, r.WireLen(), false, "", 0, nil)
 	}
 	return fmt.Errorf("unexpected %s record", r.Type)
@@ -130,12 +131,12 @@ func (t *Transcript) record(d netx.Direction, s *dirState, r Record, keys *KeyLo
 // handshake reassembles messages from a record's payload.
 func (t *Transcript) handshake(d netx.Direction, s *dirState, payload []byte, wire int, enc bool, secret string, seq uint64, nonce []byte) error {
 	s.hs = append(s.hs, payload...)
-	msgs, rest := SplitHandshake(s.hs)
+	msgs, rest := tlsrec.SplitHandshake(s.hs)
 	for _, m := range msgs {
 		body := append([]byte(nil), m.Body...)
 		it := Item{Dir: d, Name: m.Type.String(), Encrypted: enc, Size: m.Len(), Record: wire, Secret: secret, Seq: seq, Nonce: nonce, Type: m.Type, Body: body}
 		switch m.Type {
-		case ClientHello:
+		case tlsrec.ClientHello:
 			if t.ClientRandom == nil {
 				cr, err := ClientRandom(m.Body)
 				if err != nil {
@@ -143,7 +144,7 @@ func (t *Transcript) handshake(d netx.Direction, s *dirState, payload []byte, wi
 				}
 				t.ClientRandom = append([]byte(nil), cr...)
 			}
-		case ServerHello:
+		case tlsrec.ServerHello:
 			h, err := ParseServerHello(m.Body)
 			if err != nil {
 				return err
@@ -153,7 +154,7 @@ func (t *Transcript) handshake(d netx.Direction, s *dirState, payload []byte, wi
 			} else {
 				t.Version, t.CipherSuite, t.KeyShare = h.Version, h.CipherSuite, h.KeyShare
 			}
-		case Finished:
+		case tlsrec.Finished:
 			if enc {
 				s.finished = true
 			}
@@ -165,7 +166,7 @@ func (t *Transcript) handshake(d netx.Direction, s *dirState, payload []byte, wi
 }
 
 // protected opens a TLS 1.3 record with the keys of its direction's epoch.
-func (t *Transcript) protected(d netx.Direction, s *dirState, r Record, keys *KeyLog) error {
+func (t *Transcript) protected(d netx.Direction, s *dirState, r tlsrec.Record, keys *KeyLog) error {
 	if t.Version != 0x0304 {
 		if t.Version == 0 {
 			return fmt.Errorf("application data before any ServerHello")
@@ -199,12 +200,12 @@ func (t *Transcript) protected(d netx.Direction, s *dirState, r Record, keys *Ke
 		return err
 	}
 	switch o.Type {
-	case Handshake:
+	case tlsrec.Handshake:
 		return t.handshake(d, s, o.Content, r.WireLen(), true, s.secret, o.Seq, o.Nonce)
-	case ApplicationData:
+	case tlsrec.ApplicationData:
 		t.Items = append(t.Items, Item{Dir: d, Name: "application data", Encrypted: true, Size: len(o.Content), Record: r.WireLen(),
 			Secret: s.secret, Seq: o.Seq, Nonce: o.Nonce, Body: append([]byte(nil), o.Content...), IsData: true})
-	case Alert:
+	case tlsrec.Alert:
 		it := alertItem(d, o.Content, true, r.WireLen())
 		it.Secret, it.Seq, it.Nonce = s.secret, o.Seq, o.Nonce
 		t.Items = append(t.Items, it)
@@ -238,19 +239,19 @@ func (t *Transcript) openWith(d netx.Direction, s *dirState, label string, keys 
 
 // encrypted12 lists a TLS 1.2 record protected with keys this package
 // does not derive: the first after ChangeCipherSpec is the Finished.
-func (t *Transcript) encrypted12(d netx.Direction, s *dirState, r Record) error {
+func (t *Transcript) encrypted12(d netx.Direction, s *dirState, r tlsrec.Record) error {
 	name := "application data"
 	switch {
-	case r.Type == Handshake && s.encrypted == 0:
+	case r.Type == tlsrec.Handshake && s.encrypted == 0:
 		name = "Finished"
-	case r.Type == Handshake:
+	case r.Type == tlsrec.Handshake:
 		name = "handshake"
-	case r.Type == Alert:
+	case r.Type == tlsrec.Alert:
 		name = "Alert"
 	}
 	s.encrypted++
 	t.Undecrypted++
-	t.Items = append(t.Items, Item{Dir: d, Name: name, Encrypted: true, Size: len(r.Payload), Record: r.WireLen(), IsData: r.Type == ApplicationData})
+	t.Items = append(t.Items, Item{Dir: d, Name: name, Encrypted: true, Size: len(r.Payload), Record: r.WireLen(), IsData: r.Type == tlsrec.ApplicationData})
 	return nil
 }
 

@@ -1,6 +1,7 @@
 // Package record reads TLS as it travels on the wire: it splits a byte
-// stream into records (RFC 8446 §5.1), names the handshake messages inside
-// them (§4), and, given the NSS key log a TLS stack writes when asked
+// stream into records (RFC 8446 §5.1) and names the handshake messages
+// inside them (§4) with internal/dissect/tlsrec, which the trace reader
+// shares, and, given the NSS key log a TLS stack writes when asked
 // (tls.Config.KeyLogWriter), rebuilds the TLS 1.3 traffic keys with
 // HKDF-Expand-Label (§7.1, §7.3) and decrypts the protected records (§5.2,
 // §5.3) — the job Wireshark does with a key log file, written out small

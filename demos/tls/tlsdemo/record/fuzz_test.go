@@ -50,22 +50,6 @@ func FuzzDissect(f *testing.F) {
 	})
 }
 
-// FuzzSplit checks that Split accounts for every byte it is given.
-func FuzzSplit(f *testing.F) {
-	f.Add([]byte{23, 3, 3, 0, 2, 1, 2, 22})
-	f.Add([]byte{0x47, 0x45, 0x54, 0x20})
-	f.Fuzz(func(t *testing.T, b []byte) {
-		recs, rest, _ := record.Split(b)
-		n := len(rest)
-		for _, r := range recs {
-			n += r.WireLen()
-		}
-		if n != len(b) {
-			t.Errorf("records + rest = %d bytes, input %d", n, len(b))
-		}
-	})
-}
-
 // FuzzServerHello and certificates: parsers of handshake bodies.
 func FuzzHandshakeBodies(f *testing.F) {
 	f.Add([]byte{3, 3})
@@ -73,6 +57,5 @@ func FuzzHandshakeBodies(f *testing.F) {
 		record.ParseServerHello(b)
 		record.Certificates12(b)
 		record.ClientRandom(b)
-		record.SplitHandshake(b)
 	})
 }

@@ -1,4 +1,4 @@
-package record
+package tlsrec
 
 import (
 	"encoding/binary"
@@ -15,6 +15,7 @@ const (
 	Alert            ContentType = 21
 	Handshake        ContentType = 22
 	ApplicationData  ContentType = 23
+	Heartbeat        ContentType = 24 // RFC 6520; not part of TLS 1.3
 )
 
 func (t ContentType) String() string {
