@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/netdemo/netdemo/internal/lab"
 )
 
 const doc = `# Fake
@@ -313,5 +316,31 @@ func TestArgsFor(t *testing.T) {
 	}
 	if got, want := strings.Join(ArgsFor(noLab, args), " "), "--json --lang=zh --step"; got != want {
 		t.Errorf("ArgsFor(demo without a lab) = %q, want %q", got, want)
+	}
+}
+
+func TestNewLabTopology(t *testing.T) {
+	var hosts []string
+	d := fake(func(ctx context.Context, r *Run) error {
+		l, err := r.NewLabTopology(&lab.Topology{
+			Hosts: []string{"client", "proxy", "app"},
+			Links: []lab.Cable{{A: "client", B: "proxy"}, {A: "proxy", B: "app"}},
+		})
+		if err != nil {
+			return err
+		}
+		for _, h := range l.Hosts() {
+			hosts = append(hosts, h.Name())
+		}
+		if got := l.LinkOf(1).RTT; got != r.Link.RTT {
+			return fmt.Errorf("link 1 RTT %v, want the run's %v", got, r.Link.RTT)
+		}
+		return nil
+	})
+	if _, _, err := runFake(t, d, "--rtt", "7ms"); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(hosts, " "); got != "client.test proxy.test app.test" {
+		t.Errorf("hosts = %q, want client.test proxy.test app.test", got)
 	}
 }

@@ -145,19 +145,32 @@ func (r *Run) OnClose(f func()) {
 
 // NewLab starts a virtual lab with the run's link flags and seed. With
 // --pcap, every frame is written to that file: pcapng, one interface per
-// link, when its name ends in .pcapng; classic pcap otherwise. The lab is closed when the
-// demo ends. A demo that needs several labs (one per measurement) may call
-// it more than once; the pcap then holds the frames of the first.
+// link, when its name ends in .pcapng; classic pcap otherwise. The lab is
+// closed when the demo ends. A demo that needs several labs (one per
+// measurement) may call it more than once; the pcap then holds the frames
+// of the first.
 func (r *Run) NewLab() (*lab.Lab, error) {
 	return r.NewLabWith(r.Link, r.Seed)
 }
 
 // NewLabWith is NewLab with a link and seed of the demo's choosing (one
-// lab per seed of a repeated measurement, a link with its own loss). Every
-// lab of a demo is made through the run, so --pcap and the cleanups on
-// Ctrl-C apply to all of them; a caller may close it earlier.
+// lab per seed of a repeated measurement, a link with its own loss).
 func (r *Run) NewLabWith(link lab.Link, seed int64) (*lab.Lab, error) {
-	cfg := lab.Config{Link: link, Seed: seed}
+	return r.NewLabConfig(lab.Config{Link: link, Seed: seed})
+}
+
+// NewLabTopology starts a lab of named hosts and links (client → proxy →
+// app): links without a Link of their own behave as the run's link flags
+// say, and the run's seed fixes their fates.
+func (r *Run) NewLabTopology(t *lab.Topology) (*lab.Lab, error) {
+	return r.NewLabConfig(lab.Config{Link: r.Link, Seed: r.Seed, Topology: t})
+}
+
+// NewLabConfig is the one way a demo's labs are made: every lab goes
+// through the run, so --pcap and the cleanups on Ctrl-C apply to all of
+// them (a caller may close one earlier). The capture is the run's to set.
+func (r *Run) NewLabConfig(cfg lab.Config) (*lab.Lab, error) {
+	cfg.Capture = nil
 	r.mu.Lock()
 	wantPcap := r.Pcap != "" && !r.pcapTaken
 	r.pcapTaken = r.pcapTaken || wantPcap
