@@ -244,7 +244,7 @@ func arrowHead(x1, y1, x2, y2 float64) string {
 // frameTable lists the frames with every field, folded under the picture.
 func frameTable(f *event.Frames) string {
 	var b strings.Builder
-	b.WriteString(`<details class="frames"><summary>` + both("The frames, one per row", "逐帧列表") + `</summary><table class="data"><thead><tr>`)
+	b.WriteString(`<details class="frames"><summary>` + both("The frames, one per row", "逐帧列表") + `</summary><div class="scroll"><table class="data"><thead><tr>`)
 	for _, h := range []string{"#", "t ms", "from", "to", "proto", "flags", "len", "payload", "seq", "ack", "fate", ""} {
 		b.WriteString("<th>" + html.EscapeString(h) + "</th>")
 	}
@@ -261,7 +261,7 @@ func frameTable(f *event.Frames) string {
 			html.EscapeString(fr.Fate), fr.N, tickLabel(fr.TMs), html.EscapeString(fr.From), html.EscapeString(fr.To), html.EscapeString(fr.Proto),
 			html.EscapeString(normFlags(fr.Flags)), fr.Len, fr.Payload, fr.Seq, fr.Ack, html.EscapeString(fr.Fate), retx)
 	}
-	b.WriteString("</tbody></table></details>")
+	b.WriteString("</tbody></table></div></details>")
 	return b.String()
 }
 

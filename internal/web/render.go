@@ -278,8 +278,10 @@ func splitHeading(md string) (title, body string) {
 }
 
 // fillMarked fills the placeholders of md and renders it, each filled value
-// marked as measured. The values go in after the Markdown is rendered (as
-// escaped text), through markers the renderer leaves alone.
+// marked as measured. The values go in after the Markdown is rendered,
+// through markers the renderer leaves alone, each rendered as inline
+// Markdown on its own (escaped first, like all text): a phrase the run
+// set may carry `code` or **bold**, as the text view shows it.
 func fillMarked(md string, vals map[string]any) string {
 	var filled []string
 	src := placeholderRE.ReplaceAllStringFunc(md, func(p string) string {
@@ -290,7 +292,7 @@ func fillMarked(md string, vals map[string]any) string {
 	out := Markdown(src, 1)
 	return markerRE.ReplaceAllStringFunc(out, func(s string) string {
 		k, _ := strconv.Atoi(s[len("\uE000") : len(s)-len("\uE001")])
-		return `<mark class="measured">` + html.EscapeString(filled[k]) + `</mark>`
+		return `<mark class="measured">` + inlineHTML(filled[k]) + `</mark>`
 	})
 }
 
@@ -398,7 +400,8 @@ func headingText(h string) string {
 
 func renderTable(t *event.Table, lang string) string {
 	var b strings.Builder
-	b.WriteString(`<table class="data"`)
+	// A table wider than the screen scrolls in its own box, never the page.
+	b.WriteString(`<div class="scroll"><table class="data"`)
 	if t.ID != "" {
 		b.WriteString(` data-table="` + html.EscapeString(t.ID) + `"`)
 	}
@@ -437,7 +440,7 @@ func renderTable(t *event.Table, lang string) string {
 		}
 		b.WriteString("</tr>")
 	}
-	b.WriteString("</tbody></table>")
+	b.WriteString("</tbody></table></div>")
 	return b.String()
 }
 
