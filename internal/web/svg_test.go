@@ -173,3 +173,28 @@ func TestChartYAxisCoversItsData(t *testing.T) {
 		}
 	}
 }
+
+// A demo may write more than flag names in Flags (tcp-life writes the
+// window and Wireshark's label after them): the flag names are normalised,
+// the rest is kept as written and not repeated.
+func TestFrameLabelKeepsTheDemosWords(t *testing.T) {
+	tests := []struct {
+		fr          event.Frame
+		flags, want string
+	}{
+		{event.Frame{Proto: "TCP", Flags: "ACK len=1420", Payload: 1420}, "ACK", "ACK len=1420"},
+		{event.Frame{Proto: "TCP", Flags: "ACK win=0 [TCP ZeroWindow]"}, "ACK", "ACK win=0 [TCP ZeroWindow] len=0"},
+		{event.Frame{Proto: "TCP", Flags: "SYN, ACK seq is a SYN cookie"}, "SYN-ACK", "SYN-ACK seq is a SYN cookie len=0"},
+		{event.Frame{Proto: "TCP", Flags: "psh,ack", Payload: 72}, "PSH ACK", "PSH ACK len=72"},
+		{event.Frame{Proto: "TCP", Flags: "FIN ACK", Retransmission: true}, "FIN-ACK", "FIN-ACK len=0 ↻"},
+		{event.Frame{Proto: "UDP", Payload: 8}, "", "UDP len=8"},
+	}
+	for _, tt := range tests {
+		if got := normFlags(tt.fr.Flags); got != tt.flags {
+			t.Errorf("normFlags(%q) = %q, want %q", tt.fr.Flags, got, tt.flags)
+		}
+		if got := frameLabel(tt.fr); got != tt.want {
+			t.Errorf("frameLabel(%q) = %q, want %q", tt.fr.Flags, got, tt.want)
+		}
+	}
+}
