@@ -96,3 +96,18 @@ func TestFillMarkedRendersPhrases(t *testing.T) {
 		t.Errorf("fillMarked =\n%s\nwant\n%s", got, want)
 	}
 }
+
+// When "what you just saw" cannot be refilled by name, the values are
+// marked where they stand, whole: not the 1 of "TLS 1.2", not a "是"
+// inside a Chinese sentence.
+func TestMarkValuesMarksWholeValues(t *testing.T) {
+	got := markValues("<p>TLS 1.2 took 1 RTT. 3 of 3.5, <code>1</code> done 1.</p>", []string{"1", "3"})
+	want := `<p>TLS 1.2 took <mark class="measured">1</mark> RTT. <mark class="measured">3</mark> of 3.5, <code>1</code> done <mark class="measured">1</mark>.</p>`
+	if got != want {
+		t.Errorf("markValues =\n%s\nwant\n%s", got, want)
+	}
+	zh := "<p>9 条是加密的；验证结果：是。</p>"
+	if got := markValues(zh, []string{"是", "9"}); got != `<p><mark class="measured">9</mark> 条是加密的；验证结果：是。</p>` {
+		t.Errorf("markValues(%q) = %s", zh, got)
+	}
+}

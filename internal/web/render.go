@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/event"
@@ -232,9 +233,10 @@ func (r *renderer) saw(x *event.Explain, result map[string]any) message {
 				}
 			}
 		}
-		if filled, missing := explain.Fill(src, vals); len(missing) == 0 && filled == x.Text {
+		mv := proseValues(vals, r.lang)
+		if filled, missing := explain.Fill(src, mv); len(missing) == 0 && filled == x.Text {
 			_, body := splitHeading(src)
-			mine = fillMarked(body, vals)
+			mine = fillMarked(body, mv)
 		}
 	}
 	if mine == "" {
@@ -243,9 +245,10 @@ func (r *renderer) saw(x *event.Explain, result map[string]any) message {
 	other, otherTitle := mine, mineTitle
 	if d := r.docs[r.other]; d != nil {
 		src := explain.StripComments(d.Sections["saw"])
-		if _, missing := explain.Fill(src, vals); len(missing) == 0 {
+		ov := proseValues(vals, r.other)
+		if _, missing := explain.Fill(src, ov); len(missing) == 0 {
 			t, body := splitHeading(src)
-			other, otherTitle = fillMarked(body, vals), t
+			other, otherTitle = fillMarked(body, ov), t
 		}
 	}
 	if mineTitle == "" {
@@ -258,6 +261,19 @@ func (r *renderer) saw(x *event.Explain, result map[string]any) message {
 	en, zh := r.pair(mine, other)
 	m.HTML = blocks("md saw", en, zh)
 	return m
+}
+
+// proseValues is vals as the runner fills "what you just saw" in lang: a
+// yes/no is "yes" or "是", never "true" in a sentence.
+func proseValues(vals map[string]any, lang string) map[string]any {
+	out := make(map[string]any, len(vals))
+	for k, v := range vals {
+		if b, ok := v.(bool); ok {
+			v = view.FormatCell(b, lang)
+		}
+		out[k] = v
+	}
+	return out
 }
 
 func (r *renderer) pick(en, zh string) string {
@@ -312,6 +328,11 @@ func markValues(h string, values []string) string {
 	var vs []string
 	for _, v := range values {
 		e := html.EscapeString(v)
+		if allWide(v) && utf8.RuneCountInString(v) <= 2 {
+			// "是", "否": Chinese has no spaces to tell the word from
+			// the same character inside another word.
+			continue
+		}
 		if e != "" && e != "—" && !uniq[e] {
 			uniq[e] = true
 			vs = append(vs, regexp.QuoteMeta(e))
@@ -321,7 +342,10 @@ func markValues(h string, values []string) string {
 		return h
 	}
 	sort.Slice(vs, func(i, j int) bool { return len(vs[i]) > len(vs[j]) })
-	valRE := regexp.MustCompile(`(^|[^0-9A-Za-z.])(` + strings.Join(vs, "|") + `)($|[^0-9A-Za-z])`)
+	// A value ends where no digit, letter or decimal part follows: the 1
+	// of "TLS 1.2" is not the value 1. Text between tags holds no < or >
+	// (it is escaped), so a value next to one is a value already marked.
+	valRE := regexp.MustCompile(`(^|[^0-9A-Za-z.>])(` + strings.Join(vs, "|") + `)($|[^0-9A-Za-z.<]|\.$|\.[^0-9])`)
 	var b strings.Builder
 	skip := 0
 	last := 0
@@ -347,6 +371,15 @@ func markValues(h string, values []string) string {
 		b.WriteString(h[last:])
 	}
 	return b.String()
+}
+
+func allWide(s string) bool {
+	for _, r := range s {
+		if !wide(r) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func markText(re *regexp.Regexp, s string) string {
