@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -73,6 +74,17 @@ func TestBrowserEveryDemo(t *testing.T) {
 			slides := eval[int](t, ctx, `document.querySelectorAll('section.slide').length`)
 			if steps == 0 || slides != steps+2 {
 				t.Errorf("%s --lang %s: %d steps, %d slides; want a slide per step, the opening and what you just saw", d.Name, lang, steps, slides)
+			}
+			// "What you just saw" in both languages, refilled with the
+			// run's numbers, yes/no in words.
+			saw := eval[[]string](t, ctx, `Array.from(document.querySelectorAll('.md.saw')).map(e => e.getAttribute('data-l') + ' ' + e.textContent)`)
+			if len(saw) != 2 {
+				t.Errorf("%s --lang %s: what you just saw is in %d language(s), want en and zh", d.Name, lang, len(saw))
+			}
+			for _, text := range saw {
+				if m := trueFalseRE.FindString(text); m != "" {
+					t.Errorf("%s --lang %s: what you just saw says %q: %.200s", d.Name, lang, m, text)
+				}
 			}
 			raw := eval[[]string](t, ctx, `Array.from(document.querySelectorAll('.say:not(pre), .md, caption, .stitle')).map(e => e.innerText).filter(t => /\*\*|`+"`"+`/.test(t))`)
 			if len(raw) > 0 {
@@ -151,3 +163,5 @@ func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+var trueFalseRE = regexp.MustCompile(`\b(true|false)\b`)
