@@ -17,7 +17,7 @@ import (
 	"github.com/netdemo/netdemo/internal/web"
 )
 
-const webUsage = "web [--addr HOST:PORT]"
+const webUsage = "web [--addr HOST:PORT] [--lang en|zh]"
 
 var cmdWeb = &command{
 	UsageLine: webUsage,

@@ -189,7 +189,9 @@ func droppedInJSON(t *testing.T, d *demo.Demo, args ...string) (frames, dropped 
 // and (for now) UDP's losses are left out: the lab draws fates per frame of
 // a direction, so the number of TCP frames before the datagrams (which TCP's
 // timers vary) moves UDP's draws — udp.lost is 22 in most runs of seed 3
-// and 19 in some.
+// and 19 in some. tcp.handshake is left out too: with a SYN retransmitted,
+// whether the second SYN-ACK or the ACK is tapped first is a race of the
+// two stacks (seen both ways in runs of seed 3); tcp.syns holds the count.
 func seedFixed(k string) bool {
 	switch {
 	case strings.HasSuffix(k, "_ms"):
@@ -198,7 +200,7 @@ func seedFixed(k string) bool {
 		return true
 	}
 	switch k {
-	case "tcp.sent", "tcp.delivered", "tcp.in_order", "tcp.handshake", "tcp.syns", "tcp.header_bytes", "tcp.payload_bytes",
+	case "tcp.sent", "tcp.delivered", "tcp.in_order", "tcp.syns", "tcp.header_bytes", "tcp.payload_bytes",
 		"udp.sent", "udp.frames", "udp.header_bytes", "udp.payload_bytes", "udp.wire_bytes", "udp.max_datagram",
 		"udp.first_payload", "udp.dial_frames", "udp.truncated", "udp.duplicates", "udp.reordered":
 		return true
@@ -419,9 +421,10 @@ func TestBrowserRunsTCPUDP(t *testing.T) {
 		t.Errorf("the page broke its own Content-Security-Policy: %v", v)
 	}
 
-	// Seed 8 drops the handshake's SYN-ACK (the handshake's frames are
-	// the lab's first draws, so the seed fixes them): the ladder draws it
-	// stopping short, and TCP's second SYN a second later.
+	// Seed 8 drops a frame of the handshake (its frames are the lab's
+	// first draws, so the seed fixes which: the SYN since the lab's cable
+	// structure): the ladder draws it stopping short at a cross, and TCP's
+	// retransmission a second later, as the --json run of the seed has it.
 	do1(t, ctx, "starting tcp-udp --loss 0.1 --seed 8",
 		chromedp.Navigate(hs.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`#demo-tcp-udp form.start`)),
@@ -432,22 +435,55 @@ func TestBrowserRunsTCPUDP(t *testing.T) {
 	poll(t, ctx, "the seed-8 run page", `document.body.dataset.page === 'run' && document.body.dataset.run !== '`+runID+`'`, 20*time.Second)
 	poll(t, ctx, "the end of the seed-8 run", `window.netdemoRun && window.netdemoRun.status === 'done'`, 60*time.Second)
 	frames = eval[[]ladderFrame](t, ctx, ladderJS)
-	var lost []ladderFrame
+	var lost []string
 	syns := 0
 	for _, f := range frames {
 		if f.Fate == "dropped" {
-			lost = append(lost, f)
+			lost = append(lost, f.Flags)
+			if !f.Cross || f.Head {
+				t.Errorf("seed 8: dropped frame %+v is drawn arriving", f)
+			}
 		}
 		if f.Flags == "SYN" {
 			syns++
 		}
 	}
-	if len(lost) != 1 || lost[0].Flags != "SYN-ACK" || !lost[0].Cross || lost[0].Head || syns != 2 {
-		t.Errorf("seed 8's ladder: dropped %+v, %d SYNs; want the SYN-ACK drawn stopping short at a cross, and two SYNs", lost, syns)
+	wantLost, wantSYNs := handshakeInJSON(t, tcpudp, "--loss", "0.1", "--seed", "8", "--messages", "20")
+	if len(lost) == 0 || strings.Join(lost, " ") != strings.Join(wantLost, " ") || syns != wantSYNs {
+		t.Errorf("seed 8's ladder: dropped %v, %d SYNs; --json of the seed dropped %v and sent %d SYNs", lost, syns, wantLost, wantSYNs)
 	}
-	if n, d := droppedInJSON(t, tcpudp, "--loss", "0.1", "--seed", "8", "--messages", "20"); n != len(frames) || d != len(lost) {
-		t.Errorf("seed 8: the page draws %d frames, %d dropped; --json has %d, %d dropped", len(frames), len(lost), n, d)
+}
+
+// handshakeInJSON returns the flags of the dropped frames of a --json
+// run's frames events, and how many SYNs they hold.
+func handshakeInJSON(t *testing.T, d *demo.Demo, args ...string) (dropped []string, syns int) {
+	t.Helper()
+	var out bytes.Buffer
+	if _, err := demo.Execute(context.Background(), d, append([]string{"--json"}, args...), demo.IO{Out: &out, Err: &bytes.Buffer{}}); err != nil {
+		t.Fatal(err)
 	}
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var e struct {
+			Kind   string `json:"kind"`
+			Frames []struct {
+				Flags string `json:"flags"`
+				Fate  string `json:"fate"`
+			} `json:"frames"`
+		}
+		json.Unmarshal([]byte(l), &e)
+		if e.Kind != "frames" {
+			continue
+		}
+		for _, f := range e.Frames {
+			if f.Fate == "dropped" {
+				dropped = append(dropped, normFlags(f.Flags))
+			}
+			if normFlags(f.Flags) == "SYN" {
+				syns++
+			}
+		}
+	}
+	return dropped, syns
 }
 
 // The presenter's view of a paused run, with the fake demo: its ladder has

@@ -59,6 +59,25 @@ func newScale(vals []float64, log bool, p0, p1 float64) scale {
 	return s
 }
 
+// rounded widens a linear scale to the round ticks around its data, so
+// that the highest and lowest values sit on or inside a labelled line
+// (times of 228 to 486 ms get an axis of 200 to 500, not one whose top
+// has no number).
+func (s scale) rounded() scale {
+	if s.log || !s.ok {
+		return s
+	}
+	t := niceTicks(s.min, s.max, 5)
+	if len(t) < 2 {
+		return s
+	}
+	step := t[1] - t[0]
+	s.min = math.Floor(s.min/step+1e-9) * step
+	s.max = math.Ceil(s.max/step-1e-9) * step
+	s.lo, s.hi = s.min, s.max
+	return s
+}
+
 func usable(v float64, log bool) bool {
 	return !math.IsNaN(v) && !math.IsInf(v, 0) && (!log || v > 0)
 }
@@ -109,7 +128,7 @@ func Chart(c *event.Chart) string {
 		}
 	}
 	sx := newScale(xs, c.X.Log, chartL, chartW-chartR)
-	sy := newScale(ys, c.Y.Log, chartH-chartB, chartT)
+	sy := newScale(ys, c.Y.Log, chartH-chartB, chartT).rounded()
 	var b strings.Builder
 	title := c.Title
 	if title == "" {

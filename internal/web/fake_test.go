@@ -48,7 +48,7 @@ Three frames: SYN, SYN-ACK, ACK ([RFC 9293](https://www.rfc-editor.org/rfc/rfc92
 <!-- section: saw -->
 ## What you just saw
 
-The client sent {{sent}} messages and {{lost}} were lost; the handshake took {{handshake_ms}} ms.
+The client sent {{sent}} messages and {{lost}} were lost; the handshake took {{handshake_ms}} ms. In order: {{in_order}}.
 
 <!-- section: wrong -->
 ## Wrong answers
@@ -95,7 +95,7 @@ const fakeZH = `# 假的演示
 <!-- section: saw -->
 ## 你刚才看到的
 
-客户端发送了 {{sent}} 条消息，丢了 {{lost}} 条；握手用了 {{handshake_ms}} 毫秒。
+客户端发送了 {{sent}} 条消息，丢了 {{lost}} 条；握手用了 {{handshake_ms}} 毫秒。按序：{{in_order}}。
 
 <!-- section: wrong -->
 ## 错误回答
@@ -114,9 +114,10 @@ RFC 9293。
 `
 
 type fakeResult struct {
-	Sent int `json:"sent"`
-	Lost int `json:"lost"`
-	TCP  struct {
+	Sent    int  `json:"sent"`
+	Lost    int  `json:"lost"`
+	InOrder bool `json:"in_order"`
+	TCP     struct {
 		Retransmissions int     `json:"retransmissions"`
 		ConnectMs       float64 `json:"connect_ms"`
 	} `json:"tcp"`
@@ -180,7 +181,7 @@ func fakeDemo(cleaned *atomic.Int32) *demo.Demo {
 				Add("udp", event.Point{X: 1, Y: 20}, event.Point{X: 3, Y: 20}))
 			r.Event("packet", map[string]any{"n": 1})
 			var res fakeResult
-			res.Sent, res.Lost = p.Messages, 1
+			res.Sent, res.Lost, res.InOrder = p.Messages, 1, true
 			res.TCP.Retransmissions, res.TCP.ConnectMs = 1, 240.5
 			r.Result(res)
 			return nil

@@ -184,34 +184,68 @@ func ladderTitle(f *event.Frames) string {
 	return f.ID
 }
 
-// normFlags names a flag set the way people say it: "SYN ACK" is SYN-ACK.
+// normFlags names a frame's TCP flags the way people say them: "SYN ACK"
+// is SYN-ACK. Only flag names count: words a demo put after them (a
+// window, "[TCP ZeroWindow]", a note) are extraFlags', in their own case.
 func normFlags(flags string) string {
+	fl, _ := splitFlags(flags)
+	return fl
+}
+
+// tcpFlags are the flag names of the TCP header (RFC 9293 §3.1, RFC 3168 §6.1).
+var tcpFlags = map[string]bool{"SYN": true, "ACK": true, "FIN": true, "RST": true, "PSH": true, "URG": true, "ECE": true, "CWR": true, "NS": true}
+
+// splitFlags separates the flag names at the start of flags from the text
+// after them ("ACK win=0 [TCP ZeroWindow]" → "ACK", "win=0 [TCP ZeroWindow]").
+func splitFlags(flags string) (fl, extra string) {
 	set := map[string]bool{}
 	var order []string
-	for _, fl := range strings.FieldsFunc(flags, func(r rune) bool { return r == ' ' || r == ',' || r == '|' || r == '+' }) {
-		u := strings.ToUpper(fl)
+	rest := flags
+	for {
+		t := strings.TrimLeft(rest, " ,|+")
+		end := strings.IndexAny(t, " ,|+")
+		if end < 0 {
+			end = len(t)
+		}
+		u := strings.ToUpper(t[:end])
+		if u == "" || !tcpFlags[u] {
+			rest = t
+			break
+		}
 		if !set[u] {
 			set[u] = true
 			order = append(order, u)
 		}
+		rest = t[end:]
 	}
+	extra = strings.TrimSpace(rest)
 	switch {
 	case len(order) == 2 && set["SYN"] && set["ACK"]:
-		return "SYN-ACK"
+		return "SYN-ACK", extra
 	case len(order) == 2 && set["FIN"] && set["ACK"]:
-		return "FIN-ACK"
+		return "FIN-ACK", extra
 	case len(order) == 2 && set["RST"] && set["ACK"]:
-		return "RST-ACK"
+		return "RST-ACK", extra
 	}
-	return strings.Join(order, " ")
+	return strings.Join(order, " "), extra
+}
+
+// flagText is a frame's flags with what the demo wrote after them.
+func flagText(fr event.Frame) string {
+	fl, extra := splitFlags(fr.Flags)
+	return strings.TrimSpace(fl + " " + extra)
 }
 
 func frameLabel(fr event.Frame) string {
-	fl := normFlags(fr.Flags)
+	fl, extra := splitFlags(fr.Flags)
 	if fl == "" {
 		fl = fr.Proto
 	}
-	s := fl + " len=" + strconv.Itoa(fr.Payload)
+	lenText := "len=" + strconv.Itoa(fr.Payload)
+	if extra != "" && extra != lenText {
+		fl += " " + strings.TrimSpace(strings.TrimSuffix(extra, lenText))
+	}
+	s := fl + " " + lenText
 	if fr.Retransmission {
 		s += " ↻"
 	}
@@ -222,7 +256,7 @@ func frameLabel(fr event.Frame) string {
 }
 
 func frameTooltip(fr event.Frame) string {
-	s := fmt.Sprintf("#%d %s→%s %s %s payload %d B, %d B on the wire, t=%s ms, %s", fr.N, fr.From, fr.To, fr.Proto, normFlags(fr.Flags), fr.Payload, fr.Len, tickLabel(fr.TMs), fr.Fate)
+	s := fmt.Sprintf("#%d %s→%s %s %s payload %d B, %d B on the wire, t=%s ms, %s", fr.N, fr.From, fr.To, fr.Proto, flagText(fr), fr.Payload, fr.Len, tickLabel(fr.TMs), fr.Fate)
 	if fr.Retransmission {
 		s += ", retransmission"
 	}
@@ -244,7 +278,7 @@ func arrowHead(x1, y1, x2, y2 float64) string {
 // frameTable lists the frames with every field, folded under the picture.
 func frameTable(f *event.Frames) string {
 	var b strings.Builder
-	b.WriteString(`<details class="frames"><summary>` + both("The frames, one per row", "逐帧列表") + `</summary><table class="data"><thead><tr>`)
+	b.WriteString(`<details class="frames"><summary>` + both("The frames, one per row", "逐帧列表") + `</summary><div class="scroll"><table class="data"><thead><tr>`)
 	for _, h := range []string{"#", "t ms", "from", "to", "proto", "flags", "len", "payload", "seq", "ack", "fate", ""} {
 		b.WriteString("<th>" + html.EscapeString(h) + "</th>")
 	}
@@ -259,9 +293,9 @@ func frameTable(f *event.Frames) string {
 		}
 		fmt.Fprintf(&b, `<tr class="%s"><td class="num">%d</td><td class="num">%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class="num">%d</td><td class="num">%d</td><td class="num">%d</td><td class="num">%d</td><td>%s</td><td>%s</td></tr>`,
 			html.EscapeString(fr.Fate), fr.N, tickLabel(fr.TMs), html.EscapeString(fr.From), html.EscapeString(fr.To), html.EscapeString(fr.Proto),
-			html.EscapeString(normFlags(fr.Flags)), fr.Len, fr.Payload, fr.Seq, fr.Ack, html.EscapeString(fr.Fate), retx)
+			html.EscapeString(flagText(fr)), fr.Len, fr.Payload, fr.Seq, fr.Ack, html.EscapeString(fr.Fate), retx)
 	}
-	b.WriteString("</tbody></table></details>")
+	b.WriteString("</tbody></table></div></details>")
 	return b.String()
 }
 

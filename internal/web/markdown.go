@@ -242,10 +242,14 @@ func splitCells(line string) []string {
 	return append(cells, strings.TrimSpace(cur.String()))
 }
 
-// inlineHTML renders one line of inline Markdown: code spans first (their
-// contents are literal), then links and bold in the rest. Every piece is
-// escaped before any tag is added.
+// inlineHTML renders one line of inline Markdown. Code spans are cut out
+// first (their contents are literal) and left as markers, so that bold,
+// emphasis and links around them still pair up ("**Why `Ack` jumps.**");
+// then the markers become <code>. Every piece is escaped before any tag is
+// added.
 func inlineHTML(s string) string {
+	s = strings.NewReplacer(codeOpen, "", codeClose, "").Replace(s)
+	var codes []string
 	var b strings.Builder
 	for {
 		i := strings.IndexByte(s, '`')
@@ -256,13 +260,30 @@ func inlineHTML(s string) string {
 		if j < 0 {
 			break
 		}
-		b.WriteString(spanHTML(s[:i]))
-		b.WriteString("<code>" + html.EscapeString(s[i+1:i+1+j]) + "</code>")
+		b.WriteString(s[:i])
+		b.WriteString(codeOpen + strconv.Itoa(len(codes)) + codeClose)
+		codes = append(codes, s[i+1:i+1+j])
 		s = s[i+1+j+1:]
 	}
-	b.WriteString(spanHTML(s))
-	return b.String()
+	b.WriteString(s)
+	out := spanHTML(b.String())
+	if len(codes) == 0 {
+		return out
+	}
+	return codeRE.ReplaceAllStringFunc(out, func(m string) string {
+		k, _ := strconv.Atoi(m[len(codeOpen) : len(m)-len(codeClose)])
+		return "<code>" + html.EscapeString(codes[k]) + "</code>"
+	})
 }
+
+// codeOpen and codeClose mark a code span's place while the text around it
+// is rendered (private-use characters, removed from the input first).
+const (
+	codeOpen  = "\uE002"
+	codeClose = "\uE003"
+)
+
+var codeRE = regexp.MustCompile(codeOpen + "[0-9]+" + codeClose)
 
 // spanHTML renders text without code spans. Bold and *emphasis* apply to
 // the text around links and to a link's text, never inside its address.
@@ -282,7 +303,7 @@ func spanHTML(s string) string {
 	for _, m := range mdLinkRE.FindAllStringSubmatchIndex(s, -1) {
 		b.WriteString(bold(s[last:m[0]]))
 		text, href := s[m[2]:m[3]], s[m[4]:m[5]]
-		if safeHref(html.UnescapeString(href)) {
+		if safeHref(html.UnescapeString(href)) && !strings.Contains(href, codeOpen) {
 			b.WriteString(`<a href="` + href + `" rel="noopener noreferrer">` + bold(text) + `</a>`)
 		} else {
 			b.WriteString(bold(text))

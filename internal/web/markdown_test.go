@@ -18,6 +18,11 @@ func TestMarkdown(t *testing.T) {
 		{"heading never past h6", "###### Six", "<h6>Six</h6>\n"},
 		{"emphasis", "The *responses* differ, *a* *b*, 2*3*4 stays", "<p>The <em>responses</em> differ, <em>a</em> <em>b</em>, 2*3*4 stays</p>\n"},
 		{"bold and code", "a **b** `c **d**`", "<p>a <strong>b</strong> <code>c **d**</code></p>\n"},
+		{"bold around code", "- **Why `Ack` jumps.** `Ack=N` means", "<ul>\n<li><strong>Why <code>Ack</code> jumps.</strong> <code>Ack=N</code> means</li>\n</ul>\n"},
+		{"bold of code", "**`Expect: 100-continue`** (RFC)", "<p><strong><code>Expect: 100-continue</code></strong> (RFC)</p>\n"},
+		{"code in a link's text", "[`x`](https://a.example/)", `<p><a href="https://a.example/" rel="noopener noreferrer"><code>x</code></a></p>` + "\n"},
+		{"code in a link's address is no link", "[x](a`b`c)", "<p>x</p>\n"},
+		{"markers in the source are dropped", "a\uE0020\uE003b `c`", "<p>a0b <code>c</code></p>\n"},
 		{"link", "[RFC 9293](https://www.rfc-editor.org/rfc/rfc9293#section-3.5)", `<p><a href="https://www.rfc-editor.org/rfc/rfc9293#section-3.5" rel="noopener noreferrer">RFC 9293</a></p>` + "\n"},
 		{"link with a query is escaped", "[x](https://a.example/?a=1&b=2)", `<p><a href="https://a.example/?a=1&amp;b=2" rel="noopener noreferrer">x</a></p>` + "\n"},
 		{"javascript link is text", "[x](javascript:alert(1))", "<p>x)</p>\n"},
@@ -78,4 +83,31 @@ func FuzzMarkdown(f *testing.F) {
 		// Values filled into a summary stay text, whatever they hold.
 		checkSafe(t, md, fillMarked("a {{x}} b `{{x}}` | {{x}} |", map[string]any{"x": md}))
 	})
+}
+
+// A phrase the run fills into "what you just saw" keeps its inline
+// Markdown, as the text view renders it, and stays escaped.
+func TestFillMarkedRendersPhrases(t *testing.T) {
+	got := fillMarked("FD_SETSIZE is {{n}}: {{note}}.", map[string]any{
+		"n": 1024, "note": "select could not watch it (`FD_SET(1024): <index out of range>`), **poll** could",
+	})
+	want := `<p>FD_SETSIZE is <mark class="measured">1024</mark>: <mark class="measured">select could not watch it (<code>FD_SET(1024): &lt;index out of range&gt;</code>), <strong>poll</strong> could</mark>.</p>` + "\n"
+	if got != want {
+		t.Errorf("fillMarked =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// When "what you just saw" cannot be refilled by name, the values are
+// marked where they stand, whole: not the 1 of "TLS 1.2", not a "是"
+// inside a Chinese sentence.
+func TestMarkValuesMarksWholeValues(t *testing.T) {
+	got := markValues("<p>TLS 1.2 took 1 RTT. 3 of 3.5, <code>1</code> done 1.</p>", []string{"1", "3"})
+	want := `<p>TLS 1.2 took <mark class="measured">1</mark> RTT. <mark class="measured">3</mark> of 3.5, <code>1</code> done <mark class="measured">1</mark>.</p>`
+	if got != want {
+		t.Errorf("markValues =\n%s\nwant\n%s", got, want)
+	}
+	zh := "<p>9 条是加密的；验证结果：是。</p>"
+	if got := markValues(zh, []string{"是", "9"}); got != `<p><mark class="measured">9</mark> 条是加密的；验证结果：是。</p>` {
+		t.Errorf("markValues(%q) = %s", zh, got)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/event"
@@ -232,9 +233,10 @@ func (r *renderer) saw(x *event.Explain, result map[string]any) message {
 				}
 			}
 		}
-		if filled, missing := explain.Fill(src, vals); len(missing) == 0 && filled == x.Text {
+		mv := proseValues(vals, r.lang)
+		if filled, missing := explain.Fill(src, mv); len(missing) == 0 && filled == x.Text {
 			_, body := splitHeading(src)
-			mine = fillMarked(body, vals)
+			mine = fillMarked(body, mv)
 		}
 	}
 	if mine == "" {
@@ -243,9 +245,10 @@ func (r *renderer) saw(x *event.Explain, result map[string]any) message {
 	other, otherTitle := mine, mineTitle
 	if d := r.docs[r.other]; d != nil {
 		src := explain.StripComments(d.Sections["saw"])
-		if _, missing := explain.Fill(src, vals); len(missing) == 0 {
+		ov := proseValues(vals, r.other)
+		if _, missing := explain.Fill(src, ov); len(missing) == 0 {
 			t, body := splitHeading(src)
-			other, otherTitle = fillMarked(body, vals), t
+			other, otherTitle = fillMarked(body, ov), t
 		}
 	}
 	if mineTitle == "" {
@@ -258,6 +261,19 @@ func (r *renderer) saw(x *event.Explain, result map[string]any) message {
 	en, zh := r.pair(mine, other)
 	m.HTML = blocks("md saw", en, zh)
 	return m
+}
+
+// proseValues is vals as the runner fills "what you just saw" in lang: a
+// yes/no is "yes" or "是", never "true" in a sentence.
+func proseValues(vals map[string]any, lang string) map[string]any {
+	out := make(map[string]any, len(vals))
+	for k, v := range vals {
+		if b, ok := v.(bool); ok {
+			v = view.FormatCell(b, lang)
+		}
+		out[k] = v
+	}
+	return out
 }
 
 func (r *renderer) pick(en, zh string) string {
@@ -278,8 +294,10 @@ func splitHeading(md string) (title, body string) {
 }
 
 // fillMarked fills the placeholders of md and renders it, each filled value
-// marked as measured. The values go in after the Markdown is rendered (as
-// escaped text), through markers the renderer leaves alone.
+// marked as measured. The values go in after the Markdown is rendered,
+// through markers the renderer leaves alone, each rendered as inline
+// Markdown on its own (escaped first, like all text): a phrase the run
+// set may carry `code` or **bold**, as the text view shows it.
 func fillMarked(md string, vals map[string]any) string {
 	var filled []string
 	src := placeholderRE.ReplaceAllStringFunc(md, func(p string) string {
@@ -290,7 +308,7 @@ func fillMarked(md string, vals map[string]any) string {
 	out := Markdown(src, 1)
 	return markerRE.ReplaceAllStringFunc(out, func(s string) string {
 		k, _ := strconv.Atoi(s[len("\uE000") : len(s)-len("\uE001")])
-		return `<mark class="measured">` + html.EscapeString(filled[k]) + `</mark>`
+		return `<mark class="measured">` + inlineHTML(filled[k]) + `</mark>`
 	})
 }
 
@@ -310,6 +328,11 @@ func markValues(h string, values []string) string {
 	var vs []string
 	for _, v := range values {
 		e := html.EscapeString(v)
+		if allWide(v) && utf8.RuneCountInString(v) <= 2 {
+			// "是", "否": Chinese has no spaces to tell the word from
+			// the same character inside another word.
+			continue
+		}
 		if e != "" && e != "—" && !uniq[e] {
 			uniq[e] = true
 			vs = append(vs, regexp.QuoteMeta(e))
@@ -319,7 +342,10 @@ func markValues(h string, values []string) string {
 		return h
 	}
 	sort.Slice(vs, func(i, j int) bool { return len(vs[i]) > len(vs[j]) })
-	valRE := regexp.MustCompile(`(^|[^0-9A-Za-z.])(` + strings.Join(vs, "|") + `)($|[^0-9A-Za-z])`)
+	// A value ends where no digit, letter or decimal part follows: the 1
+	// of "TLS 1.2" is not the value 1. Text between tags holds no < or >
+	// (it is escaped), so a value next to one is a value already marked.
+	valRE := regexp.MustCompile(`(^|[^0-9A-Za-z.>])(` + strings.Join(vs, "|") + `)($|[^0-9A-Za-z.<]|\.$|\.[^0-9])`)
 	var b strings.Builder
 	skip := 0
 	last := 0
@@ -345,6 +371,15 @@ func markValues(h string, values []string) string {
 		b.WriteString(h[last:])
 	}
 	return b.String()
+}
+
+func allWide(s string) bool {
+	for _, r := range s {
+		if !wide(r) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func markText(re *regexp.Regexp, s string) string {
@@ -398,7 +433,8 @@ func headingText(h string) string {
 
 func renderTable(t *event.Table, lang string) string {
 	var b strings.Builder
-	b.WriteString(`<table class="data"`)
+	// A table wider than the screen scrolls in its own box, never the page.
+	b.WriteString(`<div class="scroll"><table class="data"`)
 	if t.ID != "" {
 		b.WriteString(` data-table="` + html.EscapeString(t.ID) + `"`)
 	}
@@ -437,7 +473,7 @@ func renderTable(t *event.Table, lang string) string {
 		}
 		b.WriteString("</tr>")
 	}
-	b.WriteString("</tbody></table>")
+	b.WriteString("</tbody></table></div>")
 	return b.String()
 }
 

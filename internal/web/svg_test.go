@@ -148,3 +148,53 @@ func TestChart(t *testing.T) {
 	}
 	wellFormed(t, Chart(event.NewChart("empty", "", event.Axis{}, event.Axis{})))
 }
+
+// A linear y axis reaches the round ticks around its data: the highest
+// value is under a labelled line, not above the last one.
+func TestChartYAxisCoversItsData(t *testing.T) {
+	c := event.NewChart("hol", "each stream's completion time", event.Axis{Label: "stream"}, event.Axis{Label: "done", Unit: "ms"}).
+		Add("HTTP/2", event.Point{X: 1, Y: 486}, event.Point{X: 2, Y: 485}).
+		Add("HTTP/3", event.Point{X: 1, Y: 408}, event.Point{X: 2, Y: 228})
+	svg := Chart(c)
+	wellFormed(t, svg)
+	for _, want := range []string{">200<", ">300<", ">400<", ">500<"} {
+		if !strings.Contains(svg, `text-anchor="end">`+want[1:]) {
+			t.Errorf("the y axis lacks the tick %s", want)
+		}
+	}
+	top := regexp.MustCompile(`<line class="grid" x1="[^"]*" y1="([^"]*)"`).FindAllStringSubmatch(svg, -1)
+	if len(top) == 0 {
+		t.Fatal("no grid lines")
+	}
+	for _, m := range regexp.MustCompile(`<circle cx="[^"]*" cy="([^"]*)"`).FindAllStringSubmatch(svg, -1) {
+		y, _ := strconv.ParseFloat(m[1], 64)
+		if y < chartT-0.1 || y > chartH-chartB+0.1 {
+			t.Errorf("a point at y=%v is outside the plot [%v, %v]", y, chartT, chartH-chartB)
+		}
+	}
+}
+
+// A demo may write more than flag names in Flags (tcp-life writes the
+// window and Wireshark's label after them): the flag names are normalised,
+// the rest is kept as written and not repeated.
+func TestFrameLabelKeepsTheDemosWords(t *testing.T) {
+	tests := []struct {
+		fr          event.Frame
+		flags, want string
+	}{
+		{event.Frame{Proto: "TCP", Flags: "ACK len=1420", Payload: 1420}, "ACK", "ACK len=1420"},
+		{event.Frame{Proto: "TCP", Flags: "ACK win=0 [TCP ZeroWindow]"}, "ACK", "ACK win=0 [TCP ZeroWindow] len=0"},
+		{event.Frame{Proto: "TCP", Flags: "SYN, ACK seq is a SYN cookie"}, "SYN-ACK", "SYN-ACK seq is a SYN cookie len=0"},
+		{event.Frame{Proto: "TCP", Flags: "psh,ack", Payload: 72}, "PSH ACK", "PSH ACK len=72"},
+		{event.Frame{Proto: "TCP", Flags: "FIN ACK", Retransmission: true}, "FIN-ACK", "FIN-ACK len=0 ↻"},
+		{event.Frame{Proto: "UDP", Payload: 8}, "", "UDP len=8"},
+	}
+	for _, tt := range tests {
+		if got := normFlags(tt.fr.Flags); got != tt.flags {
+			t.Errorf("normFlags(%q) = %q, want %q", tt.fr.Flags, got, tt.flags)
+		}
+		if got := frameLabel(tt.fr); got != tt.want {
+			t.Errorf("frameLabel(%q) = %q, want %q", tt.fr.Flags, got, tt.want)
+		}
+	}
+}

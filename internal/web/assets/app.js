@@ -30,6 +30,16 @@
     const saved = sessionStorage.getItem('netdemo-lang');
     if (saved === 'en' || saved === 'zh') root.lang = saved;
   } catch (e) { /* ignore */ }
+  // The header's height, for the slides' scroll margin (see app.css).
+  const bar = $('.bar');
+  function barHeight() {
+    if (bar) root.style.setProperty('--bar', bar.offsetHeight + 'px');
+  }
+  barHeight();
+  // It changes with the window, the language and the status text.
+  if (bar && window.ResizeObserver) new ResizeObserver(barHeight).observe(bar);
+  else window.addEventListener('resize', barHeight);
+
   const langBtn = $('#lang');
   if (langBtn) langBtn.addEventListener('click', toggleLang);
 
