@@ -9,6 +9,10 @@ type Frames struct {
 	// Hosts are the columns of a ladder, left to right (e.g. client, server).
 	Hosts  []string `json:"hosts"`
 	Frames []Frame  `json:"frames"`
+	// Summarize asks the text view for one line instead of a row per
+	// frame: the demo says in prose what the frames show, and the web
+	// view draws them as a ladder.
+	Summarize bool `json:"summarize,omitempty"`
 }
 
 // Frame is one frame as the link handled it.

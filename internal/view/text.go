@@ -129,7 +129,7 @@ func (v *Text) Close() { v.endProgress() }
 const maxFrameRows = 40
 
 func (v *Text) frameTable(f *event.Frames) []string {
-	if len(f.Frames) > maxFrameRows {
+	if len(f.Frames) > maxFrameRows || f.Summarize {
 		var dropped, retrans int
 		for _, fr := range f.Frames {
 			if fr.Fate == "dropped" {

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/netdemo/netdemo/internal/demo"
+	"github.com/netdemo/netdemo/internal/tap"
 )
 
 // result is the contract of the demo's last JSON line.
@@ -36,12 +37,17 @@ func run(ctx context.Context, r *demo.Run) error {
 	var res result
 
 	r.Step("bytes", r.T("HTTP/1.1 by hand: bytes on a TCP socket", "手写 HTTP/1.1：TCP 套接字上的字节"))
+	n0 := len(tb.wire.rec.Frames())
 	raw, err := speakRaw(ctx, tb, rawRequests(serverName))
 	if err != nil {
 		return fmt.Errorf("speaking HTTP/1.1 by hand: %w", err)
 	}
 	res.RawRequestBytes = len(raw.Request)
 	showRaw(r, raw)
+	// The connection's segments as a frame list (a ladder on the web).
+	fl := tap.Event("bytes", r.T("the TCP segments of the exchange", "这次交互的 TCP 段"), tb.wire.rec.Frames()[n0:])
+	fl.Summarize = true
+	r.Frames(fl)
 
 	r.Step("keepalive", r.T("Keep-alive: 5 requests on 1 connection, or on 5", "keep-alive：5 个请求用 1 条连接，还是 5 条"))
 	cmp, err := compareKeepAlive(ctx, tb, requests, "/", demo.ParamsOf[*params](r).Rounds)

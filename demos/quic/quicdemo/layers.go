@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/netdemo/netdemo/internal/netx"
+	"github.com/netdemo/netdemo/internal/tap"
 
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/lab"
@@ -55,6 +56,16 @@ func showLayers(ctx context.Context, r *demo.Run, l *lab.Lab, b bed, srv *server
 	}
 
 	dgrams := udp.all()
+	// The datagrams as a frame list (a ladder on the web), each labelled
+	// with the QUIC packets inside it.
+	fl := tap.Event("layers", r.T("the UDP datagrams of the GETs", "这些 GET 的 UDP 数据报"), udp.rec.Frames())
+	for i := range fl.Frames {
+		if i < len(dgrams) {
+			fl.Frames[i].Flags = strings.Join(dgrams[i].Packets, "+")
+		}
+	}
+	fl.Summarize = true // the datagrams are listed below
+	r.Frames(fl)
 	r.Printf(r.T("  %[1]d GETs at once from client.test:%[2]d to server.test:%[3]d/udp: %[4]s %[5]d, %[6]q",
 		"  从 client.test:%[2]d 同时发出 %[1]d 个 GET 到 server.test:%[3]d/udp：%[4]s %[5]d，%[6]q"),
 		layersRequests, c.port, srv.h3.port, got[0].Proto, got[0].Status, strings.TrimSpace(string(got[0].Body)))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/netdemo/netdemo/internal/lab"
@@ -54,6 +55,12 @@ func (w *world) stepVersions(ctx context.Context) error {
 		lost[i] = len(tap.Select(rec.Frames()[before:], func(f tap.Frame) bool {
 			return f.Dropped() && !f.At.Before(from) && f.At.Before(done)
 		}))
+		// Each version's exchange as a frame list (a ladder on the web):
+		// the round trips of the two handshakes side by side.
+		name := tls.VersionName(v)
+		fl := tap.Event("versions-"+strings.ToLower(strings.ReplaceAll(name, " ", "")), name, rec.Frames()[before:])
+		fl.Summarize = true
+		r.Frames(fl)
 	}
 	w.res.TLS12HandshakeMs = ms(xs[0].Handshake)
 	w.res.TLS13HandshakeMs = ms(xs[1].Handshake)
