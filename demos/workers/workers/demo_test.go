@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -124,6 +125,21 @@ func TestDefaults(t *testing.T) {
 	if killed <= 0 || respawned <= 0 || killed == respawned {
 		t.Errorf("prefork killed_pid %v, respawned_pid %v: want two different PIDs", killed, respawned)
 	}
+	// The spread table names both the killed worker and its replacement,
+	// even when the replacement came too late to serve any request.
+	rowsByPID := map[float64]string{}
+	for _, e := range o.Kind("table") {
+		if e["id"] != "spread" {
+			continue
+		}
+		for _, row := range e["rows"].([]any) {
+			cells := row.([]any)
+			rowsByPID[cells[0].(float64)], _ = cells[2].(string)
+		}
+	}
+	if rowsByPID[killed] == "" || rowsByPID[respawned] == "" {
+		t.Errorf("spread table rows %v: want a row for the killed worker %v and for its replacement %v", rowsByPID, killed, respawned)
+	}
 	if got := o.Num(t, "prefork.failed_requests"); got != 0 {
 		t.Errorf("prefork.failed_requests = %v, want 0 after the restart", got)
 	}
@@ -188,6 +204,38 @@ func TestZh(t *testing.T) {
 			t.Errorf("step %v title %q has no Chinese", e["id"], title)
 		}
 	}
+	allow := zhAllow
+	if g, ok := o.Result["gil"].(map[string]any); ok {
+		allow = append(allow, strings.Join(strings.Fields(g["python"].(string)), " ")) // sys.version, as Python printed it (the view folds runs of spaces)
+	}
+	demotest.CheckChinese(t, o, allow...)
+	for _, line := range strings.Split(o.Text, "\n") {
+		if bad := spaceByFullWidth(line); bad != "" {
+			t.Errorf("a space next to full-width punctuation (%q) in %q", bad, line)
+		}
+	}
+}
+
+// zhAllow are the Latin-script words a Chinese run may print: names of
+// programs and frameworks, the Go and Unix terms Chinese programmers use
+// as they are (goroutine, channel, fork, exec, panic...), the µs unit
+// (split at µ), and what a child printed, quoted as it was.
+var zhAllow = []string{"goroutine", "Python", "Django", "Flask", "gunicorn", "master", "worker",
+	"exec", "fork", "pre", "cgo", "channel", "panic", "recover", "nil", "map", "fd", "epoll",
+	"hashlib", "netpoller", "s", "assignment to entry in nil map", "crash requested"}
+
+// fullWidthSpaceRE finds a space after full-width punctuation, or before
+// an opening one, where Chinese typesetting has none. A hard wrap in a
+// README line next to such punctuation renders as exactly this.
+var fullWidthSpaceRE = regexp.MustCompile(`[，。：；、！？）」] +[^ ]|[!-~] +[（「]`)
+
+// spaceByFullWidth returns the first such space in a line of running text
+// (tables, whose columns are separated by runs of spaces, are skipped).
+func spaceByFullWidth(line string) string {
+	if strings.Contains(strings.TrimLeft(line, " "), "  ") {
+		return ""
+	}
+	return fullWidthSpaceRE.FindString(line)
 }
 
 // TestInterrupt cancels runs at several points: nothing started is left.

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -82,9 +83,20 @@ type shared struct {
 	mu sync.Mutex
 }
 
+// incIsOneInstruction: on x86, c.n++ on a memory operand compiles to one
+// instruction (INCQ mem, with no LOCK prefix). One core cannot be
+// interrupted inside an instruction, so there only two cores at the same
+// instant can lose an update; on load/store machines (arm64) c.n++ is three
+// instructions and a preemption between them can lose one on one core.
+var incIsOneInstruction = runtime.GOARCH == "amd64" || runtime.GOARCH == "386"
+
 // batch is how many increments a goroutine makes between looks at the
 // clock's stop flag.
 const batch = 1024
+
+// raceRuns is how many times the plain increments run while none is lost:
+// on a busy machine one short run may never get two CPUs at once.
+const raceRuns = 4
 
 // addUnsynchronised makes plain increments until stop: load, add, store.
 // Two of them interleaved on two cores can both load the same value, and
@@ -134,7 +146,8 @@ type raceReport struct {
 	Unsynchronised int    `json:"unsynchronised"` // updates lost
 	Mutex          int    `json:"mutex"`
 	Atomic         int    `json:"atomic"`
-	Increments     [3]int `json:"increments"` // made, all goroutines together, per way
+	Increments     [3]int `json:"increments"`          // made, all goroutines together, per way
+	UnsyncRuns     int    `json:"unsynchronised_runs"` // runs of the plain increments until one lost an update (at most raceRuns)
 	RaceDetector   bool   `json:"race_detector"`
 	AllowedCPUs    int    `json:"allowed_cpus"` // CPUs the child may run on (sched_getaffinity; 0: unknown)
 }
@@ -179,7 +192,12 @@ func raceChild(ctx context.Context, args []string) int {
 		return made - int(atomic.LoadInt64(&c.n)), made
 	}
 	var rep raceReport
-	rep.Unsynchronised, rep.Increments[0] = run(addUnsynchronised)
+	for rep.UnsyncRuns = 1; ; rep.UnsyncRuns++ {
+		rep.Unsynchronised, rep.Increments[0] = run(addUnsynchronised)
+		if rep.Unsynchronised > 0 || rep.UnsyncRuns == raceRuns || ctx.Err() != nil {
+			break
+		}
+	}
 	rep.Mutex, rep.Increments[1] = run(addMutex)
 	rep.Atomic, rep.Increments[2] = run(addAtomic)
 	rep.RaceDetector = raceEnabled

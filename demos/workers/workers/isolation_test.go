@@ -34,6 +34,14 @@ func TestLostUpdates(t *testing.T) {
 		}
 		t.Errorf("unsynchronised lost %d updates in 5 tries on %d CPUs, want > 0", rr.Unsynchronised, runtime.NumCPU())
 	}
+	// The child repeats a run of plain increments that lost nothing, and
+	// stops at the first that lost some.
+	switch {
+	case rr.UnsyncRuns < 1 || rr.UnsyncRuns > raceRuns:
+		t.Errorf("unsynchronised_runs = %d, want 1 to %d", rr.UnsyncRuns, raceRuns)
+	case rr.Unsynchronised == 0 && rr.UnsyncRuns != raceRuns:
+		t.Errorf("nothing lost after %d runs, want the child to try %d", rr.UnsyncRuns, raceRuns)
+	}
 	if rr.Mutex != 0 || rr.Atomic != 0 {
 		t.Errorf("mutex lost %d, atomic lost %d, want 0 and 0", rr.Mutex, rr.Atomic)
 	}
