@@ -11,10 +11,12 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/signal"
 	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -28,6 +30,38 @@ func init() {
 		fmt.Fprintln(os.Stderr, "workers-test-broken: no database at db.test:5432")
 		return 3
 	})
+	// A worker that ignores SIGTERM: only the master's kill ends it.
+	child.Register("workers-test-deaf", func(ctx context.Context, args []string) int {
+		signal.Ignore(syscall.SIGTERM)
+		fmt.Println("ready")
+		select {}
+	})
+}
+
+// TestStopKillsEveryDeafWorker: workers that do not end on SIGTERM are all
+// killed when the grace period is over, not only the first of them.
+func TestStopKillsEveryDeafWorker(t *testing.T) {
+	before := childrenOf(t, os.Getpid())
+	m, err := startMasterOf(context.Background(), "workers-test-deaf", "127.0.0.1:0", 3, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan map[int]int, 1)
+	go func() { done <- m.Stop(100 * time.Millisecond) }()
+	select {
+	case codes := <-done:
+		if len(codes) != 3 {
+			t.Errorf("Stop returned exit codes %v, want 3", codes)
+		}
+		for pid, code := range codes {
+			if code != -1 {
+				t.Errorf("worker %d exit code %d, want -1 (killed)", pid, code)
+			}
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Stop(100ms) had not returned after 20s with 3 workers that ignore SIGTERM")
+	}
+	assertNoLeftovers(t, before)
 }
 
 func TestMain(m *testing.M) {

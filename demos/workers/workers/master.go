@@ -225,7 +225,12 @@ func (m *master) Stop(grace time.Duration) map[int]int {
 		w.p.Signal(syscall.SIGTERM)
 	}
 	codes := map[int]int{}
-	deadline := time.After(grace)
+	// One deadline for all: closed (not sent once, as time.After would),
+	// so that every worker still running at the deadline is killed, not
+	// only the first.
+	deadline := make(chan struct{})
+	t := time.AfterFunc(grace, func() { close(deadline) })
+	defer t.Stop()
 	for _, w := range ws {
 		select {
 		case <-w.p.Done():
