@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/netdemo/netdemo/internal/child"
 	"github.com/netdemo/netdemo/internal/demo"
 	"github.com/netdemo/netdemo/internal/demo/demotest"
@@ -628,5 +630,42 @@ func TestWithoutPython(t *testing.T) {
 	}
 	if got := o.Num(t, "go.cpu.gomaxprocs1_s"); got <= 0 {
 		t.Errorf("go.cpu.gomaxprocs1_s = %v, want the Go half to run", got)
+	}
+}
+
+// TestStartingAWorkerKeepsTheSocketNonBlocking: handing the listening
+// socket to a worker (os.StartProcess calls Fd() on it) must not put the
+// socket, shared by every worker, into blocking mode; a worker's accept
+// would then sleep in the kernel and SIGTERM could not end it.
+func TestStartingAWorkerKeepsTheSocketNonBlocking(t *testing.T) {
+	m, err := startMaster(context.Background(), "127.0.0.1:0", 2, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	defer func() {
+		if !stopped {
+			m.Stop(time.Second)
+		}
+	}()
+	m.lnFile.Fd() // what each os.StartProcess does
+	rc, err := m.ln.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flags int
+	rc.Control(func(fd uintptr) { flags, err = unix.FcntlInt(fd, unix.F_GETFL, 0) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flags&unix.O_NONBLOCK == 0 {
+		t.Errorf("the listening socket is in blocking mode after Fd() on the workers' copy (flags %#o)", flags)
+	}
+	stopped = true
+	codes := m.Stop(5 * time.Second)
+	for pid, code := range codes {
+		if code != 0 {
+			t.Errorf("worker %d exited %d on SIGTERM, want 0", pid, code)
+		}
 	}
 }
