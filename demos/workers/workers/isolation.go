@@ -7,12 +7,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/netdemo/netdemo/internal/child"
@@ -143,13 +145,14 @@ func addAtomic(c *shared, stop *atomic.Bool) int {
 
 // raceReport is what the race child measured.
 type raceReport struct {
-	Unsynchronised int    `json:"unsynchronised"` // updates lost
-	Mutex          int    `json:"mutex"`
-	Atomic         int    `json:"atomic"`
-	Increments     [3]int `json:"increments"`          // made, all goroutines together, per way
-	UnsyncRuns     int    `json:"unsynchronised_runs"` // runs of the plain increments until one lost an update (at most raceRuns)
-	RaceDetector   bool   `json:"race_detector"`
-	AllowedCPUs    int    `json:"allowed_cpus"` // CPUs the child may run on (sched_getaffinity; 0: unknown)
+	Unsynchronised int     `json:"unsynchronised"` // updates lost
+	Mutex          int     `json:"mutex"`
+	Atomic         int     `json:"atomic"`
+	Increments     [3]int  `json:"increments"`          // made, all goroutines together, per way
+	UnsyncRuns     int     `json:"unsynchronised_runs"` // runs of the plain increments until one lost an update (at most raceRuns)
+	UnsyncCPUs     float64 `json:"unsynchronised_cpus"` // CPU time over wall time of the child during those runs: the CPUs the racing goroutines really had
+	RaceDetector   bool    `json:"race_detector"`
+	AllowedCPUs    int     `json:"allowed_cpus"` // CPUs the child may run on (sched_getaffinity; 0: unknown)
 }
 
 // raceChild runs args[0] goroutines incrementing one counter for args[1]
@@ -192,11 +195,15 @@ func raceChild(ctx context.Context, args []string) int {
 		return made - int(atomic.LoadInt64(&c.n)), made
 	}
 	var rep raceReport
+	cpu0, t0 := cpuTime(), time.Now()
 	for rep.UnsyncRuns = 1; ; rep.UnsyncRuns++ {
 		rep.Unsynchronised, rep.Increments[0] = run(addUnsynchronised)
 		if rep.Unsynchronised > 0 || rep.UnsyncRuns == raceRuns || ctx.Err() != nil {
 			break
 		}
+	}
+	if wall := time.Since(t0); wall > 0 && cpu0 >= 0 {
+		rep.UnsyncCPUs = math.Round(float64(cpuTime()-cpu0)/float64(wall)*100) / 100
 	}
 	rep.Mutex, rep.Increments[1] = run(addMutex)
 	rep.Atomic, rep.Increments[2] = run(addAtomic)
@@ -204,6 +211,15 @@ func raceChild(ctx context.Context, args []string) int {
 	rep.AllowedCPUs = allowedCPUs()
 	json.NewEncoder(os.Stdout).Encode(rep)
 	return 0
+}
+
+// cpuTime is the user and system time this process has used (-1: unknown).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return -1
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // raceRun is the race child's report and what the race detector said.

@@ -67,6 +67,9 @@ type lostUpdates struct {
 	// a run that lost nothing (the goroutines never had two CPUs at once)
 	// is repeated, up to raceRuns times.
 	UnsyncRuns int `json:"unsynchronised_runs"`
+	// UnsyncCPUs is the race child's CPU time over wall time during those
+	// runs: below about 1, the goroutines never had two CPUs at once.
+	UnsyncCPUs float64 `json:"unsynchronised_cpus"`
 }
 
 type crashResult struct {

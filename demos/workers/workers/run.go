@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"runtime"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/netdemo/netdemo/internal/demo"
@@ -233,7 +234,7 @@ func stepIsolation(ctx context.Context, r *demo.Run, p *params, res *result) err
 	}
 	res.LostUpdates = lostUpdates{Unsynchronised: rr.Unsynchronised, Mutex: rr.Mutex, Atomic: rr.Atomic,
 		Goroutines: goroutines, Increments: rr.Increments[0], RaceForMS: float64(p.RaceFor) / float64(time.Millisecond), RaceDetector: rr.RaceDetector,
-		AllowedCPUs: rr.AllowedCPUs, UnsyncRuns: rr.UnsyncRuns}
+		AllowedCPUs: rr.AllowedCPUs, UnsyncRuns: rr.UnsyncRuns, UnsyncCPUs: rr.UnsyncCPUs}
 	total := rr.Increments[0]
 	t := event.NewTable("lost-updates", r.T("increment", "自增方式"), r.T("made", "执行次数"), r.T("counter", "计数器"), r.T("lost", "丢失")).
 		Titled(fmt.Sprintf(r.T("%d goroutines increment one counter for %v, each way (in a child process)", "%d 个 goroutine 对同一个计数器自增 %v，每种方式各一次（在子进程里）"), goroutines, p.RaceFor))
@@ -243,18 +244,21 @@ func stepIsolation(ctx context.Context, r *demo.Run, p *params, res *result) err
 	}
 	r.Table(t)
 	r.Measure("lost_updates.unsynchronised", rr.Unsynchronised, r.T("updates lost", "次更新丢失"))
-	if rr.UnsyncRuns > 1 {
-		r.Printf(r.T("  (The plain increments ran %d times for %v: the first %d lost nothing; the table shows the last.)",
-			"  （普通自增跑了 %d 次，每次 %v：前 %d 次一个也没丢；表中是最后一次。）"), rr.UnsyncRuns, p.RaceFor, rr.UnsyncRuns-1)
+	if rr.UnsyncRuns > 1 && rr.Unsynchronised > 0 {
+		r.Printf(r.T("  (The plain increments ran %d times for %v; only the last lost updates, and the table shows it.)",
+			"  （普通自增跑了 %d 次，每次 %v；只有最后一次丢失了更新，表中就是这一次。）"), rr.UnsyncRuns, p.RaceFor)
 	}
 	switch {
 	case rr.Unsynchronised > 0:
-		r.Printf(r.T("  %d of %d plain increments were lost (%.1f%%): two goroutines loaded the same value and one store overwrote the other.",
-			"  %d / %d 次普通自增丢失（%.1f%%）：两个 goroutine 读到了同一个值，一次写覆盖了另一次。"), rr.Unsynchronised, total, 100*float64(rr.Unsynchronised)/float64(total))
+		r.Printf(r.T("  %d of %d plain increments were lost (%s%%): two goroutines loaded the same value and one store overwrote the other.",
+			"  %d / %d 次普通自增丢失（%s%%）：两个 goroutine 读到了同一个值，一次写覆盖了另一次。"), rr.Unsynchronised, total, percent(rr.Unsynchronised, total))
 	default:
 		r.Printf(r.T("  In %d runs no plain increment was lost: the race is still there (nothing orders the accesses), it just did not bite here; try a longer --race-for.",
 			"  跑了 %d 次，普通自增一个也没丢：竞态依然存在（没有任何东西给访问排序），只是这里没有表现出来；试试更长的 --race-for。"), rr.UnsyncRuns)
 		switch {
+		case rr.UnsyncCPUs > 0 && rr.UnsyncCPUs < 1.3:
+			r.Printf(r.T("  (The racing goroutines kept only %.2f CPUs busy on average (the child's CPU time / wall time): other programs had the other cores, so the goroutines took turns on about one, and a lost update needs two running at the same instant.)",
+				"  （参与竞争的 goroutine 平均只让 %.2f 个 CPU 忙着（子进程的 CPU 时间 / 墙钟时间）：其他核被别的程序占着，这些 goroutine 基本是在一个核上轮流跑，而丢失更新需要两个同时在跑。）"), rr.UnsyncCPUs)
 		case res.LoadAvg == nil || *res.LoadAvg <= float64(res.CPUs):
 		case incIsOneInstruction:
 			r.Printf(r.T("  (At load average %.2f on %d CPUs the goroutines may never have had two CPUs at the same instant, and one core alone cannot interrupt the single instruction c.n++ compiles to on %s.)",
@@ -534,6 +538,19 @@ func gilSummary(r *demo.Run, g *gilResult, cpus int) string {
 		s += fmt.Sprintf(r.T("; 4 threads did the socket waits at only %.2f× the speed of 1: this run did not show the waits overlapping.", "；4 个线程做套接字等待的速度只有 1 个线程的 %.2f 倍：这次没有看到等待重叠。"), io)
 	}
 	return s
+}
+
+// percent is 100·a/b with one decimal, or two significant digits below 0.1
+// (966 of 176 million is 0.00055%, not 0.0%).
+func percent(a, b int) string {
+	if b == 0 {
+		return "0"
+	}
+	x := 100 * float64(a) / float64(b)
+	if x >= 0.1 {
+		return strconv.FormatFloat(x, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(x, 'g', 2, 64)
 }
 
 // orderOf words the create costs from cheapest to dearest.
