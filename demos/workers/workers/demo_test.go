@@ -11,11 +11,16 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/signal"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/netdemo/netdemo/internal/child"
 	"github.com/netdemo/netdemo/internal/demo"
@@ -27,6 +32,38 @@ func init() {
 		fmt.Fprintln(os.Stderr, "workers-test-broken: no database at db.test:5432")
 		return 3
 	})
+	// A worker that ignores SIGTERM: only the master's kill ends it.
+	child.Register("workers-test-deaf", func(ctx context.Context, args []string) int {
+		signal.Ignore(syscall.SIGTERM)
+		fmt.Println("ready")
+		select {}
+	})
+}
+
+// TestStopKillsEveryDeafWorker: workers that do not end on SIGTERM are all
+// killed when the grace period is over, not only the first of them.
+func TestStopKillsEveryDeafWorker(t *testing.T) {
+	before := childrenOf(t, os.Getpid())
+	m, err := startMasterOf(context.Background(), "workers-test-deaf", "127.0.0.1:0", 3, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan map[int]int, 1)
+	go func() { done <- m.Stop(100 * time.Millisecond) }()
+	select {
+	case codes := <-done:
+		if len(codes) != 3 {
+			t.Errorf("Stop returned exit codes %v, want 3", codes)
+		}
+		for pid, code := range codes {
+			if code != -1 {
+				t.Errorf("worker %d exit code %d, want -1 (killed)", pid, code)
+			}
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Stop(100ms) had not returned after 20s with 3 workers that ignore SIGTERM")
+	}
+	assertNoLeftovers(t, before)
 }
 
 func TestMain(m *testing.M) {
@@ -124,6 +161,21 @@ func TestDefaults(t *testing.T) {
 	if killed <= 0 || respawned <= 0 || killed == respawned {
 		t.Errorf("prefork killed_pid %v, respawned_pid %v: want two different PIDs", killed, respawned)
 	}
+	// The spread table names both the killed worker and its replacement,
+	// even when the replacement came too late to serve any request.
+	rowsByPID := map[float64]string{}
+	for _, e := range o.Kind("table") {
+		if e["id"] != "spread" {
+			continue
+		}
+		for _, row := range e["rows"].([]any) {
+			cells := row.([]any)
+			rowsByPID[cells[0].(float64)], _ = cells[2].(string)
+		}
+	}
+	if rowsByPID[killed] == "" || rowsByPID[respawned] == "" {
+		t.Errorf("spread table rows %v: want a row for the killed worker %v and for its replacement %v", rowsByPID, killed, respawned)
+	}
 	if got := o.Num(t, "prefork.failed_requests"); got != 0 {
 		t.Errorf("prefork.failed_requests = %v, want 0 after the restart", got)
 	}
@@ -188,6 +240,38 @@ func TestZh(t *testing.T) {
 			t.Errorf("step %v title %q has no Chinese", e["id"], title)
 		}
 	}
+	allow := zhAllow
+	if g, ok := o.Result["gil"].(map[string]any); ok {
+		allow = append(allow, strings.Join(strings.Fields(g["python"].(string)), " ")) // sys.version, as Python printed it (the view folds runs of spaces)
+	}
+	demotest.CheckChinese(t, o, allow...)
+	for _, line := range strings.Split(o.Text, "\n") {
+		if bad := spaceByFullWidth(line); bad != "" {
+			t.Errorf("a space next to full-width punctuation (%q) in %q", bad, line)
+		}
+	}
+}
+
+// zhAllow are the Latin-script words a Chinese run may print: names of
+// programs and frameworks, the Go and Unix terms Chinese programmers use
+// as they are (goroutine, channel, fork, exec, panic...), the µs unit
+// (split at µ), and what a child printed, quoted as it was.
+var zhAllow = []string{"goroutine", "Python", "Django", "Flask", "gunicorn", "master", "worker",
+	"exec", "fork", "pre", "cgo", "channel", "panic", "recover", "nil", "map", "fd", "epoll",
+	"hashlib", "netpoller", "s", "assignment to entry in nil map", "crash requested"}
+
+// fullWidthSpaceRE finds a space after full-width punctuation, or before
+// an opening one, where Chinese typesetting has none. A hard wrap in a
+// README line next to such punctuation renders as exactly this.
+var fullWidthSpaceRE = regexp.MustCompile(`[，。：；、！？）」] +[^ ]|[!-~] +[（「]`)
+
+// spaceByFullWidth returns the first such space in a line of running text
+// (tables, whose columns are separated by runs of spaces, are skipped).
+func spaceByFullWidth(line string) string {
+	if strings.Contains(strings.TrimLeft(line, " "), "  ") {
+		return ""
+	}
+	return fullWidthSpaceRE.FindString(line)
 }
 
 // TestInterrupt cancels runs at several points: nothing started is left.
@@ -546,5 +630,42 @@ func TestWithoutPython(t *testing.T) {
 	}
 	if got := o.Num(t, "go.cpu.gomaxprocs1_s"); got <= 0 {
 		t.Errorf("go.cpu.gomaxprocs1_s = %v, want the Go half to run", got)
+	}
+}
+
+// TestStartingAWorkerKeepsTheSocketNonBlocking: handing the listening
+// socket to a worker (os.StartProcess calls Fd() on it) must not put the
+// socket, shared by every worker, into blocking mode; a worker's accept
+// would then sleep in the kernel and SIGTERM could not end it.
+func TestStartingAWorkerKeepsTheSocketNonBlocking(t *testing.T) {
+	m, err := startMaster(context.Background(), "127.0.0.1:0", 2, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	defer func() {
+		if !stopped {
+			m.Stop(time.Second)
+		}
+	}()
+	m.lnFile.Fd() // what each os.StartProcess does
+	rc, err := m.ln.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flags int
+	rc.Control(func(fd uintptr) { flags, err = unix.FcntlInt(fd, unix.F_GETFL, 0) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flags&unix.O_NONBLOCK == 0 {
+		t.Errorf("the listening socket is in blocking mode after Fd() on the workers' copy (flags %#o)", flags)
+	}
+	stopped = true
+	codes := m.Stop(5 * time.Second)
+	for pid, code := range codes {
+		if code != 0 {
+			t.Errorf("worker %d exited %d on SIGTERM, want 0", pid, code)
+		}
 	}
 }

@@ -7,11 +7,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/netdemo/netdemo/internal/child"
@@ -82,9 +85,20 @@ type shared struct {
 	mu sync.Mutex
 }
 
+// incIsOneInstruction: on x86, c.n++ on a memory operand compiles to one
+// instruction (INCQ mem, with no LOCK prefix). One core cannot be
+// interrupted inside an instruction, so there only two cores at the same
+// instant can lose an update; on load/store machines (arm64) c.n++ is three
+// instructions and a preemption between them can lose one on one core.
+var incIsOneInstruction = runtime.GOARCH == "amd64" || runtime.GOARCH == "386"
+
 // batch is how many increments a goroutine makes between looks at the
 // clock's stop flag.
 const batch = 1024
+
+// raceRuns is how many times the plain increments run while none is lost:
+// on a busy machine one short run may never get two CPUs at once.
+const raceRuns = 4
 
 // addUnsynchronised makes plain increments until stop: load, add, store.
 // Two of them interleaved on two cores can both load the same value, and
@@ -131,12 +145,14 @@ func addAtomic(c *shared, stop *atomic.Bool) int {
 
 // raceReport is what the race child measured.
 type raceReport struct {
-	Unsynchronised int    `json:"unsynchronised"` // updates lost
-	Mutex          int    `json:"mutex"`
-	Atomic         int    `json:"atomic"`
-	Increments     [3]int `json:"increments"` // made, all goroutines together, per way
-	RaceDetector   bool   `json:"race_detector"`
-	AllowedCPUs    int    `json:"allowed_cpus"` // CPUs the child may run on (sched_getaffinity; 0: unknown)
+	Unsynchronised int     `json:"unsynchronised"` // updates lost
+	Mutex          int     `json:"mutex"`
+	Atomic         int     `json:"atomic"`
+	Increments     [3]int  `json:"increments"`          // made, all goroutines together, per way
+	UnsyncRuns     int     `json:"unsynchronised_runs"` // runs of the plain increments until one lost an update (at most raceRuns)
+	UnsyncCPUs     float64 `json:"unsynchronised_cpus"` // CPU time over wall time of the child during those runs: the CPUs the racing goroutines really had
+	RaceDetector   bool    `json:"race_detector"`
+	AllowedCPUs    int     `json:"allowed_cpus"` // CPUs the child may run on (sched_getaffinity; 0: unknown)
 }
 
 // raceChild runs args[0] goroutines incrementing one counter for args[1]
@@ -179,13 +195,31 @@ func raceChild(ctx context.Context, args []string) int {
 		return made - int(atomic.LoadInt64(&c.n)), made
 	}
 	var rep raceReport
-	rep.Unsynchronised, rep.Increments[0] = run(addUnsynchronised)
+	cpu0, t0 := cpuTime(), time.Now()
+	for rep.UnsyncRuns = 1; ; rep.UnsyncRuns++ {
+		rep.Unsynchronised, rep.Increments[0] = run(addUnsynchronised)
+		if rep.Unsynchronised > 0 || rep.UnsyncRuns == raceRuns || ctx.Err() != nil {
+			break
+		}
+	}
+	if wall := time.Since(t0); wall > 0 && cpu0 >= 0 {
+		rep.UnsyncCPUs = math.Round(float64(cpuTime()-cpu0)/float64(wall)*100) / 100
+	}
 	rep.Mutex, rep.Increments[1] = run(addMutex)
 	rep.Atomic, rep.Increments[2] = run(addAtomic)
 	rep.RaceDetector = raceEnabled
 	rep.AllowedCPUs = allowedCPUs()
 	json.NewEncoder(os.Stdout).Encode(rep)
 	return 0
+}
+
+// cpuTime is the user and system time this process has used (-1: unknown).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return -1
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // raceRun is the race child's report and what the race detector said.

@@ -82,7 +82,7 @@ func startMasterOf(ctx context.Context, worker, addr string, n int, respawn bool
 	if err != nil {
 		return nil, fmt.Errorf("listening on %s: %w", addr, err)
 	}
-	f, err := ln.(*net.TCPListener).File()
+	f, err := inheritable(ln.(*net.TCPListener))
 	if err != nil {
 		ln.Close()
 		return nil, fmt.Errorf("getting the listening socket's descriptor: %w", err)
@@ -109,6 +109,44 @@ func startMasterOf(ctx context.Context, worker, addr string, n int, respawn bool
 		}
 	}
 	return m, nil
+}
+
+// inheritable returns a descriptor of ln for the workers that starting a
+// worker does not switch to blocking mode.
+//
+// O_NONBLOCK belongs to the open file description, which the master and
+// every worker share. os.StartProcess calls Fd() on each file it hands
+// over, and Fd() puts a file that was non-blocking when it was made into
+// blocking mode. A worker that calls accept(2) while the socket is
+// blocking (its first accept, or one after a wake-up another worker won)
+// sleeps in the kernel, where closing the listener does not wake it, and
+// http.Server.Shutdown waits for it: SIGTERM would not end that worker.
+// So the file is made while the socket is blocking (then Fd() leaves it
+// alone), and the socket is made non-blocking again.
+func inheritable(ln *net.TCPListener) (*os.File, error) {
+	lf, err := ln.File()
+	if err != nil {
+		return nil, err
+	}
+	defer lf.Close()
+	fd, err := unix.Dup(int(lf.Fd())) // lf.Fd(): now blocking
+	if err != nil {
+		return nil, fmt.Errorf("dup: %w", err)
+	}
+	unix.CloseOnExec(fd)
+	f := os.NewFile(uintptr(fd), "listener") // blocking, so not in non-blocking mode to undo
+	rc, err := ln.SyscallConn()
+	if err == nil {
+		cerr := rc.Control(func(s uintptr) { err = unix.SetNonblock(int(s), true) })
+		if err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("making the socket non-blocking again: %w", err)
+	}
+	return f, nil
 }
 
 // Addr is the listening address.
@@ -225,7 +263,12 @@ func (m *master) Stop(grace time.Duration) map[int]int {
 		w.p.Signal(syscall.SIGTERM)
 	}
 	codes := map[int]int{}
-	deadline := time.After(grace)
+	// One deadline for all: closed (not sent once, as time.After would),
+	// so that every worker still running at the deadline is killed, not
+	// only the first.
+	deadline := make(chan struct{})
+	t := time.AfterFunc(grace, func() { close(deadline) })
+	defer t.Stop()
 	for _, w := range ws {
 		select {
 		case <-w.p.Done():

@@ -63,6 +63,13 @@ type lostUpdates struct {
 	RaceForMS      float64 `json:"race_for_ms"`  // how long each way ran
 	AllowedCPUs    int     `json:"allowed_cpus"` // CPUs the race child could run on (0: unknown)
 	RaceDetector   bool    `json:"race_detector"`
+	// UnsyncRuns is how many runs of RaceForMS the plain increments took:
+	// a run that lost nothing (the goroutines never had two CPUs at once)
+	// is repeated, up to raceRuns times.
+	UnsyncRuns int `json:"unsynchronised_runs"`
+	// UnsyncCPUs is the race child's CPU time over wall time during those
+	// runs: below about 1, the goroutines never had two CPUs at once.
+	UnsyncCPUs float64 `json:"unsynchronised_cpus"`
 }
 
 type crashResult struct {

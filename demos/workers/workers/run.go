@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"runtime"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/netdemo/netdemo/internal/demo"
@@ -33,8 +34,8 @@ func run(ctx context.Context, r *demo.Run) error {
 	r.Step("cores", r.T("This machine", "这台机器"))
 	res.CPUs, res.GOMAXPROCS = runtime.NumCPU(), runtime.GOMAXPROCS(0)
 	r.Measure("cpus", res.CPUs, r.T("CPUs", "个 CPU"))
-	r.Printf(r.T("  %d CPUs, GOMAXPROCS %d: at most %d things run at the same instant here; no speed-up below is claimed beyond %d×.",
-		"  %d 个 CPU，GOMAXPROCS 为 %d：这里同一时刻最多只有 %d 个执行流在跑；下面任何加速都不会超过 %d 倍。"),
+	r.Printf(r.T("  %d CPUs, GOMAXPROCS %d: at most %d things run at the same instant here, so CPU-bound work below cannot speed up beyond %d× (waits use no CPU: they can overlap further).",
+		"  %d 个 CPU，GOMAXPROCS 为 %d：这里同一时刻最多只有 %d 个执行流在跑，所以下面 CPU 密集的工作加速不会超过 %d 倍（等待不占 CPU，可以重叠得更多）。"),
 		res.CPUs, res.GOMAXPROCS, res.CPUs, res.CPUs)
 	if la, ok := loadAverage(); ok {
 		la = round2(la)
@@ -94,10 +95,10 @@ func stepCreate(ctx context.Context, r *demo.Run, p *params, res *result) error 
 		r.Printf("%s", r.T("  (This system has no gettid, so the run cannot show that each thread was new.)", "  （这个系统没有 gettid，无法显示每个线程都是新建的。）"))
 	case created >= p.Threads*9/10:
 		r.Printf(r.T("  The %d locked goroutines ran on %d distinct kernel thread ids (gettid): each one was a new thread, made with clone(2) and ended when its goroutine returned.",
-			"  %d 个锁定线程的 goroutine 运行在 %d 个不同的内核线程 id 上（gettid）：每个都是新线程，用 clone(2) 创建，goroutine 返回时线程结束。"), p.Threads, created)
+			"  %d 个锁定线程的 goroutine 运行在 %d 个不同的内核线程 ID 上（gettid）：每个都是新线程，用 clone(2) 创建，goroutine 返回时线程结束。"), p.Threads, created)
 	default:
 		r.Printf(r.T("  The %d locked goroutines ran on only %d distinct kernel thread ids: some reused a thread, so the thread figure is a lower bound.",
-			"  %d 个锁定线程的 goroutine 只运行在 %d 个不同的内核线程 id 上：有的复用了线程，所以线程的数字偏低。"), p.Threads, created)
+			"  %d 个锁定线程的 goroutine 只运行在 %d 个不同的内核线程 ID 上：有的复用了线程，所以线程的数字偏低。"), p.Threads, created)
 	}
 	r.Set("create_order", orderOf(r, res.CreateUS))
 	return nil
@@ -233,7 +234,7 @@ func stepIsolation(ctx context.Context, r *demo.Run, p *params, res *result) err
 	}
 	res.LostUpdates = lostUpdates{Unsynchronised: rr.Unsynchronised, Mutex: rr.Mutex, Atomic: rr.Atomic,
 		Goroutines: goroutines, Increments: rr.Increments[0], RaceForMS: float64(p.RaceFor) / float64(time.Millisecond), RaceDetector: rr.RaceDetector,
-		AllowedCPUs: rr.AllowedCPUs}
+		AllowedCPUs: rr.AllowedCPUs, UnsyncRuns: rr.UnsyncRuns, UnsyncCPUs: rr.UnsyncCPUs}
 	total := rr.Increments[0]
 	t := event.NewTable("lost-updates", r.T("increment", "自增方式"), r.T("made", "执行次数"), r.T("counter", "计数器"), r.T("lost", "丢失")).
 		Titled(fmt.Sprintf(r.T("%d goroutines increment one counter for %v, each way (in a child process)", "%d 个 goroutine 对同一个计数器自增 %v，每种方式各一次（在子进程里）"), goroutines, p.RaceFor))
@@ -243,16 +244,28 @@ func stepIsolation(ctx context.Context, r *demo.Run, p *params, res *result) err
 	}
 	r.Table(t)
 	r.Measure("lost_updates.unsynchronised", rr.Unsynchronised, r.T("updates lost", "次更新丢失"))
+	if rr.UnsyncRuns > 1 && rr.Unsynchronised > 0 {
+		r.Printf(r.T("  (The plain increments ran %d times for %v; only the last lost updates, and the table shows it.)",
+			"  （普通自增跑了 %d 次，每次 %v；只有最后一次丢失了更新，表中就是这一次。）"), rr.UnsyncRuns, p.RaceFor)
+	}
 	switch {
 	case rr.Unsynchronised > 0:
-		r.Printf(r.T("  %d of %d plain increments were lost (%.1f%%): two goroutines loaded the same value and one store overwrote the other.",
-			"  %d / %d 次普通自增丢失（%.1f%%）：两个 goroutine 读到了同一个值，一次写覆盖了另一次。"), rr.Unsynchronised, total, 100*float64(rr.Unsynchronised)/float64(total))
+		r.Printf(r.T("  %d of %d plain increments were lost (%s%%): two goroutines loaded the same value and one store overwrote the other.",
+			"  %d / %d 次普通自增丢失（%s%%）：两个 goroutine 读到了同一个值，一次写覆盖了另一次。"), rr.Unsynchronised, total, percent(rr.Unsynchronised, total))
 	default:
-		r.Printf("%s", r.T("  This time no plain increment was lost: the race is still there (nothing orders the accesses), it just did not bite in this run; try a longer --race-for.",
-			"  这次普通自增一个也没丢：竞态依然存在（没有任何东西给访问排序），只是这次没有表现出来；试试更长的 --race-for。"))
-		if res.LoadAvg != nil && *res.LoadAvg > float64(res.CPUs) {
-			r.Printf(r.T("  (At load average %.2f on %d CPUs the goroutines may never have had two CPUs at the same instant, and one core alone cannot interrupt the single instruction c.n++ compiles to.)",
-				"  （在负载均值 %.2f、%d 个 CPU 的情况下，这些 goroutine 可能从没同时拿到两个 CPU；而单个核无法打断 c.n++ 编译成的那一条指令。）"), *res.LoadAvg, res.CPUs)
+		r.Printf(r.T("  In %d runs no plain increment was lost: the race is still there (nothing orders the accesses), it just did not bite here; try a longer --race-for.",
+			"  跑了 %d 次，普通自增一个也没丢：竞态依然存在（没有任何东西给访问排序），只是这里没有表现出来；试试更长的 --race-for。"), rr.UnsyncRuns)
+		switch {
+		case rr.UnsyncCPUs > 0 && rr.UnsyncCPUs < 1.3:
+			r.Printf(r.T("  (The racing goroutines kept only %.2f CPUs busy on average (the child's CPU time / wall time): other programs had the other cores, so the goroutines took turns on about one, and a lost update needs two running at the same instant.)",
+				"  （参与竞争的 goroutine 平均只让 %.2f 个 CPU 忙着（子进程的 CPU 时间 / 墙钟时间）：其他核被别的程序占着，这些 goroutine 基本是在一个核上轮流跑，而丢失更新需要两个同时在跑。）"), rr.UnsyncCPUs)
+		case res.LoadAvg == nil || *res.LoadAvg <= float64(res.CPUs):
+		case incIsOneInstruction:
+			r.Printf(r.T("  (At load average %.2f on %d CPUs the goroutines may never have had two CPUs at the same instant, and one core alone cannot interrupt the single instruction c.n++ compiles to on %s.)",
+				"  （在负载均值 %.2f、%d 个 CPU 的情况下，这些 goroutine 可能从没同时拿到两个 CPU；而单个核无法打断 c.n++ 在 %s 上编译成的那一条指令。）"), *res.LoadAvg, res.CPUs, runtime.GOARCH)
+		default:
+			r.Printf(r.T("  (At load average %.2f on %d CPUs the goroutines may never have had two CPUs at the same instant; on one core an update is lost only if a goroutine is preempted between its load and its store.)",
+				"  （在负载均值 %.2f、%d 个 CPU 的情况下，这些 goroutine 可能从没同时拿到两个 CPU；在单个核上，只有当一个 goroutine 恰好在读和写之间被抢占时才会丢失更新。）"), *res.LoadAvg, res.CPUs)
 		}
 	}
 	if rr.Mutex == 0 && rr.Atomic == 0 {
@@ -328,8 +341,8 @@ func stepPrefork(ctx context.Context, r *demo.Run, p *params, res *result) error
 	for pid := range kr.Served {
 		pids = append(pids, pid)
 	}
-	for _, pid := range kr.Before {
-		if kr.Served[pid] == 0 {
+	for _, pid := range append(append([]int(nil), kr.Before...), kr.Reaped.Replacement) {
+		if _, ok := kr.Served[pid]; !ok && pid > 0 {
 			pids = append(pids, pid)
 		}
 	}
@@ -352,7 +365,7 @@ func stepPrefork(ctx context.Context, r *demo.Run, p *params, res *result) error
 		r.Printf(r.T("  Worker %d was killed; no replacement started: %v", "  %d 号工作进程被杀；替补没能启动：%v"), kr.Killed, kr.ReplaceFailed)
 	default:
 		r.Printf(r.T("  After %d%% of the requests, worker %d was sent SIGKILL and ended (wait status: %s). The master received %d SIGCHLD, reaped it with wait4 and started worker %d, ready %.1f ms after the kill.",
-			"  完成 %d%% 的请求后，向 %d 号工作进程发送 SIGKILL，它结束了（wait 状态：%s）。master 收到 %d 个 SIGCHLD，用 wait4 回收了它，并启动了 %d 号工作进程，杀掉后 %.1f ms 就绪。"),
+			"  完成 %d%% 的请求后，向 %d 号工作进程发送 SIGKILL，它结束了（wait4 给出的状态：%s）。master 收到 %d 个 SIGCHLD，用 wait4 回收了它，并启动了 %d 号工作进程，杀掉后 %.1f ms 就绪。"),
 			40, kr.Killed, exitWords(r, kr.Reaped), kr.Sigchld, kr.Reaped.Replacement, kr.RespawnMS)
 	}
 	r.Printf(r.T("  %d requests were sent after the replacement was ready: %d failed. Before it: %d failed.",
@@ -475,6 +488,9 @@ func stepGIL(ctx context.Context, r *demo.Run, p *params, res *result) error {
 	case all.GOMAXPROCS < 2:
 		r.Printf("%s", r.T("  This machine has one CPU: GOMAXPROCS=NumCPU is GOMAXPROCS=1, and there is no parallelism to show.",
 			"  这台机器只有一个 CPU：GOMAXPROCS=NumCPU 就是 GOMAXPROCS=1，没有并行可以展示。"))
+	case sp > float64(all.GOMAXPROCS)*1.1:
+		r.Printf(r.T("  With GOMAXPROCS=%d the CPU loop ran %.2f× faster than with 1, more than its %d CPUs allow: other programs slowed the GOMAXPROCS=1 runs more than the others; take the speed-up as about %d×.",
+			"  GOMAXPROCS=%d 时 CPU 循环比 1 时快 %.2f 倍，超过了 %d 个 CPU 所能给的：别的程序拖慢 GOMAXPROCS=1 那几次更多；这个加速应看作约 %d 倍。"), all.GOMAXPROCS, sp, all.GOMAXPROCS, all.GOMAXPROCS)
 	case sp >= 1.3:
 		r.Printf(r.T("  With GOMAXPROCS=%d the CPU loop ran %.2f× faster than with 1 (%d CPUs here): goroutines run Go code in parallel, there is no global lock.",
 			"  GOMAXPROCS=%d 时 CPU 循环比 1 时快 %.2f 倍（这里有 %d 个 CPU）：goroutine 并行执行 Go 代码，没有全局锁。"), all.GOMAXPROCS, sp, res.CPUs)
@@ -498,18 +514,21 @@ func gilSummary(r *demo.Run, g *gilResult, cpus int) string {
 	io := ratio(g.IO.Threads1S, g.IO.Threads4S)
 	var s string
 	if g.CPU.Threads4Cores < 1.2 {
-		s = fmt.Sprintf(r.T("4 CPU-bound threads kept at most %.2f CPUs busy at once (CPU time / wall time): one thread at a time held the GIL. ", "4 个 CPU 密集线程同时最多只用了 %.2f 个 CPU（CPU 时间 / 墙钟时间）：同一时刻只有一个线程持有 GIL。"), g.CPU.Threads4Cores)
+		s = fmt.Sprintf(r.T("4 CPU-bound threads kept %.2f CPUs busy on average in their busiest run (CPU time / wall time): one thread at a time held the GIL. ", "4 个 CPU 密集线程在最忙的一次里平均只让 %.2f 个 CPU 忙着（CPU 时间 / 墙钟时间）：同一时刻只有一个线程持有 GIL。"), g.CPU.Threads4Cores)
 	} else {
-		s = fmt.Sprintf(r.T("4 CPU-bound threads kept up to %.2f CPUs busy at once: they ran Python in parallel. ", "4 个 CPU 密集线程同时最多用了 %.2f 个 CPU：它们在并行执行 Python。"), g.CPU.Threads4Cores)
+		s = fmt.Sprintf(r.T("4 CPU-bound threads kept %.2f CPUs busy on average in their busiest run (CPU time / wall time): they ran Python in parallel. ", "4 个 CPU 密集线程在最忙的一次里平均让 %.2f 个 CPU 忙着（CPU 时间 / 墙钟时间）：它们在并行执行 Python。"), g.CPU.Threads4Cores)
 	}
 	if thr < 1.3 {
 		s += fmt.Sprintf(r.T("4 threads ran the CPU-bound loop at %.2f× the speed of 1 (no speed-up)", "4 个线程跑 CPU 密集循环的速度是 1 个线程的 %.2f 倍（没有加速）"), thr)
 	} else {
 		s += fmt.Sprintf(r.T("4 threads ran the CPU-bound loop %.2f× faster than 1 (in wall time; on a busy machine a single run can be slowed by other programs)", "4 个线程跑 CPU 密集循环比 1 个线程快 %.2f 倍（墙钟时间；机器繁忙时单次运行可能被其他程序拖慢）"), thr)
 	}
-	if proc >= 1.3 {
+	switch {
+	case proc > float64(min(4, cpus))*1.1:
+		s += fmt.Sprintf(r.T("; 4 processes ran it %.2f× faster, more than %d CPUs allow: other programs slowed the 1-thread runs more than the others", "；4 个进程快 %.2f 倍，超过了 %d 个 CPU 所能给的：别的程序拖慢 1 个线程那几次更多"), proc, min(4, cpus))
+	case proc >= 1.3:
 		s += fmt.Sprintf(r.T("; 4 processes ran it %.2f× faster (%d CPUs)", "；4 个进程快 %.2f 倍（%d 个 CPU）"), proc, cpus)
-	} else {
+	default:
 		s += fmt.Sprintf(r.T("; 4 processes ran it at %.2f× the speed of 1 thread: no speed-up this time (with %d CPUs, either the other CPUs were busy or starting the processes outweighed the work; try a larger --py-loop)",
 			"；4 个进程的速度是 1 个线程的 %.2f 倍：这次没有加速（%d 个 CPU 上，要么其他 CPU 正忙，要么启动进程的开销超过了工作量；试试更大的 --py-loop）"), proc, cpus)
 	}
@@ -519,6 +538,19 @@ func gilSummary(r *demo.Run, g *gilResult, cpus int) string {
 		s += fmt.Sprintf(r.T("; 4 threads did the socket waits at only %.2f× the speed of 1: this run did not show the waits overlapping.", "；4 个线程做套接字等待的速度只有 1 个线程的 %.2f 倍：这次没有看到等待重叠。"), io)
 	}
 	return s
+}
+
+// percent is 100·a/b with one decimal, or two significant digits below 0.1
+// (966 of 176 million is 0.00055%, not 0.0%).
+func percent(a, b int) string {
+	if b == 0 {
+		return "0"
+	}
+	x := 100 * float64(a) / float64(b)
+	if x >= 0.1 {
+		return strconv.FormatFloat(x, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(x, 'g', 2, 64)
 }
 
 // orderOf words the create costs from cheapest to dearest.

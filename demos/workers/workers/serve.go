@@ -22,7 +22,7 @@ func serve(ctx context.Context, r *demo.Run) error {
 	}
 	m, err := startMaster(ctx, r.Addr, p.Workers, true)
 	if errors.Is(err, errAddrInUse) {
-		return fmt.Errorf("%s is already in use; pick another with --addr, e.g. --addr 127.0.0.1:0", r.Addr)
+		return fmt.Errorf(r.T("%s is already in use; pick another with --addr, e.g. --addr 127.0.0.1:0", "%s 已被占用；用 --addr 换一个，例如 --addr 127.0.0.1:0"), r.Addr)
 	}
 	if err != nil {
 		return fmt.Errorf("starting the pre-fork server: %w", err)

@@ -79,7 +79,16 @@ func httpWorkerChild(ctx context.Context, args []string) int {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
+	// Shutdown waits for Serve to return before it looks at sctx: an
+	// accept(2) asleep in the kernel would hold it past the deadline.
+	done := make(chan error, 1)
+	go func() { done <- srv.Shutdown(sctx) }()
+	select {
+	case err = <-done:
+	case <-sctx.Done():
+		err = sctx.Err()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "workers-http: graceful shutdown:", err)
 		return 1
 	}
