@@ -117,7 +117,11 @@ func join(parts []string) string {
 		if i > 0 {
 			prev, _ := utf8.DecodeLastRuneInString(b.String())
 			next, _ := utf8.DecodeRuneInString(p)
-			if !(isWide(prev) && isWide(next)) {
+			// No space between Chinese characters, nor beside full-width
+			// punctuation ("，RFC"); a space between a Chinese word and a
+			// Latin one stays, as Chinese typesetting writes it.
+			fullWidthPunct := func(r rune) bool { return isWide(r) && strings.ContainsRune(noLineStart+noLineEnd, r) }
+			if !(isWide(prev) && isWide(next)) && !fullWidthPunct(prev) && !fullWidthPunct(next) {
 				b.WriteByte(' ')
 			}
 		}

@@ -73,3 +73,10 @@ func TestInlineEmphasisOutsideCode(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkdownNoSpaceBesideFullWidthPunctuation(t *testing.T) {
+	got := strings.Join(Markdown("见 RFC 9293，\nRFC 4987 也讲了（\nSYN cookie）", 0, term.Style{}), "\n")
+	if want := "见 RFC 9293，RFC 4987 也讲了（SYN cookie）"; got != want {
+		t.Errorf("Markdown = %q, want %q", got, want)
+	}
+}
