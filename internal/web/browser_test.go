@@ -67,7 +67,9 @@ func newBrowser(t *testing.T) context.Context {
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 120*time.Second)
+	// Generous: TestBrowserEveryDemo runs twenty demos, under -race on a
+	// busy machine.
+	ctx, cancelT := context.WithTimeout(ctx, 10*time.Minute)
 	t.Cleanup(func() {
 		cancelT()
 		cancelC()
@@ -152,35 +154,6 @@ func jsonResult(t *testing.T, d *demo.Demo, args ...string) map[string]any {
 	delete(res, "kind")
 	delete(res, "seq")
 	return res
-}
-
-// droppedInJSON counts the dropped frames of the frames events of a --json
-// run.
-func droppedInJSON(t *testing.T, d *demo.Demo, args ...string) (frames, dropped int) {
-	t.Helper()
-	var out bytes.Buffer
-	if _, err := demo.Execute(context.Background(), d, append([]string{"--json"}, args...), demo.IO{Out: &out, Err: &bytes.Buffer{}}); err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
-		var e struct {
-			Kind   string `json:"kind"`
-			Frames []struct {
-				Fate string `json:"fate"`
-			} `json:"frames"`
-		}
-		json.Unmarshal([]byte(l), &e)
-		if e.Kind != "frames" {
-			continue
-		}
-		for _, f := range e.Frames {
-			frames++
-			if f.Fate == "dropped" {
-				dropped++
-			}
-		}
-	}
-	return frames, dropped
 }
 
 // seedFixed names the tcp-udp result fields that are the same in every run
@@ -280,14 +253,11 @@ func TestBrowserRunsTCPUDP(t *testing.T) {
 			t.Errorf("ladder labels %q lack %q", joined, want)
 		}
 	}
-	jsonFrames, jsonDropped := droppedInJSON(t, tcpudp, "--loss", "0.1", "--seed", "3", "--lang", "en")
-	if len(frames) != jsonFrames || dropped != jsonDropped {
-		t.Errorf("the page draws %d frames, %d dropped; --json of the seed has %d, %d dropped", len(frames), dropped, jsonFrames, jsonDropped)
-	}
-	if dropped == 0 {
-		// tcp-udp lists only its handshake's frames, which seed 3 does
-		// not drop; seed 8 does (below).
-		t.Logf("tcp-udp --loss 0.1 --seed 3 emits %d frames, none dropped: its frames events cover the handshake only", jsonFrames)
+	// How many frames TCP sends depends on its timers, so the count is not
+	// compared with another run; the drawing must show the drops this
+	// run had (at --loss 0.1 over hundreds of frames, there are some).
+	if dropped == 0 || len(frames) < 10 {
+		t.Errorf("the page draws %d frames, %d dropped; want the delivery's frames with some dropped at --loss 0.1", len(frames), dropped)
 	}
 
 	// The result on the page is the run's result line, every field; and
