@@ -88,8 +88,15 @@ func FuzzDecodePacket(f *testing.F) {
 	f.Add(udpPacket(1, 53, dnsQuery("a.b"), 1), byte(0))
 	f.Add(udpPacket(1, 443, quicInitial(), 1), byte(0))
 	f.Add(ipv6SYN(), byte(2))
+	// PPP in HDLC-like framing, and a PPPoE session (PPP protocol 0x0021:
+	// IPv4), each carrying the handshake's first packet.
+	syn := c.pkts[0]
+	f.Add(append([]byte{0xff, 0x03, 0x00, 0x21}, syn...), byte(10))
+	n := 2 + len(syn)
+	f.Add(append([]byte{0x11, 0x00, 0x00, 0x01, byte(n >> 8), byte(n), 0x00, 0x21}, syn...), byte(11))
 	links := []capfile.LinkType{capfile.LinkRaw, capfile.LinkEthernet, capfile.LinkIPv6, capfile.LinkLinuxSLL,
-		capfile.LinkSLL2, capfile.LinkNull, capfile.LinkLoop, 147}
+		capfile.LinkSLL2, capfile.LinkNull, capfile.LinkLoop, capfile.LinkIPv4, capfile.LinkRawBSD12,
+		linkPPP, linkPPPHDLC, linkPPPoE, 147}
 	f.Fuzz(func(t *testing.T, data []byte, link byte) {
 		a := NewAnalyzer(Options{Notes: true})
 		l := links[int(link)%len(links)]

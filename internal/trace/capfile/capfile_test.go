@@ -197,6 +197,11 @@ func TestErrors(t *testing.T) {
 	badEPB := append(append(shb(), idb(LinkRaw)...), ngBlock(blockEPB, make([]byte, 20))...)
 	binary.LittleEndian.PutUint32(badEPB[len(badEPB)-24:], 3) // interface 3
 	mismatch := append(shb(), idb(LinkRaw)...)
+	// A simple packet block holds no captured length: one bigger than
+	// MaxPacket (snaplen 0, original length as big) is corrupt, as an
+	// enhanced packet block of that size is.
+	bigSPB := binary.LittleEndian.AppendUint32(nil, MaxPacket+4)
+	bigSPB = append(append(shb(), idb(LinkRaw)...), ngBlock(blockSPB, append(bigSPB, make([]byte, MaxPacket+4)...))...)
 	binary.LittleEndian.PutUint32(mismatch[len(mismatch)-4:], 99)
 	tests := []struct {
 		desc string
@@ -213,6 +218,7 @@ func TestErrors(t *testing.T) {
 		{"pcapng bad byte order magic", append(shb()[:8], 1, 2, 3, 4), 0, "byte-order magic"},
 		{"pcapng interface out of range", badEPB, 0, "packet 1: corrupt packet block: interface 3, but 1 declared"},
 		{"pcapng length mismatch", mismatch, 0, "length 20 at its start but 99 at its end"},
+		{"pcapng simple packet too big", bigSPB, 0, "packet 1: corrupt simple packet block: 262148 bytes, more than the 262144 a packet may have"},
 		{"pcapng truncated block", append(shb(), idb(LinkRaw)[:10]...), 0, "packet 1: truncated block: header says 20 bytes, file ends after 10"},
 	}
 	for _, tt := range tests {

@@ -282,6 +282,11 @@ func (r *Reader) simplePacket(num int, body []byte) (Record, error) {
 	if ifc.snaplen != 0 && uint64(len(data)) > uint64(ifc.snaplen) {
 		data = data[:ifc.snaplen]
 	}
+	// The block's length bounds the data by maxBlock, not MaxPacket: check
+	// it as the other packet blocks' captured length is checked.
+	if len(data) > MaxPacket {
+		return Record{}, &FormatError{Packet: num, Msg: fmt.Sprintf("corrupt simple packet block: %d bytes, more than the %d a packet may have", len(data), MaxPacket)}
+	}
 	r.n = num
 	return Record{
 		Number:     num,
