@@ -69,8 +69,12 @@ func (c *command) name() string {
 
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "netdemo: networking interview questions, answered on real sockets.\n\nusage:\n")
+	width := 0
 	for _, c := range commands {
-		fmt.Fprintf(w, "  netdemo %-28s %s\n", c.UsageLine, c.Short)
+		width = max(width, len(c.UsageLine))
+	}
+	for _, c := range commands {
+		fmt.Fprintf(w, "  netdemo %-*s  %s\n", width, c.UsageLine, c.Short)
 	}
 	fmt.Fprintf(w, "\nEvery demo also runs alone: go run ./demos/NAME [flags]. Flags: netdemo run NAME --help\n")
 }
