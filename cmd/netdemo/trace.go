@@ -1,11 +1,13 @@
 package main
 
 import (
+	"compress/gzip"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/netdemo/netdemo/internal/demo"
@@ -30,6 +32,7 @@ var cmdTrace = &command{
 		jsonOut := fs.Bool("json", false, "JSON Lines: one packet per line, then the result")
 		ladder := fs.Int("ladder", 0, "draw a ladder diagram of the first N packets")
 		noColor := fs.Bool("no-color", false, "no colour")
+		annotate := fs.String("annotate", "", "also write the capture as pcapng `file` with each packet's note as its comment (for Wireshark)")
 		// Flags may come before or after the file name.
 		var file string
 		rest := args[1:]
@@ -64,6 +67,9 @@ var cmdTrace = &command{
 			Flows:  true,
 			Ladder: *ladder,
 		}
+		if *annotate != "" && file == "-" {
+			return &demo.UsageError{Msg: "trace read: --annotate needs a capture file, not standard input"}
+		}
 		if file == "-" { // standard input, as tshark -r -
 			if stdio.In == nil {
 				return errors.New("trace read -: no standard input")
@@ -73,7 +79,40 @@ var cmdTrace = &command{
 			}
 			return nil
 		}
-		_, err := trace.ReadFile(ctx, file, stdio.Out, opts)
-		return err
+		if _, err := trace.ReadFile(ctx, file, stdio.Out, opts); err != nil {
+			return err
+		}
+		if *annotate != "" {
+			return annotateFile(ctx, file, *annotate, opts)
+		}
+		return nil
 	},
+}
+
+// annotateFile writes the capture in again as pcapng whose packet comments
+// are the notes, so the explanation sits beside each packet in Wireshark.
+func annotateFile(ctx context.Context, in, out string, opts trace.Options) error {
+	f, err := os.Open(in)
+	if err != nil {
+		return fmt.Errorf("--annotate: %w", err)
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(in, ".gz") {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return fmt.Errorf("--annotate: %w", err)
+		}
+		r = zr
+	}
+	w, err := os.Create(out)
+	if err != nil {
+		return fmt.Errorf("--annotate: %w", err)
+	}
+	opts.JSON, opts.Color = false, false
+	if _, err := trace.Annotate(ctx, r, w, opts); err != nil {
+		w.Close()
+		return fmt.Errorf("--annotate: writing %s: %w", out, err)
+	}
+	return w.Close()
 }

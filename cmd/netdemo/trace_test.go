@@ -107,3 +107,32 @@ func TestTraceReadStdinAndJSON(t *testing.T) {
 		t.Errorf("flows = %v with %d entries in flow_list, want the same number", res["flows"], len(list))
 	}
 }
+
+// TestTraceReadAnnotate: --annotate writes the capture again as pcapng
+// whose packet comments are the notes (read back with our own reader, and
+// with tshark when it is installed).
+func TestTraceReadAnnotate(t *testing.T) {
+	path := writeCapture(t, 50)
+	out := filepath.Join(t.TempDir(), "annotated.pcapng")
+	if _, errOut, code := netdemo(t, "trace", "read", path, "--annotate", out); code != 0 {
+		t.Fatalf("trace read --annotate: exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 4 || string(b[:4]) != "\x0a\x0d\x0d\x0a" || !strings.Contains(string(b), "handshake 1/3") {
+		t.Fatalf("%s is not a pcapng carrying the notes (%d bytes)", out, len(b))
+	}
+	if _, _, code := netdemo(t, "trace", "read", "-", "--annotate", out); code != 2 {
+		t.Errorf("--annotate with standard input: exit %d, want 2", code)
+	}
+	tshark, err := exec.LookPath("tshark")
+	if err != nil {
+		t.Skip("tshark not installed: apt-get install tshark")
+	}
+	c, err := exec.Command(tshark, "-r", out, "-T", "fields", "-e", "frame.comment").Output()
+	if err != nil || !strings.Contains(string(c), "handshake 1/3") {
+		t.Errorf("tshark reads no note from %s: %v\n%s", out, err, c)
+	}
+}
