@@ -236,6 +236,9 @@ func flagText(fr event.Frame) string {
 	return strings.TrimSpace(fl + " " + extra)
 }
 
+// maxLabelNote is the longest note drawn on a ladder's arrow.
+const maxLabelNote = 48
+
 func frameLabel(fr event.Frame) string {
 	fl, extra := splitFlags(fr.Flags)
 	if fl == "" {
@@ -244,6 +247,11 @@ func frameLabel(fr event.Frame) string {
 	lenText := "len=" + strconv.Itoa(fr.Payload)
 	if extra != "" && extra != lenText {
 		fl += " " + strings.TrimSpace(strings.TrimSuffix(extra, lenText))
+	}
+	// A short note (tcp-life's "win=0 [TCP ZeroWindow]") belongs on the
+	// arrow; a long one stays in the tooltip and the frame table.
+	if n := strings.TrimSpace(fr.Note); n != "" && len(n) <= maxLabelNote && !strings.Contains(fl, n) {
+		fl += " " + n
 	}
 	s := fl + " " + lenText
 	if fr.Retransmission {

@@ -188,6 +188,7 @@ func TestFrameLabelKeepsTheDemosWords(t *testing.T) {
 		{event.Frame{Proto: "TCP", Flags: "psh,ack", Payload: 72}, "PSH ACK", "PSH ACK len=72"},
 		{event.Frame{Proto: "TCP", Flags: "FIN ACK", Retransmission: true}, "FIN-ACK", "FIN-ACK len=0 ↻"},
 		{event.Frame{Proto: "UDP", Payload: 8}, "", "UDP len=8"},
+		{event.Frame{Proto: "TCP", Flags: "ACK", Note: "win=0 [TCP ZeroWindow]"}, "ACK", "ACK win=0 [TCP ZeroWindow] len=0"},
 	}
 	for _, tt := range tests {
 		if got := normFlags(tt.fr.Flags); got != tt.flags {

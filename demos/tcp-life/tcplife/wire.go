@@ -59,11 +59,7 @@ func frameList(id, title string, frames []seen, note func(seen) string) *event.F
 		ev := event.Frame{N: f.N, TMs: ms(f.At.Sub(t0)), From: from, To: to, Proto: "TCP", Flags: p.Flags.String(),
 			Len: p.Total, Payload: len(p.Payload), Seq: p.Seq, Ack: p.Ack, Fate: f.Fate.String()}
 		if note != nil {
-			// The text view shows flags but not notes: the note goes
-			// in both.
-			if ev.Note = note(f); ev.Note != "" {
-				ev.Flags += " " + ev.Note
-			}
+			ev.Note = note(f) // the text view's note column, the web's arrow label
 		}
 		fl.Frames = append(fl.Frames, ev)
 	}
